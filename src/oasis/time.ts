@@ -1,0 +1,121 @@
+/**
+ * Time helpers for OASIS: the request datetime format, Pacific operating days (23, 24 or 25 hours long)
+ * and the GMT timestamps OASIS writes in its `*_GMT` columns.
+ *
+ * @module
+ */
+
+const PACIFIC = "America/Los_Angeles";
+const HOUR_MS = 3_600_000;
+const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+const pacificParts = new Intl.DateTimeFormat("en-US", {
+  timeZone: PACIFIC,
+  hourCycle: "h23",
+  year: "numeric",
+  month: "2-digit",
+  day: "2-digit",
+  hour: "2-digit",
+  minute: "2-digit",
+});
+
+function partsOf(instant: Date): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const p of pacificParts.formatToParts(instant)) out[p.type] = p.value;
+  return out;
+}
+
+/** The Pacific operating date (`YYYY-MM-DD`) that contains `instant`. */
+export function operatingDate(instant: Date): string {
+  const p = partsOf(instant);
+  return `${p.year}-${p.month}-${p.day}`;
+}
+
+/** Pacific wall-clock hour (0–23) of `instant`. */
+export function pacificHour(instant: Date): number {
+  return Number(partsOf(instant).hour);
+}
+
+/** Checks a `YYYY-MM-DD` string and returns its parts; throws `RangeError` naming the value otherwise. */
+export function parseDate(date: string): { year: number; month: number; day: number } {
+  const m = DATE_RE.exec(date);
+  if (!m) throw new RangeError(`Invalid date "${date}": expected YYYY-MM-DD`);
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const probe = new Date(Date.UTC(year, month - 1, day));
+  if (probe.getUTCMonth() !== month - 1 || probe.getUTCDate() !== day) {
+    throw new RangeError(`Invalid date "${date}": no such day`);
+  }
+  return { year, month, day };
+}
+
+/** The UTC instant of 00:00 Pacific on operating date `date` (07:00Z in PDT, 08:00Z in PST). */
+export function pacificMidnight(date: string): Date {
+  const { year, month, day } = parseDate(date);
+  // Midnight is never inside a DST jump in the US rules (they switch at 02:00), so it is either 07:00Z
+  // or 08:00Z on the same UTC date.
+  for (const hourUtc of [8, 7]) {
+    const candidate = new Date(Date.UTC(year, month - 1, day, hourUtc));
+    const p = partsOf(candidate);
+    if (p.hour === "00" && p.minute === "00" && `${p.year}-${p.month}-${p.day}` === date) return candidate;
+  }
+  throw new RangeError(`Cannot find Pacific midnight of "${date}"`);
+}
+
+/** The operating date after `date`. */
+export function nextDate(date: string): string {
+  const { year, month, day } = parseDate(date);
+  return new Date(Date.UTC(year, month - 1, day + 1)).toISOString().slice(0, 10);
+}
+
+/** `[start, end)` of operating date `date` in UTC; 23, 24 or 25 hours long. */
+export function operatingDay(date: string): { start: Date; end: Date } {
+  return { start: pacificMidnight(date), end: pacificMidnight(nextDate(date)) };
+}
+
+/** Number of hours in operating date `date` (23 on the spring-forward day, 25 on the fall-back day). */
+export function hoursInDay(date: string): number {
+  const { start, end } = operatingDay(date);
+  return (end.getTime() - start.getTime()) / HOUR_MS;
+}
+
+/** The Pacific midnight at or before `instant`. */
+export function startOfOperatingDay(instant: Date): Date {
+  return pacificMidnight(operatingDate(instant));
+}
+
+/** Formats an instant as OASIS wants it in `startdatetime`/`enddatetime`: `YYYYMMDDTHH:MM-0000`. */
+export function formatOasisDateTime(instant: Date): string {
+  const iso = instant.toISOString();
+  return `${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 10)}T${iso.slice(11, 16)}-0000`;
+}
+
+/** Parses `YYYYMMDDTHH:MM-0000` (or another `±HHMM` offset) back to an instant; `undefined` if malformed. */
+export function parseOasisDateTime(text: string): Date | undefined {
+  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2}):(\d{2})([+-])(\d{2}):?(\d{2})$/.exec(text);
+  if (!m) return undefined;
+  const [, y, mo, d, h, mi, sign, oh, om] = m;
+  const offset = (Number(oh) * 60 + Number(om)) * (sign === "-" ? -1 : 1);
+  const ms = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi)) - offset * 60_000;
+  const date = new Date(ms);
+  return Number.isNaN(ms) || Number(mo) > 12 || Number(d) > 31 || Number(h) > 23 || Number(mi) > 59
+    ? undefined
+    : date;
+}
+
+/**
+ * Converts an OASIS GMT timestamp (`2020-01-02T16:00:00-00:00`, or any ISO-8601 form) to UTC ISO-8601
+ * ending in `Z` without milliseconds. Returns `undefined` when the text is not a timestamp.
+ */
+export function gmtToIso(text: string): string | undefined {
+  // Fast path for the form every OASIS CSV uses.
+  if (text.length === 25 && text.endsWith("-00:00") && text[10] === "T") return text.slice(0, 19) + "Z";
+  if (text.length === 20 && text.endsWith("Z") && text[10] === "T") return text;
+  const ms = Date.parse(text);
+  if (Number.isNaN(ms)) return undefined;
+  return new Date(ms).toISOString().slice(0, 19) + "Z";
+}
+
+/** UTC ISO-8601 without milliseconds, the form used in every normalized row. */
+export function toIso(instant: Date): string {
+  return instant.toISOString().slice(0, 19) + "Z";
+}
