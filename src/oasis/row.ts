@@ -37,9 +37,24 @@ export interface OasisRow {
   row_number: number;
 }
 
-/** Parsing one response gives rows, an OASIS "no data" answer, or an OASIS error document. */
+/** A source row that could not be normalized (bad timestamp, non-numeric value): kept, never dropped. */
+export interface RowProblem {
+  /** Why the row was rejected, naming the column and the value. */
+  reason: string;
+  /** Every source column verbatim. */
+  raw: Record<string, string>;
+  /** ZIP member (or file) name. */
+  source_file: string;
+  /** 1-based data row number. */
+  row_number: number;
+}
+
+/**
+ * Parsing one response gives rows (with any rows that could not be normalized), an OASIS "no data"
+ * answer, or an OASIS error document.
+ */
 export type ParseResult =
-  | { kind: "rows"; rows: OasisRow[]; files: string[] }
+  | { kind: "rows"; rows: OasisRow[]; problems: RowProblem[]; files: string[] }
   | { kind: "no-data"; code: number; description: string; file: string }
   | { kind: "oasis-error"; code: number; description: string; file: string };
 

@@ -1,0 +1,166 @@
+/**
+ * Turns the cells of one source row (CSV line or XML `REPORT_DATA`) into an `OasisRow`, or into a
+ * `RowProblem` when a timestamp or value cannot be read. Shared by the CSV and XML parsers.
+ *
+ * @module
+ */
+import type { ColumnFamily, ColumnIndex } from "./columns.ts";
+import type { DatasetName } from "./datasets.ts";
+import { LMP_DATA_ITEMS, type OasisRow, type RowProblem } from "./row.ts";
+import { gmtToIso, hoursInDay, operatingDate, pacificMidnight } from "./time.ts";
+
+/** AS data items in XML (`RU_CLR_PRC`) to the CSV `ANC_TYPE` code (`RU`). */
+const AS_DATA_ITEMS: Readonly<Record<string, string>> = {
+  NS_CLR_PRC: "NR",
+  RD_CLR_PRC: "RD",
+  RU_CLR_PRC: "RU",
+  SP_CLR_PRC: "SR",
+  RMD_CLR_PRC: "RMD",
+  RMU_CLR_PRC: "RMU",
+};
+
+const HOUR_MS = 3_600_000;
+
+/** What the builder needs to know about the file it reads. */
+export interface RowContext {
+  readonly dataset: DatasetName | "other";
+  readonly report: string;
+  readonly family: ColumnFamily;
+  readonly file: string;
+  readonly header: readonly string[];
+  readonly index: ColumnIndex;
+}
+
+/** Operating-day labels derived from a GMT start, for XML rows that carry no `OPR_HR`. */
+interface Labels {
+  oprDate: string;
+  oprHour: number;
+  minuteOfHour: number;
+}
+
+/** Builds normalized rows for one file; caches per-timestamp work so large files stay fast. */
+export class RowBuilder {
+  readonly #ctx: RowContext;
+  readonly #labels = new Map<string, Labels>();
+  readonly #componentMap: Readonly<Record<string, string>> | undefined;
+
+  constructor(ctx: RowContext) {
+    this.#ctx = ctx;
+    this.#componentMap = ctx.family === "lmp"
+      ? LMP_DATA_ITEMS
+      : ctx.family === "as"
+      ? AS_DATA_ITEMS
+      : undefined;
+  }
+
+  /** The verbatim record of `cells` keyed by header name. */
+  raw(cells: readonly string[]): Record<string, string> {
+    const raw: Record<string, string> = {};
+    const header = this.#ctx.header;
+    for (let i = 0; i < header.length; i++) raw[header[i]!] = cells[i] ?? "";
+    return raw;
+  }
+
+  /** Normalizes one row; `rowNumber` is 1-based. */
+  build(cells: readonly string[], rowNumber: number): OasisRow | RowProblem {
+    const { index, file } = this.#ctx;
+    const problem = (reason: string): RowProblem => ({
+      reason,
+      raw: this.raw(cells),
+      source_file: file,
+      row_number: rowNumber,
+    });
+    const startText = cells[index.start] ?? "";
+    const start = gmtToIso(startText);
+    if (!start) return problem(`Invalid interval start "${startText}"`);
+    const endText = cells[index.end] ?? "";
+    const end = gmtToIso(endText);
+    if (!end) return problem(`Invalid interval end "${endText}"`);
+    const valueText = (cells[index.value] ?? "").trim();
+    let value: number | null = null;
+    if (valueText !== "") {
+      value = Number(valueText);
+      if (!Number.isFinite(value)) {
+        return problem(`Invalid value "${valueText}" in column "${this.#valueName()}"`);
+      }
+    }
+    const node = cells[index.node] ?? "";
+    if (node === "") return problem(`Empty node in column "${this.#ctx.header[index.node]}"`);
+    let component = cells[index.component] ?? "";
+    component = this.#componentMap?.[component] ?? component;
+    let oprDate = index.oprDate >= 0 ? (cells[index.oprDate] ?? "").slice(0, 10) : "";
+    let oprHour = index.oprHour >= 0 ? parseIntOrNull(cells[index.oprHour]) : null;
+    let oprInterval = index.oprInterval >= 0 ? parseIntOrNull(cells[index.oprInterval]) : null;
+    if (oprHour === null && this.#ctx.family !== "crr_clearing" && this.#ctx.family !== "crr_inventory") {
+      // XML reports carry a sequential INTERVAL_NUM instead: derive the CSV labels from the GMT start.
+      const labels = this.#labelsFor(start, end);
+      if (labels) {
+        oprHour = labels.oprHour;
+        if (oprDate === "") oprDate = labels.oprDate;
+        const minutes = (Date.parse(end) - Date.parse(start)) / 60_000;
+        oprInterval = minutes >= 60 ? 0 : Math.floor(labels.minuteOfHour / minutes) + 1;
+      }
+    }
+    if (oprDate === "") oprDate = operatingDate(new Date(start));
+    return {
+      dataset: this.#ctx.dataset,
+      report: this.#ctx.report,
+      node,
+      qualifier: index.qualifier.length > 0
+        ? index.qualifier.map((i) => (i >= 0 ? cells[i] ?? "" : "")).join("/")
+        : null,
+      interval_start: start,
+      interval_end: end,
+      opr_date: oprDate,
+      opr_hour: oprHour,
+      opr_interval: oprInterval,
+      component,
+      value,
+      raw: this.raw(cells),
+      source_file: file,
+      row_number: rowNumber,
+    };
+  }
+
+  #valueName(): string {
+    return this.#ctx.header[this.#ctx.index.value] ?? "value";
+  }
+
+  #labelsFor(start: string, end: string): Labels | undefined {
+    const cached = this.#labels.get(start);
+    if (cached) return cached;
+    if (Date.parse(end) <= Date.parse(start)) return undefined;
+    const instant = new Date(start);
+    const oprDate = operatingDate(instant);
+    const sinceMidnight = instant.getTime() - pacificMidnight(oprDate).getTime();
+    const hourIndex = Math.floor(sinceMidnight / HOUR_MS);
+    const labels = {
+      oprDate,
+      oprHour: hourEnding(hourIndex, hoursInDay(oprDate)),
+      minuteOfHour: Math.floor((sinceMidnight % HOUR_MS) / 60_000),
+    };
+    this.#labels.set(start, labels);
+    return labels;
+  }
+}
+
+/**
+ * OASIS hour-ending label of the `hourIndex`-th hour (0-based) of a day with `hours` hours: the repeated
+ * fall-back hour is 25, and HE3 does not exist on the spring-forward day.
+ */
+export function hourEnding(hourIndex: number, hours: number): number {
+  if (hours === 25) return hourIndex < 2 ? hourIndex + 1 : hourIndex === 2 ? 25 : hourIndex;
+  if (hours === 23) return hourIndex < 2 ? hourIndex + 1 : hourIndex + 2;
+  return hourIndex + 1;
+}
+
+function parseIntOrNull(text: string | undefined): number | null {
+  if (text === undefined || text === "") return null;
+  const n = Number.parseInt(text, 10);
+  return Number.isNaN(n) ? null : n;
+}
+
+/** Whether `x` is a rejected row rather than a normalized one. */
+export function isProblem(x: OasisRow | RowProblem): x is RowProblem {
+  return "reason" in x;
+}
