@@ -1,0 +1,178 @@
+/**
+ * Configuration: one pure loader turns the environment into a complete, validated, read-only `Config`,
+ * failing fast with a message that names the bad setting. Only this file and `main.ts` read `Deno.env`.
+ * `SETTINGS` describes every variable; the README's settings table mirrors it (a test checks that).
+ *
+ * @module
+ */
+import { DATASET_NAMES, type DatasetName, DEFAULT_NODES, type GroupType } from "./oasis/datasets.ts";
+import { OASIS_BASE_URL, type ResultFormat } from "./oasis/url.ts";
+import type { NodeSelection } from "./oasis/windows.ts";
+
+/** One documented setting. */
+export interface SettingDoc {
+  /** Environment variable. */
+  readonly name: string;
+  /** Default, as written in the README. */
+  readonly default: string;
+  /** What it does. */
+  readonly description: string;
+}
+
+/** Every environment variable the service reads. */
+export const SETTINGS: readonly SettingDoc[] = [
+  {
+    name: "CAISO_OASIS_BASE_URL",
+    default: OASIS_BASE_URL,
+    description: "SingleZip endpoint (point it at the simulator for demos and tests)",
+  },
+  { name: "CAISO_OASIS_TIMEOUT", default: "60", description: "Timeout of one OASIS request, in seconds" },
+  {
+    name: "CAISO_OASIS_MIN_INTERVAL_MS",
+    default: "5000",
+    description:
+      "Least time between two OASIS request starts, process-wide (CAISO's one request per 5 s rule)",
+  },
+  {
+    name: "CAISO_OASIS_RATE_LIMIT_PER_MIN",
+    default: "50",
+    description: "Most OASIS requests started in any 60 s window",
+  },
+  {
+    name: "CAISO_OASIS_MAX_ATTEMPTS",
+    default: "5",
+    description: "Attempts per request, including the first, before a window counts as failed",
+  },
+  {
+    name: "CAISO_OASIS_BACKOFF_MS",
+    default: "5000",
+    description: "First retry delay; doubles with jitter up to 120 s",
+  },
+  {
+    name: "CAISO_OASIS_BREAKER_THRESHOLD",
+    default: "5",
+    description: "Consecutive failed requests that open the circuit breaker",
+  },
+  {
+    name: "CAISO_OASIS_BREAKER_HALF_OPEN_S",
+    default: "60",
+    description: "Seconds the breaker stays open before one probe request",
+  },
+  {
+    name: "CAISO_OASIS_FORMAT",
+    default: "csv",
+    description: "Result format asked of OASIS: csv (resultformat=6) or xml",
+  },
+  {
+    name: "OASIS_NODES",
+    default: DEFAULT_NODES.join(","),
+    description: "Comma-separated pricing nodes, or ALL / ALL_APNODES for every node (grp_type)",
+  },
+  { name: "OASIS_DATASETS", default: DATASET_NAMES.join(","), description: "Datasets to ingest" },
+  { name: "PORT", default: "8000", description: "HTTP port of the API and dashboard" },
+];
+
+/** The resolved configuration. */
+export interface Config {
+  readonly oasis: {
+    readonly baseUrl: string;
+    readonly timeoutMs: number;
+    readonly minIntervalMs: number;
+    readonly ratePerMinute: number;
+    readonly maxAttempts: number;
+    readonly backoffInitialMs: number;
+    readonly breakerThreshold: number;
+    readonly breakerHalfOpenMs: number;
+    readonly format: ResultFormat;
+  };
+  readonly nodes: NodeSelection;
+  readonly datasets: readonly DatasetName[];
+  readonly port: number;
+}
+
+/** A setting that does not validate; the message names the variable and the value. */
+export class ConfigError extends Error {
+  /** The offending variable. */
+  readonly setting: string;
+
+  constructor(setting: string, message: string) {
+    super(`Invalid setting ${setting}: ${message}`);
+    this.name = "ConfigError";
+    this.setting = setting;
+  }
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+function value(env: Env, name: string): string {
+  const raw = env[name]?.trim();
+  if (raw !== undefined && raw !== "") return raw;
+  return SETTINGS.find((s) => s.name === name)!.default;
+}
+
+function number(env: Env, name: string, min: number, max: number, integer = true): number {
+  const text = value(env, name);
+  const n = Number(text);
+  if (!Number.isFinite(n) || (integer && !Number.isInteger(n)) || n < min || n > max) {
+    throw new ConfigError(
+      name,
+      `"${text}" is not ${integer ? "a whole number" : "a number"} from ${min} to ${max}`,
+    );
+  }
+  return n;
+}
+
+function url(env: Env, name: string): string {
+  const text = value(env, name);
+  try {
+    const u = new URL(text);
+    if (u.protocol !== "http:" && u.protocol !== "https:") throw new TypeError("not http(s)");
+  } catch {
+    throw new ConfigError(name, `"${text}" is not an http(s) URL`);
+  }
+  return text;
+}
+
+function nodes(env: Env): NodeSelection {
+  const text = value(env, "OASIS_NODES");
+  if (text === "ALL" || text === "ALL_APNODES") return { grpType: text as GroupType };
+  const list = text.split(",").map((n) => n.trim()).filter((n) => n !== "");
+  const bad = list.find((n) => !/^[A-Za-z0-9_.\-]+$/.test(n));
+  if (list.length === 0) throw new ConfigError("OASIS_NODES", "the list is empty");
+  if (bad !== undefined) throw new ConfigError("OASIS_NODES", `"${bad}" is not a node name`);
+  return { nodes: [...new Set(list)] };
+}
+
+function datasets(env: Env): DatasetName[] {
+  const list = value(env, "OASIS_DATASETS").split(",").map((d) => d.trim()).filter((d) => d !== "");
+  for (const d of list) {
+    if (!(DATASET_NAMES as readonly string[]).includes(d)) {
+      throw new ConfigError("OASIS_DATASETS", `unknown dataset "${d}" (known: ${DATASET_NAMES.join(", ")})`);
+    }
+  }
+  return [...new Set(list)] as DatasetName[];
+}
+
+/** Loads and validates the configuration from `env` (for example `Deno.env.toObject()`). */
+export function loadConfig(env: Env): Config {
+  const format = value(env, "CAISO_OASIS_FORMAT");
+  if (format !== "csv" && format !== "xml") {
+    throw new ConfigError("CAISO_OASIS_FORMAT", `"${format}" is not csv or xml`);
+  }
+  return {
+    oasis: {
+      baseUrl: url(env, "CAISO_OASIS_BASE_URL"),
+      timeoutMs: number(env, "CAISO_OASIS_TIMEOUT", 1, 3600, false) * 1000,
+      minIntervalMs: number(env, "CAISO_OASIS_MIN_INTERVAL_MS", 0, 600_000),
+      ratePerMinute: number(env, "CAISO_OASIS_RATE_LIMIT_PER_MIN", 1, 10_000),
+      maxAttempts: number(env, "CAISO_OASIS_MAX_ATTEMPTS", 1, 20),
+      backoffInitialMs: number(env, "CAISO_OASIS_BACKOFF_MS", 0, 600_000),
+      breakerThreshold: number(env, "CAISO_OASIS_BREAKER_THRESHOLD", 1, 1000),
+      breakerHalfOpenMs: number(env, "CAISO_OASIS_BREAKER_HALF_OPEN_S", 1, 86_400) * 1000,
+      format,
+    },
+    nodes: nodes(env),
+    datasets: datasets(env),
+    port: number(env, "PORT", 0, 65_535),
+  };
+}
