@@ -36,6 +36,23 @@ export interface CsvReport {
   readonly problems: RowProblem[];
 }
 
+/**
+ * Calls `onRow` for every record of a CSV text that contains no quote character. Without quotes, RFC 4180
+ * reduces to splitting records on line breaks and fields on commas, which is what OASIS writes; any file
+ * with a quote goes through d3-dsv instead.
+ */
+function splitRows(text: string, onRow: (cells: string[], i: number) => unknown): void {
+  let start = 0;
+  let i = 0;
+  while (start < text.length) {
+    let end = text.indexOf("\n", start);
+    if (end < 0) end = text.length;
+    const stop = end > start && text.charCodeAt(end - 1) === 13 ? end - 1 : end;
+    onRow(text.slice(start, stop).split(","), i++);
+    start = end + 1;
+  }
+}
+
 /** Parses one CSV file. Throws `OasisParseError` when the header lacks a required column. */
 export function parseCsvReport(text: string, ctx: CsvReportContext): CsvReport {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
@@ -43,7 +60,7 @@ export function parseCsvReport(text: string, ctx: CsvReportContext): CsvReport {
   const problems: RowProblem[] = [];
   let header: string[] | undefined;
   let builder: RowBuilder | undefined;
-  csvParseRows(body, (cells, i) => {
+  const onRow = (cells: string[], i: number): null => {
     if (i === 0) {
       header = cells.map((c) => c.trim());
       const index = resolveColumns(header, ctx.family, {
@@ -69,7 +86,9 @@ export function parseCsvReport(text: string, ctx: CsvReportContext): CsvReport {
     if (isProblem(out)) problems.push(out);
     else rows.push(out);
     return null;
-  });
+  };
+  if (body.includes('"')) csvParseRows(body, onRow);
+  else splitRows(body, onRow);
   if (!header) {
     throw new OasisParseError(`Cannot parse "${ctx.report}" report: the file is empty`, { file: ctx.file });
   }

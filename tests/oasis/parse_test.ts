@@ -290,3 +290,17 @@ Deno.test("queryFromFileName() finds the report and market in OASIS file names",
   assert.equal(queryFromFileName("20131115_CRR_CLEARING_v1.csv")?.queryName, "CRR_CLEARING");
   assert.equal(queryFromFileName("notes.csv"), undefined);
 });
+
+Deno.test("quoted CSV (read by d3-dsv) and quote-free CSV (split fast path) give the same rows", () => {
+  const name = "excerpt_PRC_LMP_DAM_v1_trading_hubs_2020-01-02Z.csv";
+  const plain = new TextDecoder().decode(sample(name).bytes);
+  const quoted = plain.replace("NODE_ID_XML,", '"NODE_ID_XML",').replaceAll(
+    "TH_SP15_GEN-APND",
+    '"TH_SP15_GEN-APND"',
+  )
+    .replaceAll("\n", "\r\n");
+  const a = rowsOf(parseFile(new TextEncoder().encode(plain), name));
+  const b = rowsOf(parseFile(new TextEncoder().encode(quoted), name));
+  assert.equal(a.length, 288);
+  assert.deepEqual(b, a);
+});

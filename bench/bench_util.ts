@@ -1,0 +1,50 @@
+/**
+ * Small helpers shared by the benchmarks: timing, median and a Markdown table.
+ *
+ * @module
+ */
+
+/** One line of a benchmark table. */
+export interface BenchRow {
+  readonly name: string;
+  readonly ms: number;
+  readonly rowsPerS?: number;
+  readonly mbPerS?: number;
+  readonly note?: string;
+}
+
+/** Runs `fn` once to warm up, then `n` times, returning the duration of each run in ms. */
+export function timeIt(fn: () => unknown, n: number): number[] {
+  fn();
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now();
+    fn();
+    out.push(performance.now() - t0);
+  }
+  return out;
+}
+
+/** Median of `xs`. */
+export function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+const fmt = (n: number | undefined, digits = 0) =>
+  n === undefined ? "" : n.toLocaleString("en-US", { maximumFractionDigits: digits });
+
+/** Formats rows as a Markdown table. */
+export function table(title: string, rows: readonly BenchRow[]): string {
+  const lines = [
+    `### ${title}`,
+    "",
+    "| benchmark | median ms | rows/s | MB/s | note |",
+    "|---|---:|---:|---:|---|",
+    ...rows.map((r) =>
+      `| ${r.name} | ${fmt(r.ms, 1)} | ${fmt(r.rowsPerS)} | ${fmt(r.mbPerS, 1)} | ${r.note ?? ""} |`
+    ),
+  ];
+  return lines.join("\n");
+}

@@ -1,0 +1,22 @@
+/**
+ * `deno task bench`: runs every benchmark, prints Markdown tables and writes them to
+ * `bench/results/latest.md`. Figures are measured, never asserted: compare ratios within one run.
+ *
+ * @module
+ */
+import { table } from "./bench_util.ts";
+import { runParseBench } from "./parse_bench.ts";
+
+const sections: string[] = [];
+const started = new Date().toISOString();
+sections.push(
+  `# oasis-stream benchmarks\n\nRun ${started} on ${Deno.build.os}/${Deno.build.arch}, Deno ${Deno.version.deno}, ` +
+    `${navigator.hardwareConcurrency} cores.\n`,
+);
+sections.push(
+  table("Parsing: real 2020 PRC_LMP ALL_APNODES day (31.9 MB CSV, 162,848 rows)", runParseBench()),
+);
+const report = sections.join("\n\n") + "\n";
+console.log(report);
+await Deno.mkdir(new URL("./results/", import.meta.url), { recursive: true });
+await Deno.writeTextFile(new URL("./results/latest.md", import.meta.url), report);
