@@ -1,0 +1,247 @@
+/**
+ * The OASIS HTTP client: fetches one planned request window through the shared request gate, with a
+ * per-attempt timeout, retries with backoff, a circuit breaker and typed errors, and parses the answer.
+ *
+ * OASIS reports most failures inside an HTTP 200 (an XML error document in the ZIP), so a response is
+ * only judged after parsing: `no-data` (code 1000) is a normal result, retryable OASIS codes are retried,
+ * other codes fail at once.
+ *
+ * @module
+ */
+import { BrokenCircuitError, IsolatedCircuitError } from "cockatiel";
+import { isRetryableOasisCode, OasisParseError, OasisRequestError } from "./errors.ts";
+import {
+  type BreakerState,
+  breakerStateOf,
+  createFetchPolicies,
+  type FetchPolicies,
+  untilAborted,
+} from "./fetch_policy.ts";
+import type { RequestGate } from "./gate.ts";
+import { fileNameFromDisposition, summarizeBody } from "./http_answer.ts";
+import { type ParseContext, parseResponse } from "./parse.ts";
+import type { OasisRequestEvent, OasisRequestOutcome } from "./request_event.ts";
+import type { ParseResult } from "./row.ts";
+import { looksLikeZip } from "./unzip.ts";
+import { buildUrl, type ResultFormat } from "./url.ts";
+import type { RequestWindow } from "./windows.ts";
+
+export type { BreakerState } from "./fetch_policy.ts";
+export type { OasisRequestEvent, OasisRequestOutcome } from "./request_event.ts";
+
+/** Parses a response body; throws `OasisParseError` for a malformed ZIP, CSV or XML. */
+export type ParseFn = (bytes: Uint8Array, ctx: ParseContext) => Promise<ParseResult> | ParseResult;
+
+/** Options for `OasisClient`; numbers are already resolved from config. */
+export interface OasisClientOptions {
+  /** SingleZip endpoint (`OASIS_BASE_URL` or the simulator's). */
+  baseUrl: string;
+  /** The process-wide gate every attempt passes. */
+  gate: RequestGate;
+  /** Fetch function (default: `globalThis.fetch`). */
+  fetch?: typeof fetch;
+  /** Timeout of one attempt, body included, in ms (default 60 000). */
+  timeoutMs?: number;
+  /** Attempts per window, the first included (default 5). */
+  maxAttempts?: number;
+  /** First retry delay in ms (default 5000); later ones double, with jitter. */
+  backoffInitialMs?: number;
+  /** Longest retry delay in ms (default 120 000). */
+  backoffMaxMs?: number;
+  /** Consecutive retryable failures that open the circuit breaker (default 5). */
+  breakerThreshold?: number;
+  /** Time the breaker stays open before one probe request, in ms (default 60 000). */
+  breakerHalfOpenMs?: number;
+  /** Result format to request (default CSV). */
+  format?: ResultFormat;
+  /** Response parser (default `parseResponse`). */
+  parse?: ParseFn;
+  /** Called once per attempt when it ends. */
+  onRequest?: (event: OasisRequestEvent) => void;
+}
+
+type Report = (outcome: OasisRequestOutcome, extra?: Partial<OasisRequestEvent>) => void;
+type Answer = { response: Response; bytes: Uint8Array };
+
+/** A parsed answer to one window, with where and when it came from. */
+export interface FetchResult {
+  /** The parsed answer: `rows` or `no-data` (OASIS error documents are thrown instead). */
+  result: ParseResult;
+  /** Requested URL. */
+  url: string;
+  /** URL that answered, after redirects (PRC_AS may be redirected to GroupZip). */
+  finalUrl: string;
+  /** When the answer arrived, ISO-8601. */
+  fetchedAt: string;
+  /** Attempts used, the successful one included. */
+  attempts: number;
+  /** Response body size in bytes. */
+  bytes: number;
+  /** File name from `Content-Disposition`, if sent. */
+  fileName?: string;
+}
+
+/** Fetches OASIS request windows politely and reliably; one instance per process. */
+export class OasisClient {
+  readonly #baseUrl: string;
+  readonly #gate: RequestGate;
+  readonly #fetch: typeof fetch;
+  readonly #format: ResultFormat;
+  readonly #parse: ParseFn;
+  readonly #onRequest?: (event: OasisRequestEvent) => void;
+  readonly #policies: FetchPolicies;
+  readonly #timeoutMs: number;
+
+  constructor(options: OasisClientOptions) {
+    this.#baseUrl = options.baseUrl;
+    this.#gate = options.gate;
+    this.#fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+    this.#format = options.format ?? "csv";
+    this.#parse = options.parse ?? parseResponse;
+    this.#onRequest = options.onRequest;
+    this.#timeoutMs = options.timeoutMs ?? 60_000;
+    this.#policies = createFetchPolicies({
+      maxAttempts: options.maxAttempts ?? 5,
+      backoffInitialMs: options.backoffInitialMs ?? 5000,
+      backoffMaxMs: options.backoffMaxMs ?? 120_000,
+      breakerThreshold: options.breakerThreshold ?? 5,
+      breakerHalfOpenMs: options.breakerHalfOpenMs ?? 60_000,
+      timeoutMs: this.#timeoutMs,
+    });
+  }
+
+  /**
+   * Circuit breaker state, for `/health`. It stays `open` past the half-open delay until the next call,
+   * which becomes the probe (`half-open` while it runs; concurrent calls wait for its verdict).
+   */
+  get breakerState(): BreakerState {
+    return breakerStateOf(this.#policies.breaker.state);
+  }
+
+  /**
+   * Fetches and parses `window`. Resolves with rows or `no-data`; throws `OasisRequestError` (carrying
+   * the URL) when OASIS refuses, retries run out or the breaker is open, and `signal.reason` on abort.
+   */
+  fetchWindow(window: RequestWindow, signal?: AbortSignal): Promise<FetchResult> {
+    const url = buildUrl(this.#baseUrl, window, this.#format);
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    const run = this.#policies.retry.execute(
+      ({ attempt }) => this.#attempt(url, window, attempt + 1, signal),
+      signal,
+    );
+    return signal ? untilAborted(run, signal) : run;
+  }
+
+  async #attempt(url: string, window: RequestWindow, attempt: number, signal?: AbortSignal) {
+    signal?.throwIfAborted();
+    try {
+      return await this.#policies.breaker.execute(() => this.#send(url, window, attempt, signal), signal);
+    } catch (error) {
+      if (!(error instanceof BrokenCircuitError || error instanceof IsolatedCircuitError)) throw error;
+      this.#emit({ url, attempt, outcome: "breaker_open", durationMs: 0 });
+      const last = this.#policies.breaker.lastFailure;
+      throw new OasisRequestError("Circuit breaker is open after repeated failures; request not sent", {
+        kind: "breaker",
+        url,
+        retryable: true,
+        cause: last && "error" in last ? last.error : error,
+      });
+    }
+  }
+
+  async #send(url: string, window: RequestWindow, attempt: number, signal?: AbortSignal) {
+    await this.#gate.acquire(signal);
+    const started = Date.now();
+    const report: Report = (outcome, extra = {}) =>
+      this.#emit({ url, attempt, outcome, durationMs: Date.now() - started, ...extra });
+
+    const { response, bytes } = await this.#download(url, report, signal);
+    const fetchedAt = new Date().toISOString();
+    const answer = { finalUrl: response.url || url, status: response.status };
+    if (!response.ok) {
+      const status = response.status;
+      report(status === 429 ? "http_429" : status >= 500 ? "http_5xx" : "http_4xx", answer);
+      const description = summarizeBody(bytes) || response.statusText || "no description";
+      throw new OasisRequestError(description, {
+        kind: "http",
+        url,
+        status,
+        retryable: status === 429 || status >= 500,
+      });
+    }
+
+    const fileName = fileNameFromDisposition(response.headers.get("content-disposition"));
+    let result: ParseResult;
+    try {
+      result = await this.#read(bytes, { dataset: window.dataset, fileName });
+    } catch (cause) {
+      report("parse_error", answer);
+      // A malformed ZIP is usually a truncated download; any other parser failure is a bug, not retried.
+      const known = cause instanceof OasisParseError;
+      const description = known ? cause.message : `Parser failed: ${String(cause)}`;
+      throw new OasisRequestError(description, { kind: "parse", url, retryable: known, cause });
+    }
+
+    if (result.kind === "oasis-error") {
+      report("oasis_error", { ...answer, code: result.code });
+      const retryable = isRetryableOasisCode(result.code);
+      throw new OasisRequestError(result.description, { kind: "oasis", url, code: result.code, retryable });
+    }
+    report(
+      result.kind === "no-data" ? "no-data" : "ok",
+      result.kind === "no-data" ? { ...answer, code: result.code } : answer,
+    );
+    return {
+      result,
+      url,
+      finalUrl: answer.finalUrl,
+      fetchedAt,
+      attempts: attempt,
+      bytes: bytes.length,
+      fileName,
+    };
+  }
+
+  /** Sends the request and reads the whole body within the timeout; throws typed errors otherwise. */
+  async #download(url: string, report: Report, signal?: AbortSignal): Promise<Answer> {
+    let attemptSignal: AbortSignal | undefined;
+    try {
+      return await this.#policies.timeout.execute(async ({ signal: inner }) => {
+        attemptSignal = inner;
+        const response = await this.#fetch(url, { redirect: "follow", signal: inner });
+        return { response, bytes: new Uint8Array(await response.arrayBuffer()) };
+      }, signal);
+    } catch (cause) {
+      if (signal?.aborted) {
+        report("aborted");
+        throw signal.reason;
+      }
+      const kind = attemptSignal?.aborted ? "timeout" : "network";
+      report(kind);
+      const description = kind === "timeout"
+        ? `No complete answer within ${this.#timeoutMs} ms`
+        : `Network error: ${cause instanceof Error ? cause.message : String(cause)}`;
+      throw new OasisRequestError(description, { kind, url, retryable: true, cause });
+    }
+  }
+
+  /** Parses a body, refusing one that is not a ZIP before handing it to the (maybe off-thread) parser. */
+  async #read(bytes: Uint8Array, ctx: ParseContext): Promise<ParseResult> {
+    if (!looksLikeZip(bytes)) {
+      // An HTML page with status 200 is a throttle or maintenance page; a later attempt may get the ZIP.
+      throw new OasisParseError(
+        `Cannot read response: not a ZIP archive (starts with "${summarizeBody(bytes, 60)}")`,
+        { file: ctx.fileName },
+      );
+    }
+    return await this.#parse(bytes, ctx);
+  }
+
+  #emit(event: OasisRequestEvent): void {
+    try {
+      this.#onRequest?.(event);
+    } catch {
+      // A failing metrics or log hook must not turn a good answer into a failed request.
+    }
+  }
+}
