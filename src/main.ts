@@ -1,0 +1,111 @@
+/**
+ * Composition root: config → OASIS client → one `Deno.cron` per dataset → `Deno.serve` → ordered shutdown.
+ * Nothing imports this file.
+ *
+ * @module
+ */
+import { loadConfig } from "./config.ts";
+import { OasisClient } from "./oasis/client.ts";
+import { type DatasetName, DATASETS } from "./oasis/datasets.ts";
+import { RequestGate } from "./oasis/gate.ts";
+import { WorkerParser } from "./oasis/worker_parser.ts";
+import { pollDataset, type PollSink, type PollSummary } from "./jobs/poll.ts";
+
+function log(level: "info" | "warn" | "error", msg: string, fields: Record<string, unknown> = {}): void {
+  console.log(JSON.stringify({ time: new Date().toISOString(), level, msg, ...fields }));
+}
+
+const config = loadConfig(Deno.env.toObject());
+const parser = new WorkerParser();
+const gate = new RequestGate({
+  minIntervalMs: config.oasis.minIntervalMs,
+  ratePerMinute: config.oasis.ratePerMinute,
+});
+const client = new OasisClient({
+  baseUrl: config.oasis.baseUrl,
+  gate,
+  timeoutMs: config.oasis.timeoutMs,
+  maxAttempts: config.oasis.maxAttempts,
+  backoffInitialMs: config.oasis.backoffInitialMs,
+  breakerThreshold: config.oasis.breakerThreshold,
+  breakerHalfOpenMs: config.oasis.breakerHalfOpenMs,
+  format: config.oasis.format,
+  parse: (bytes, ctx) => parser.parse(bytes, ctx),
+  onRequest: (e) =>
+    log(e.outcome === "ok" || e.outcome === "no-data" ? "info" : "warn", "oasis request", { ...e }),
+});
+const sink: PollSink = {
+  accept(dataset, window, fetched) {
+    const r = fetched.result;
+    log("info", "window fetched", {
+      dataset,
+      query: window.query.queryName,
+      start: window.start.toISOString(),
+      end: window.end.toISOString(),
+      result: r.kind,
+      rows: r.kind === "rows" ? r.rows.length : 0,
+      problems: r.kind === "rows" ? r.problems.length : 0,
+    });
+    return Promise.resolve();
+  },
+};
+
+const shutdown = new AbortController();
+const lastRuns = new Map<DatasetName, PollSummary & { at: string }>();
+const running = new Set<DatasetName>();
+
+async function run(dataset: DatasetName): Promise<void> {
+  if (running.has(dataset) || shutdown.signal.aborted) return; // runs of one dataset never overlap
+  running.add(dataset);
+  try {
+    const summary = await pollDataset(
+      dataset,
+      { client, sink, nodes: config.nodes, signal: shutdown.signal },
+      new Date(),
+    );
+    lastRuns.set(dataset, { ...summary, at: new Date().toISOString() });
+    log(summary.failures.length ? "warn" : "info", "poll finished", { ...summary });
+  } catch (error) {
+    if (!shutdown.signal.aborted) log("error", "poll failed", { dataset, error: String(error) });
+  } finally {
+    running.delete(dataset);
+  }
+}
+
+for (const dataset of config.datasets) {
+  Deno.cron(`poll ${dataset}`, DATASETS[dataset].schedule, { signal: shutdown.signal }, () => run(dataset));
+}
+
+const server = Deno.serve({
+  port: config.port,
+  onListen: ({ hostname, port }) => {
+    log("info", "oasis-stream started", {
+      url: `http://${hostname === "0.0.0.0" ? "localhost" : hostname}:${port}/`,
+      oasis: config.oasis.baseUrl,
+      datasets: config.datasets,
+    });
+  },
+}, (req) => {
+  const path = new URL(req.url).pathname;
+  if (path === "/health") {
+    return Response.json({
+      status: "ok",
+      breaker: client.breakerState,
+      lastRuns: Object.fromEntries(lastRuns),
+    });
+  }
+  return Response.json({ error: "Not found" }, { status: 404 });
+});
+
+// Every job also runs once at start, so data arrives without waiting for the first tick.
+for (const dataset of config.datasets) void run(dataset);
+
+async function stop(signal: string): Promise<void> {
+  log("info", "shutting down", { signal });
+  shutdown.abort(new Error(`Shutdown (${signal})`));
+  await server.shutdown();
+  parser.close();
+  Deno.exit(0);
+}
+Deno.addSignalListener("SIGINT", () => void stop("SIGINT"));
+Deno.addSignalListener("SIGTERM", () => void stop("SIGTERM"));
