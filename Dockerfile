@@ -1,0 +1,26 @@
+# oasis-stream production image: `deno run` on dependencies cached at build time from deno.lock
+# (`deno compile` needs a download that our build machines cannot make).
+FROM denoland/deno:2.9.6
+
+WORKDIR /app
+ENV DENO_DIR=/deno-dir \
+    DENO_NO_UPDATE_CHECK=1 \
+    PORT=8000
+
+# Dependencies first, so code changes do not invalidate the cached npm packages.
+COPY deno.json deno.lock ./
+COPY src/ src/
+COPY routes/ routes/
+COPY static/ static/
+COPY scripts/ scripts/
+RUN deno install --frozen --entrypoint src/main.ts scripts/simulator.ts scripts/parse.ts \
+    && mkdir -p /app/data && chown -R deno:deno /app/data /deno-dir
+
+USER deno
+EXPOSE 8000
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
+    CMD ["deno", "eval", "const r = await fetch(`http://127.0.0.1:${Deno.env.get('PORT') ?? 8000}/health`); Deno.exit(r.ok ? 0 : 1)"]
+
+# Explicit permissions instead of -A: network (OASIS, Kafka, Redis, clients), the environment, the data
+# directory (Deno KV, NDJSON Bronze) and reading the app.
+CMD ["deno", "run", "--cached-only", "--frozen", "--allow-net", "--allow-env", "--allow-read=/app,/deno-dir", "--allow-write=/app/data", "src/main.ts"]
