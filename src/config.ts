@@ -34,6 +34,12 @@ export const SETTINGS: readonly SettingDoc[] = [
       "Least time between two OASIS request starts, process-wide (CAISO's one request per 5 s rule)",
   },
   {
+    name: "CAISO_OASIS_GUARD_MS",
+    default: "100",
+    description:
+      "Added to that interval: OASIS measures arrivals, which jitter by a few ms, so starts exactly 5000 ms apart can still get 429",
+  },
+  {
     name: "CAISO_OASIS_RATE_LIMIT_PER_MIN",
     default: "50",
     description: "Most OASIS requests started in any 60 s window",
@@ -78,6 +84,7 @@ export interface Config {
     readonly baseUrl: string;
     readonly timeoutMs: number;
     readonly minIntervalMs: number;
+    readonly guardMs: number;
     readonly ratePerMinute: number;
     readonly maxAttempts: number;
     readonly backoffInitialMs: number;
@@ -164,6 +171,7 @@ export function loadConfig(env: Env): Config {
       baseUrl: url(env, "CAISO_OASIS_BASE_URL"),
       timeoutMs: number(env, "CAISO_OASIS_TIMEOUT", 1, 3600, false) * 1000,
       minIntervalMs: number(env, "CAISO_OASIS_MIN_INTERVAL_MS", 0, 600_000),
+      guardMs: number(env, "CAISO_OASIS_GUARD_MS", 0, 10_000),
       ratePerMinute: number(env, "CAISO_OASIS_RATE_LIMIT_PER_MIN", 1, 10_000),
       maxAttempts: number(env, "CAISO_OASIS_MAX_ATTEMPTS", 1, 20),
       backoffInitialMs: number(env, "CAISO_OASIS_BACKOFF_MS", 0, 600_000),

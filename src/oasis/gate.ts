@@ -21,6 +21,11 @@ export interface RequestGateOptions {
   minIntervalMs?: number;
   /** Most request starts in any 60 s window (default 50). */
   ratePerMinute?: number;
+  /**
+   * Added to a non-zero `minIntervalMs` (default 0; the service uses `CAISO_OASIS_GUARD_MS`, 100). The gate spaces request *starts* here; OASIS's edge
+   * measures *arrivals*, which jitter by a few ms, so exactly 5000 ms apart can still be answered with 429.
+   */
+  guardMs?: number;
   /** Clock and timers (default: the globals, so fake timers control them). */
   clock?: GateClock;
 }
@@ -60,7 +65,7 @@ export class RequestGate {
     if (!Number.isInteger(ratePerMinute) || ratePerMinute < 1) {
       throw new RangeError(`Invalid ratePerMinute "${ratePerMinute}": expected an integer >= 1`);
     }
-    this.#minIntervalMs = minIntervalMs;
+    this.#minIntervalMs = minIntervalMs > 0 ? minIntervalMs + (options.guardMs ?? 0) : 0;
     this.#ratePerMinute = ratePerMinute;
     this.#clock = options.clock ?? GLOBAL_CLOCK;
   }

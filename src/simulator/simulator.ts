@@ -96,6 +96,7 @@ class OasisSimulator implements Simulator {
   readonly clock: SimClock;
   readonly #log: RequestLogEntry[] = [];
   readonly #throttleMs: number;
+  #redirectTarget: string | undefined;
   readonly #context: Omit<ReportContext, "now">;
   #lastStart: number | undefined;
 
@@ -133,9 +134,12 @@ class OasisSimulator implements Simulator {
       if (this.#log.length > MAX_LOG) this.#log.shift();
     };
     const started = Date.now();
-    const throttled = this.#throttleMs > 0 && this.#lastStart !== undefined &&
+    // fetch follows OASIS's own PRC_AS redirect at once; that second request is part of the first.
+    const followsRedirect = this.#redirectTarget === req.url;
+    this.#redirectTarget = undefined;
+    const throttled = !followsRedirect && this.#throttleMs > 0 && this.#lastStart !== undefined &&
       started - this.#lastStart < this.#throttleMs;
-    this.#lastStart = started;
+    if (!followsRedirect) this.#lastStart = started;
     if (throttled) {
       log(429);
       return throttleResponse();
@@ -170,7 +174,10 @@ class OasisSimulator implements Simulator {
     const ctx: ReportContext = { ...this.#context, now: this.clock.now() };
     const search = new URL(req.url).searchParams;
     const resolution: Resolution = single ? resolveSingleZip(search, ctx) : resolveGroupZip(search, ctx);
-    if (resolution.kind === "redirect") return redirectResponse(new URL(resolution.location, req.url).href);
+    if (resolution.kind === "redirect") {
+      this.#redirectTarget = new URL(resolution.location, req.url).href;
+      return redirectResponse(this.#redirectTarget);
+    }
     let zip: { body: Uint8Array; fileName: string };
     if (fault?.kind === "errorDocument") {
       const stem = resolution.kind === "report" ? resolution.zipName.replace(/\.zip$/, "") : resolution.stem;

@@ -141,3 +141,16 @@ Deno.test("RequestGate uses an injected clock when given one", async () => {
   await second;
   assert.ok(granted);
 });
+
+Deno.test("RequestGate adds guardMs to a non-zero interval, never to a zero one", async () => {
+  await withClock(async (clock) => {
+    const run = acquireMany(new RequestGate({ minIntervalMs: 5000, guardMs: 100 }), 3);
+    await clock.tickAsync(20_000);
+    await run.done;
+    assert.deepEqual(run.times, [0, 5100, 10_200]);
+    const free = acquireMany(new RequestGate({ minIntervalMs: 0, guardMs: 100 }), 3);
+    await clock.tickAsync(0);
+    await free.done;
+    assert.deepEqual(free.times, [20_000, 20_000, 20_000]);
+  });
+});

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { ask, errorCode, fixedSimulator, oasisUrl, onlyCsv, queryParams, readCsv } from "./helpers.ts";
+import { startSimulator } from "../../src/simulator/simulator.ts";
 
 const HUB = { node: "TH_NP15_GEN-APND" };
 const DAY = ["20260630T07:00-0000", "20260701T07:00-0000"] as const;
@@ -130,4 +131,21 @@ Deno.test("real-time intervals appear once they have ended", async () => {
     "2026-07-01T19:10:00-00:00",
   ]);
   assert.equal(await codeOf(params, new Date("2026-07-01T19:04:59Z")), 1000);
+});
+
+Deno.test("the throttle does not count fetch following the simulator's own PRC_AS redirect", async () => {
+  const server = startSimulator({ port: 0, throttleMs: 60_000, now: () => new Date("2026-11-20T20:00:00Z") });
+  try {
+    const url = `${server.url}?resultformat=6&queryname=PRC_AS&version=12&market_run_id=DAM&anc_type=ALL` +
+      "&anc_region=ALL&startdatetime=20261119T08:00-0000&enddatetime=20261120T08:00-0000";
+    const response = await fetch(url);
+    assert.equal(response.status, 200);
+    assert.equal(response.redirected, true);
+    await response.arrayBuffer();
+    const again = await fetch(url, { redirect: "manual" });
+    assert.equal(again.status, 429); // a new request inside the window is throttled as before
+    await again.arrayBuffer();
+  } finally {
+    await server.shutdown();
+  }
 });
