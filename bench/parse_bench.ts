@@ -13,7 +13,7 @@ import Papa from "papaparse";
 import { parse as csvParse } from "csv-parse/sync";
 import { XMLParser } from "fast-xml-parser";
 import { unzipSync } from "fflate";
-import { parseFile, parseResponse } from "../src/oasis/parse.ts";
+import { parseFile, parseMembers, parseResponse } from "../src/oasis/parse.ts";
 import type { OasisRow } from "../src/oasis/row.ts";
 import { type BenchRow, median, timeIt } from "./bench_util.ts";
 
@@ -88,6 +88,13 @@ export function runParseBench(iterations = 5): BenchRow[] {
   add("reference: unzip + split", ref, rowsIn, csvBytes, "practical limit");
   add("unzip (fflate unzipSync)", median(timeIt(() => unzipSync(zip), iterations)), rowsIn, csvBytes);
   add("decode UTF-8", median(timeIt(() => new TextDecoder().decode(member), iterations)), rowsIn, csvBytes);
+  const members = [{ name: "20200101_20200101_PRC_LMP_DAM_20200630_22_50_44_v1.csv", bytes: member }];
+  add(
+    "parse + normalize (decode, CSV, rows)",
+    median(timeIt(() => parseMembers(members), iterations)),
+    rowsIn,
+    csvBytes,
+  );
   const full = median(timeIt(() => parseResponse(zip), iterations));
   add(
     "full path: unzip + parse + normalize",
