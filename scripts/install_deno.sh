@@ -11,6 +11,8 @@ if [ -x "$bin/deno" ] && "$bin/deno" --version 2>/dev/null | grep -q "deno $want
   exit 0
 fi
 command -v npm >/dev/null || { echo "install_deno.sh: npm is required to install Deno $want" >&2; exit 1; }
-(cd "$root/tools" && npm ci --no-audit --no-fund --loglevel=error >&2)
+# npm ci cannot be used: npm 11 drops the other platforms' optional packages from the lock file and
+# then refuses it. The exact pin in tools/package.json (and deno's own exact pins) keep this reproducible.
+(cd "$root/tools" && npm install --no-package-lock --no-audit --no-fund --loglevel=error >&2)
 "$bin/deno" --version >&2
 echo "$bin"
