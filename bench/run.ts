@@ -6,6 +6,7 @@
  */
 import { table } from "./bench_util.ts";
 import { runParseBench } from "./parse_bench.ts";
+import { runRedisBench } from "./redis_bench.ts";
 
 const sections: string[] = [];
 const started = new Date().toISOString();
@@ -15,6 +16,12 @@ sections.push(
 );
 sections.push(
   table("Parsing: real 2020 PRC_LMP ALL_APNODES day (31.9 MB CSV, 162,848 rows)", runParseBench()),
+);
+sections.push(
+  table(
+    "Hot store: one day of 5-minute prices for 3 zones, pipelined, vs redis-benchmark",
+    await runRedisBench(),
+  ),
 );
 const report = sections.join("\n\n") + "\n";
 console.log(report);

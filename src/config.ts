@@ -8,19 +8,13 @@
 import { DATASET_NAMES, type DatasetName, DEFAULT_NODES, type GroupType } from "./oasis/datasets.ts";
 import { OASIS_BASE_URL, type ResultFormat } from "./oasis/url.ts";
 import type { NodeSelection } from "./oasis/windows.ts";
+import { ConfigError, type Env, type SettingDoc, settingReader } from "./settings.ts";
+import { loadStoreConfig, STORE_SETTINGS, type StoreConfig } from "./store/settings.ts";
 
-/** One documented setting. */
-export interface SettingDoc {
-  /** Environment variable. */
-  readonly name: string;
-  /** Default, as written in the README. */
-  readonly default: string;
-  /** What it does. */
-  readonly description: string;
-}
+export { ConfigError, type SettingDoc } from "./settings.ts";
 
-/** Every environment variable the service reads. */
-export const SETTINGS: readonly SettingDoc[] = [
+/** The OASIS client's and the service's own settings. */
+const CORE_SETTINGS: readonly SettingDoc[] = [
   {
     name: "CAISO_OASIS_BASE_URL",
     default: OASIS_BASE_URL,
@@ -78,6 +72,11 @@ export const SETTINGS: readonly SettingDoc[] = [
   { name: "PORT", default: "8000", description: "HTTP port of the API and dashboard" },
 ];
 
+/** Every environment variable the service reads (the README's settings table mirrors this list). */
+export const SETTINGS: readonly SettingDoc[] = [...CORE_SETTINGS, ...STORE_SETTINGS];
+
+const { value, number, httpUrl } = settingReader(SETTINGS);
+
 /** The resolved configuration. */
 export interface Config {
   readonly oasis: {
@@ -95,49 +94,7 @@ export interface Config {
   readonly nodes: NodeSelection;
   readonly datasets: readonly DatasetName[];
   readonly port: number;
-}
-
-/** A setting that does not validate; the message names the variable and the value. */
-export class ConfigError extends Error {
-  /** The offending variable. */
-  readonly setting: string;
-
-  constructor(setting: string, message: string) {
-    super(`Invalid setting ${setting}: ${message}`);
-    this.name = "ConfigError";
-    this.setting = setting;
-  }
-}
-
-type Env = Readonly<Record<string, string | undefined>>;
-
-function value(env: Env, name: string): string {
-  const raw = env[name]?.trim();
-  if (raw !== undefined && raw !== "") return raw;
-  return SETTINGS.find((s) => s.name === name)!.default;
-}
-
-function number(env: Env, name: string, min: number, max: number, integer = true): number {
-  const text = value(env, name);
-  const n = Number(text);
-  if (!Number.isFinite(n) || (integer && !Number.isInteger(n)) || n < min || n > max) {
-    throw new ConfigError(
-      name,
-      `"${text}" is not ${integer ? "a whole number" : "a number"} from ${min} to ${max}`,
-    );
-  }
-  return n;
-}
-
-function url(env: Env, name: string): string {
-  const text = value(env, name);
-  try {
-    const u = new URL(text);
-    if (u.protocol !== "http:" && u.protocol !== "https:") throw new TypeError("not http(s)");
-  } catch {
-    throw new ConfigError(name, `"${text}" is not an http(s) URL`);
-  }
-  return text;
+  readonly store: StoreConfig;
 }
 
 function nodes(env: Env): NodeSelection {
@@ -168,7 +125,7 @@ export function loadConfig(env: Env): Config {
   }
   return {
     oasis: {
-      baseUrl: url(env, "CAISO_OASIS_BASE_URL"),
+      baseUrl: httpUrl(env, "CAISO_OASIS_BASE_URL"),
       timeoutMs: number(env, "CAISO_OASIS_TIMEOUT", 1, 3600, false) * 1000,
       minIntervalMs: number(env, "CAISO_OASIS_MIN_INTERVAL_MS", 0, 600_000),
       guardMs: number(env, "CAISO_OASIS_GUARD_MS", 0, 10_000),
@@ -182,5 +139,6 @@ export function loadConfig(env: Env): Config {
     nodes: nodes(env),
     datasets: datasets(env),
     port: number(env, "PORT", 0, 65_535),
+    store: loadStoreConfig(env),
   };
 }

@@ -10,6 +10,10 @@ import { type DatasetName, DATASETS } from "./oasis/datasets.ts";
 import { RequestGate } from "./oasis/gate.ts";
 import { WorkerParser } from "./oasis/worker_parser.ts";
 import { pollDataset, type PollSink, type PollSummary } from "./jobs/poll.ts";
+import { openKvStore } from "./store/kv_store.ts";
+import { createRedisStore } from "./store/redis_store.ts";
+import { redactUrl } from "./store/settings.ts";
+import type { PriceStore } from "./store/store.ts";
 
 function log(level: "info" | "warn" | "error", msg: string, fields: Record<string, unknown> = {}): void {
   console.log(JSON.stringify({ time: new Date().toISOString(), level, msg, ...fields }));
@@ -34,9 +38,27 @@ const client = new OasisClient({
   onRequest: (e) =>
     log(e.outcome === "ok" || e.outcome === "no-data" ? "info" : "warn", "oasis request", { ...e }),
 });
+const store: PriceStore = config.store.redis
+  ? createRedisStore({ config: config.store })
+  : await openKvStore({ config: config.store });
+const storeName = config.store.redis
+  ? `redis ${redactUrl(config.store.redis.url)}`
+  : `deno kv ${config.store.kvPath}`;
+
 const sink: PollSink = {
-  accept(dataset, window, fetched) {
+  async accept(dataset, window, fetched) {
     const r = fetched.result;
+    if (r.kind === "rows" && (dataset === "lmp_rtm" || dataset === "lmp_fmm" || dataset === "lmp_dam")) {
+      const ingested = await store.ingest(r.rows);
+      log(ingested.stored ? "info" : "warn", "hot store updated", {
+        dataset,
+        updates: ingested.updates.length,
+        unchanged: ingested.unchanged,
+        skipped: ingested.skipped.length,
+        stored: ingested.stored,
+      });
+      for (const alert of ingested.alerts) log("info", "price alert", { ...alert });
+    }
     log("info", "window fetched", {
       dataset,
       query: window.query.queryName,
@@ -46,7 +68,6 @@ const sink: PollSink = {
       rows: r.kind === "rows" ? r.rows.length : 0,
       problems: r.kind === "rows" ? r.problems.length : 0,
     });
-    return Promise.resolve();
   },
 };
 
@@ -82,6 +103,7 @@ const server = Deno.serve({
     log("info", "oasis-stream started", {
       url: `http://${hostname === "0.0.0.0" ? "localhost" : hostname}:${port}/`,
       oasis: config.oasis.baseUrl,
+      store: storeName,
       datasets: config.datasets,
     });
   },
@@ -105,6 +127,7 @@ async function stop(signal: string): Promise<void> {
   shutdown.abort(new Error(`Shutdown (${signal})`));
   await server.shutdown();
   parser.close();
+  await store.close();
   Deno.exit(0);
 }
 Deno.addSignalListener("SIGINT", () => void stop("SIGINT"));

@@ -43,6 +43,7 @@ Deno.test("the README documents every setting with its default", () => {
   for (const s of SETTINGS) {
     const row = readme.split("\n").find((line) => line.startsWith(`| \`${s.name}\``));
     assert.ok(row, `README has no settings row for ${s.name}`);
-    assert.ok(row.includes(`\`${s.default}\``), `README row for ${s.name} lacks its default "${s.default}"`);
+    const shown = s.default === "" ? "(unset)" : `\`${s.default}\``;
+    assert.ok(row.includes(shown), `README row for ${s.name} lacks its default "${s.default}"`);
   }
 });

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# The project's test command (`deno task test`): starts the real services the integration tests need
-# (Redis and a single-node Kafka broker on loopback, through scripts/redis.sh and scripts/kafka.sh) unless
-# REDIS_URL / KAFKA_BOOTSTRAP_SERVERS already point at running ones, runs the whole suite, and stops what it
+# Runs a command (the test suite for `deno task test`, the benchmarks for `deno task bench`) with the real
+# services it needs: Redis and a single-node Kafka broker on loopback, started through scripts/redis.sh and
+# scripts/kafka.sh unless REDIS_URL / KAFKA_BOOTSTRAP_SERVERS already point at running ones; stops what it
 # started. A service that cannot start is reported here, and the tests that need it fail loudly: nothing is
-# skipped. Extra arguments go to `deno test` (for example a file or `--filter`).
+# skipped. Usage: scripts/with_services.sh COMMAND [ARGS...]
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -12,15 +12,15 @@ started=()
 start_service() { # name script var
   local name="$1" script="$2" var="$3" line
   if [ -n "${!var:-}" ]; then
-    echo "test.sh: using $var=${!var}" >&2
+    echo "with_services.sh: using $var=${!var}" >&2
     return
   fi
   if line="$(bash "$script" start | tail -n 1)" && [[ "$line" == "$var="* ]]; then
     export "$line"
     started+=("$script")
-    echo "test.sh: started $name: $line" >&2
+    echo "with_services.sh: started $name: $line" >&2
   else
-    echo "test.sh: ERROR: could not start $name ($script start); tests that need it will fail" >&2
+    echo "with_services.sh: ERROR: could not start $name ($script start); tests that need it will fail" >&2
   fi
 }
 
@@ -29,7 +29,7 @@ if [ "${OASIS_TEST_SERVICES:-1}" = "1" ]; then
   [ -f scripts/kafka.sh ] && start_service Kafka scripts/kafka.sh KAFKA_BOOTSTRAP_SERVERS
 fi
 
-deno test --allow-all --parallel "$@"
+"$@"
 rc=$?
 for script in "${started[@]}"; do bash "$script" stop >/dev/null 2>&1 || true; done
 exit $rc

@@ -1,0 +1,130 @@
+/**
+ * The part of a store that does not depend on the backend: turning rows into a plan against the mirror,
+ * loading zones into the mirror once, counting skipped rows and polls, and computing battery signals from
+ * stored prices. `RedisStore` and `KvStore` each own one and add their writes and reads.
+ *
+ * @module
+ */
+import type { OasisRow } from "../oasis/row.ts";
+import { DATASETS } from "../oasis/datasets.ts";
+import { operatingDate, operatingDay } from "../oasis/time.ts";
+import { type BatterySignal, batterySignals } from "../analytics/signals.ts";
+import { HotState } from "./hot_state.ts";
+import { applyPlan, type IngestPlan, planIngest } from "./ingest_plan.ts";
+import { toPricePoints } from "./price_points.ts";
+import type { StoreConfig } from "./settings.ts";
+import type {
+  CurrentPrices,
+  IngestResult,
+  Market,
+  SeriesPoint,
+  SignalQuery,
+  SkippedRow,
+  StoreRead,
+  TimeRange,
+} from "./store.ts";
+
+/** What the backend holds for one zone. */
+export interface ZoneSnapshot {
+  readonly series: Readonly<Record<Market, readonly SeriesPoint[]>>;
+  readonly current: CurrentPrices | null;
+}
+
+/** Reads the backend's state of some zones; may throw when the backend is unreachable. */
+export type ZoneLoader = (zones: readonly string[]) => Promise<Map<string, ZoneSnapshot>>;
+
+/** A poll ready to be written: the plan and the counts for the result. */
+export interface PreparedIngest {
+  readonly plan: IngestPlan;
+  readonly rows: number;
+  readonly points: number;
+  readonly skipped: readonly SkippedRow[];
+}
+
+/** Settings the core uses. */
+export type CoreConfig = Pick<StoreConfig, "retentionDays" | "alerts" | "signals" | "alertsMaxLen">;
+
+const INTERVAL_MINUTES: Readonly<Record<Market, number>> = {
+  RT: DATASETS.lmp_rtm.intervalMinutes,
+  FMM: DATASETS.lmp_fmm.intervalMinutes,
+  DA: DATASETS.lmp_dam.intervalMinutes,
+};
+
+/** Backend-independent store logic around one mirror. */
+export class StoreCore {
+  /** The mirror. */
+  readonly state: HotState;
+  /** The store's clock. */
+  readonly clock: () => Date;
+  readonly #config: CoreConfig;
+  readonly #skipped: Record<string, number> = {};
+  #ingests = 0;
+
+  /** `clock` defaults to the system clock. */
+  constructor(config: CoreConfig, clock: () => Date = () => new Date()) {
+    this.#config = config;
+    this.clock = clock;
+    this.state = new HotState(config.alertsMaxLen);
+  }
+
+  /** Plans one poll; zones not yet mirrored are loaded first (a failed load is retried next poll). */
+  async prepare(rows: readonly OasisRow[], now: Date, load: ZoneLoader): Promise<PreparedIngest> {
+    const { points, skipped } = toPricePoints(Array.isArray(rows) ? rows : []);
+    for (const s of skipped) this.#skipped[s.code] = (this.#skipped[s.code] ?? 0) + 1;
+    this.#ingests++;
+    const missing = [...new Set(points.map((p) => p.zone))].filter((z) => !this.state.isLoaded(z));
+    if (missing.length > 0) {
+      try {
+        for (const [zone, snap] of await load(missing)) this.state.load(zone, snap.series, snap.current);
+      } catch {
+        // The backend is down: plan against what the mirror has; the load is retried next poll.
+      }
+    }
+    const plan = planIngest(this.state, points, this.#config, now);
+    return { plan, rows: Array.isArray(rows) ? rows.length : 0, points: points.length, skipped };
+  }
+
+  /** Applies a planned poll to the mirror and builds the result. */
+  commit(prepared: PreparedIngest, stored: boolean): IngestResult {
+    applyPlan(this.state, prepared.plan);
+    const { plan } = prepared;
+    return {
+      rows: prepared.rows,
+      points: prepared.points,
+      updates: plan.updates,
+      unchanged: plan.unchanged,
+      expired: plan.expired,
+      skipped: prepared.skipped,
+      alerts: plan.alerts,
+      stored,
+    };
+  }
+
+  /** Skipped rows since start, by reason class. */
+  skippedRows(): Readonly<Record<string, number>> {
+    return { ...this.#skipped };
+  }
+
+  /** Polls ingested since start. */
+  ingests(): number {
+    return this.#ingests;
+  }
+
+  /** Battery signals for one zone and operating day, from stored prices read with `history`. */
+  async signals(
+    zone: string,
+    query: SignalQuery,
+    history: (zone: string, market: Market, range: TimeRange) => Promise<StoreRead<SeriesPoint[]>>,
+  ): Promise<StoreRead<BatterySignal[]>> {
+    const market = query.market ?? "RT";
+    const day = operatingDay(query.date ?? operatingDate(this.clock()));
+    const range = { from: day.start, to: new Date(day.end.getTime() - 1) };
+    const prices = await history(zone, market, range);
+    const da = market === "DA" ? prices : await history(zone, "DA", range);
+    return {
+      value: batterySignals(prices.value, INTERVAL_MINUTES[market], da.value, this.#config.signals),
+      stale: prices.stale || da.stale,
+      ageMs: Math.max(prices.ageMs, da.ageMs),
+    };
+  }
+}
