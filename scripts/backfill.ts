@@ -10,13 +10,11 @@
  */
 import { parseArgs } from "node:util";
 import { loadConfig } from "../src/config.ts";
-import { OasisClient } from "../src/oasis/client.ts";
 import { type DatasetName, DATASETS, isDatasetName } from "../src/oasis/datasets.ts";
-import { RequestGate } from "../src/oasis/gate.ts";
 import { nextDate, pacificMidnight, parseDate } from "../src/oasis/time.ts";
 import { buildUrl } from "../src/oasis/url.ts";
 import { planWindows } from "../src/oasis/windows.ts";
-import { WorkerParser } from "../src/oasis/worker_parser.ts";
+import { createOasisStack } from "../src/oasis_stack.ts";
 import { pollDataset, type PollSink } from "../src/jobs/poll.ts";
 
 const USAGE =
@@ -66,22 +64,8 @@ async function main(args: string[]): Promise<number> {
   }
   const dir = Deno.env.get("BACKFILL_DIR") ?? "./data/backfill";
   await Deno.mkdir(dir, { recursive: true });
-  const parser = new WorkerParser();
-  const client = new OasisClient({
-    baseUrl: config.oasis.baseUrl,
-    gate: new RequestGate({
-      minIntervalMs: config.oasis.minIntervalMs,
-      guardMs: config.oasis.guardMs,
-      ratePerMinute: config.oasis.ratePerMinute,
-    }),
-    timeoutMs: config.oasis.timeoutMs,
-    maxAttempts: config.oasis.maxAttempts,
-    backoffInitialMs: config.oasis.backoffInitialMs,
-    breakerThreshold: config.oasis.breakerThreshold,
-    breakerHalfOpenMs: config.oasis.breakerHalfOpenMs,
-    format: config.oasis.format,
-    parse: (bytes, ctx) => parser.parse(bytes, ctx),
-  });
+  const oasis = createOasisStack(config.oasis);
+  const client = oasis.client;
   const encoder = new TextEncoder();
   const sink: PollSink = {
     async accept(dataset, window, fetched) {
@@ -110,7 +94,7 @@ async function main(args: string[]): Promise<number> {
       failed += s.failures.length;
     }
   } finally {
-    parser.close();
+    oasis.close();
   }
   return failed > 0 ? 1 : 0;
 }

@@ -5,10 +5,8 @@
  * @module
  */
 import { loadConfig } from "./config.ts";
-import { OasisClient } from "./oasis/client.ts";
 import { type DatasetName, DATASETS } from "./oasis/datasets.ts";
-import { RequestGate } from "./oasis/gate.ts";
-import { WorkerParser } from "./oasis/worker_parser.ts";
+import { createOasisStack } from "./oasis_stack.ts";
 import { pollDataset, type PollSink, type PollSummary } from "./jobs/poll.ts";
 import { openKvStore } from "./store/kv_store.ts";
 import { createRedisStore } from "./store/redis_store.ts";
@@ -20,24 +18,11 @@ function log(level: "info" | "warn" | "error", msg: string, fields: Record<strin
 }
 
 const config = loadConfig(Deno.env.toObject());
-const parser = new WorkerParser();
-const gate = new RequestGate({
-  minIntervalMs: config.oasis.minIntervalMs,
-  ratePerMinute: config.oasis.ratePerMinute,
-});
-const client = new OasisClient({
-  baseUrl: config.oasis.baseUrl,
-  gate,
-  timeoutMs: config.oasis.timeoutMs,
-  maxAttempts: config.oasis.maxAttempts,
-  backoffInitialMs: config.oasis.backoffInitialMs,
-  breakerThreshold: config.oasis.breakerThreshold,
-  breakerHalfOpenMs: config.oasis.breakerHalfOpenMs,
-  format: config.oasis.format,
-  parse: (bytes, ctx) => parser.parse(bytes, ctx),
+const oasis = createOasisStack(config.oasis, {
   onRequest: (e) =>
     log(e.outcome === "ok" || e.outcome === "no-data" ? "info" : "warn", "oasis request", { ...e }),
 });
+const client = oasis.client;
 const store: PriceStore = config.store.redis
   ? createRedisStore({ config: config.store })
   : await openKvStore({ config: config.store });
@@ -126,7 +111,7 @@ async function stop(signal: string): Promise<void> {
   log("info", "shutting down", { signal });
   shutdown.abort(new Error(`Shutdown (${signal})`));
   await server.shutdown();
-  parser.close();
+  oasis.close();
   await store.close();
   Deno.exit(0);
 }
