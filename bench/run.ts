@@ -7,6 +7,7 @@
 import { table } from "./bench_util.ts";
 import { runParseBench } from "./parse_bench.ts";
 import { runRedisBench } from "./redis_bench.ts";
+import { runKafkaBench } from "./kafka_bench.ts";
 
 const sections: string[] = [];
 const started = new Date().toISOString();
@@ -23,6 +24,7 @@ sections.push(
     await runRedisBench(),
   ),
 );
+sections.push(table("Bronze: 162,848 envelopes produced to the local broker vs kcat", await runKafkaBench()));
 const report = sections.join("\n\n") + "\n";
 console.log(report);
 await Deno.mkdir(new URL("./results/", import.meta.url), { recursive: true });

@@ -15,7 +15,10 @@ start_service() { # name script var
     echo "with_services.sh: using $var=${!var}" >&2
     return
   fi
-  if line="$(bash "$script" start | tail -n 1)" && [[ "$line" == "$var="* ]]; then
+  if line="$(bash "$script" status 2>/dev/null | tail -n 1)" && [[ "$line" == "$var="* ]]; then
+    export "$line" # already running (not ours to stop)
+    echo "with_services.sh: using running $name: $line" >&2
+  elif line="$(bash "$script" start | tail -n 1)" && [[ "$line" == "$var="* ]]; then
     export "$line"
     started+=("$script")
     echo "with_services.sh: started $name: $line" >&2

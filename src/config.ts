@@ -10,6 +10,7 @@ import { OASIS_BASE_URL, type ResultFormat } from "./oasis/url.ts";
 import type { NodeSelection } from "./oasis/windows.ts";
 import { ConfigError, type Env, type SettingDoc, settingReader } from "./settings.ts";
 import { loadStoreConfig, STORE_SETTINGS, type StoreConfig } from "./store/settings.ts";
+import { BRONZE_SETTINGS, type BronzeConfig, loadBronzeConfig } from "./bronze/settings.ts";
 
 export { ConfigError, type SettingDoc } from "./settings.ts";
 
@@ -73,7 +74,7 @@ const CORE_SETTINGS: readonly SettingDoc[] = [
 ];
 
 /** Every environment variable the service reads (the README's settings table mirrors this list). */
-export const SETTINGS: readonly SettingDoc[] = [...CORE_SETTINGS, ...STORE_SETTINGS];
+export const SETTINGS: readonly SettingDoc[] = [...CORE_SETTINGS, ...BRONZE_SETTINGS, ...STORE_SETTINGS];
 
 const { value, number, httpUrl } = settingReader(SETTINGS);
 
@@ -95,6 +96,7 @@ export interface Config {
   readonly datasets: readonly DatasetName[];
   readonly port: number;
   readonly store: StoreConfig;
+  readonly bronze: BronzeConfig;
 }
 
 function nodes(env: Env): NodeSelection {
@@ -140,5 +142,6 @@ export function loadConfig(env: Env): Config {
     datasets: datasets(env),
     port: number(env, "PORT", 0, 65_535),
     store: loadStoreConfig(env),
+    bronze: loadBronzeConfig(env),
   };
 }

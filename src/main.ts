@@ -8,6 +8,7 @@ import { loadConfig } from "./config.ts";
 import { type DatasetName, DATASETS } from "./oasis/datasets.ts";
 import { createOasisStack } from "./oasis_stack.ts";
 import { pollDataset, type PollSink, type PollSummary } from "./jobs/poll.ts";
+import { createBronze } from "./bronze/bronze_service.ts";
 import { openKvStore } from "./store/kv_store.ts";
 import { createRedisStore } from "./store/redis_store.ts";
 import { redactUrl } from "./store/settings.ts";
@@ -23,6 +24,18 @@ const oasis = createOasisStack(config.oasis, {
     log(e.outcome === "ok" || e.outcome === "no-data" ? "info" : "warn", "oasis request", { ...e }),
 });
 const client = oasis.client;
+// Bronze: every row goes to the durable outbox (Deno KV) first; the drainer sends it to Kafka, or to NDJSON
+// files when no broker is configured.
+if (config.bronze.outbox.path !== ":memory:") {
+  await Deno.mkdir(config.bronze.outbox.path.replace(/\/[^/]*$/, "") || ".", { recursive: true });
+}
+const outboxKv = await Deno.openKv(config.bronze.outbox.path);
+const bronze = await createBronze(config.bronze, { kv: outboxKv, log, datasets: config.datasets });
+await bronze.start();
+const bronzeName = config.bronze.kafka
+  ? `kafka ${config.bronze.kafka.brokers.join(",")}`
+  : `ndjson ${config.bronze.bronzeDir}`;
+
 const store: PriceStore = config.store.redis
   ? createRedisStore({ config: config.store })
   : await openKvStore({ config: config.store });
@@ -33,6 +46,8 @@ const storeName = config.store.redis
 const sink: PollSink = {
   async accept(dataset, window, fetched) {
     const r = fetched.result;
+    // Bronze first: once accept() returns, the rows are safely in the outbox.
+    const published = await bronze.publisher.publish(fetched, dataset);
     if (r.kind === "rows" && (dataset === "lmp_rtm" || dataset === "lmp_fmm" || dataset === "lmp_dam")) {
       const ingested = await store.ingest(r.rows);
       log(ingested.stored ? "info" : "warn", "hot store updated", {
@@ -52,6 +67,7 @@ const sink: PollSink = {
       result: r.kind,
       rows: r.kind === "rows" ? r.rows.length : 0,
       problems: r.kind === "rows" ? r.problems.length : 0,
+      bronze: published,
     });
   },
 };
@@ -89,6 +105,7 @@ const server = Deno.serve({
       url: `http://${hostname === "0.0.0.0" ? "localhost" : hostname}:${port}/`,
       oasis: config.oasis.baseUrl,
       store: storeName,
+      bronze: bronzeName,
       datasets: config.datasets,
     });
   },
@@ -112,6 +129,9 @@ async function stop(signal: string): Promise<void> {
   shutdown.abort(new Error(`Shutdown (${signal})`));
   await server.shutdown();
   oasis.close();
+  const left = await bronze.close();
+  if (left > 0) log("warn", "outbox not fully drained; it resumes on the next start", { rows: left });
+  outboxKv.close();
   await store.close();
   Deno.exit(0);
 }

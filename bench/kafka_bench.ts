@@ -1,0 +1,205 @@
+/**
+ * Kafka publishing benchmark on the real 2020 ALL_APNODES SingleZip (162,848 rows): records/s produced to
+ * the local broker by `KafkaSink` (kafkajs, idempotent, acks=-1, gzip) from prebuilt envelopes, and by the
+ * whole Bronze path (envelope + zod validation + Deno KV outbox + drainer), next to `kcat` (librdkafka)
+ * producing the same envelopes with the same keys, headers, acks, idempotence and codec: the practical
+ * limit. Needs the broker (`scripts/kafka.sh start`); `kcat` from Debian (`apt-get install -y kcat`).
+ *
+ * @module
+ */
+import { Kafka, logLevel } from "kafkajs";
+import { createKafkaSink } from "../src/bronze/kafka_sink.ts";
+import { createBronzeMetrics } from "../src/bronze/metrics.ts";
+import { Outbox } from "../src/bronze/outbox.ts";
+import { OutboxDrainer } from "../src/bronze/outbox_drainer.ts";
+import { BronzePublisher, type PublishInput } from "../src/bronze/publisher.ts";
+import type { KafkaSettings } from "../src/bronze/kafka_sink.ts";
+import type { BronzeMessage } from "../src/bronze/sink.ts";
+import { parseResponse } from "../src/oasis/parse.ts";
+import type { BenchRow } from "./bench_util.ts";
+
+const ZIP = new URL(
+  "../tests/fixtures/oasis-samples/singlezip_PRC_LMP_DAM_v1_ALL_APNODES_start-20200102T00Z.zip",
+  import.meta.url,
+);
+const URL_2020 = "https://oasis.caiso.com/oasisapi/SingleZip?resultformat=6&queryname=PRC_LMP&version=1" +
+  "&market_run_id=DAM&startdatetime=20200102T00:00-0000&enddatetime=20200103T00:00-0000&grp_type=ALL_APNODES";
+const BATCH_ROWS = 10_000;
+const PARTITIONS = 3;
+
+function progress(step: string): void {
+  console.error(`kafka bench: ${step} …`);
+}
+
+async function brokerAddress(): Promise<string | undefined> {
+  const fromEnv = Deno.env.get("KAFKA_BOOTSTRAP_SERVERS");
+  if (fromEnv) return fromEnv;
+  const script = new URL("../scripts/kafka.sh", import.meta.url).pathname;
+  const out = await new Deno.Command("bash", { args: [script, "status"], stderr: "null" }).output();
+  const line = new TextDecoder().decode(out.stdout).trim().split("\n").at(-1) ?? "";
+  return out.success && line.startsWith("KAFKA_BOOTSTRAP_SERVERS=") ? line.split("=")[1] : undefined;
+}
+
+function settings(brokers: string): KafkaSettings {
+  return {
+    brokers: brokers.split(","),
+    clientId: "oasis-stream-bench",
+    ssl: false,
+    sasl: null,
+    topics: { partitions: PARTITIONS, replicationFactor: 1, cleanupPolicy: "delete" },
+    maxBatchBytes: 1_000_000,
+  };
+}
+
+/** Envelopes of every row of the 2020 file, as the publisher builds them (through an in-memory outbox). */
+async function buildMessages(fetch: PublishInput, topic: string): Promise<BronzeMessage[]> {
+  const kv = await Deno.openKv(":memory:");
+  try {
+    const outbox = await Outbox.open({ kv, maxRows: 1_000_000 });
+    await new BronzePublisher({ outbox, topics: { lmp_dam: topic } }).publish(fetch, "lmp_dam");
+    return (await outbox.read(Number.MAX_SAFE_INTEGER))!.messages.slice();
+  } finally {
+    kv.close();
+  }
+}
+
+async function timeKcat(brokers: string, topic: string, messages: readonly BronzeMessage[]): Promise<number> {
+  const dir = await Deno.makeTempDir({ prefix: "kcat-bench-" });
+  try {
+    const file = `${dir}/messages.txt`;
+    await Deno.writeTextFile(file, messages.map((m) => `${m.key}\t${m.value}`).join("\n") + "\n");
+    const headers = Object.entries(messages[0]!.headers).flatMap(([k, v]) => ["-H", `${k}=${v}`]);
+    const args = [
+      ["-P", "-b", brokers, "-t", topic, "-K", "\t", "-z", "gzip", "-l", file],
+      ["-X", "acks=all", "-X", "enable.idempotence=true", "-X", "partitioner=murmur2_random"],
+      headers,
+    ].flat();
+    const t0 = performance.now();
+    const out = await new Deno.Command("kcat", { args, stdout: "null", stderr: "piped" }).output();
+    const ms = performance.now() - t0;
+    if (!out.success) throw new Error(`kcat failed: ${new TextDecoder().decode(out.stderr).slice(-500)}`);
+    return ms;
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+async function timeSink(brokers: string, messages: readonly BronzeMessage[]): Promise<number> {
+  const sink = createKafkaSink(settings(brokers));
+  try {
+    await sink.send(messages.slice(0, 100)); // connect and warm up (these 100 are counted twice; negligible)
+    const t0 = performance.now();
+    for (let i = 0; i < messages.length; i += BATCH_ROWS) await sink.send(messages.slice(i, i + BATCH_ROWS));
+    return performance.now() - t0;
+  } finally {
+    await sink.close();
+  }
+}
+
+async function timeFullPath(
+  brokers: string,
+  topic: string,
+  fetch: PublishInput,
+): Promise<{ ms: number; commitMs: number }> {
+  const dir = await Deno.makeTempDir({ prefix: "outbox-bench-" });
+  const kv = await Deno.openKv(`${dir}/outbox.kv`);
+  const sink = createKafkaSink(settings(brokers));
+  try {
+    await sink.send([]);
+    const outbox = await Outbox.open({ kv, maxRows: 1_000_000 });
+    const drainer = new OutboxDrainer({
+      outbox,
+      sink,
+      batchMaxRows: BATCH_ROWS,
+      lingerMs: 0,
+      metrics: createBronzeMetrics(),
+    });
+    drainer.start();
+    const t0 = performance.now();
+    await new BronzePublisher({ outbox, topics: { lmp_dam: topic } }).publish(fetch, "lmp_dam");
+    const commitMs = performance.now() - t0;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([
+      drainer.drained(),
+      new Promise((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(`Outbox not drained in 10 min (${outbox.depth} left)`)),
+          600_000,
+        );
+      }),
+    ]).finally(() => clearTimeout(timer));
+    const ms = performance.now() - t0;
+    await drainer.close(10_000);
+    return { ms, commitMs };
+  } finally {
+    await sink.close();
+    kv.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+/** Runs the Kafka benchmark against the local broker; returns table rows (a note row if none is running). */
+export async function runKafkaBench(): Promise<BenchRow[]> {
+  const brokers = await brokerAddress();
+  if (!brokers) {
+    return [{ name: "kafka benchmark", ms: 0, note: "not run: no broker (bash scripts/kafka.sh start)" }];
+  }
+  const parsed = parseResponse(Deno.readFileSync(ZIP));
+  if (parsed.kind !== "rows") throw new Error("The 2020 ALL_APNODES fixture did not parse to rows");
+  const fetch: PublishInput = {
+    result: parsed,
+    url: URL_2020,
+    finalUrl: URL_2020,
+    fetchedAt: new Date().toISOString(),
+  };
+  const rows = parsed.rows.length;
+  const run = `${Date.now().toString(36)}`;
+  const topics = { kcat: `bench.kcat.${run}`, sink: `bench.sink.${run}`, full: `bench.full.${run}` };
+  const admin = new Kafka({ brokers: brokers.split(","), logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  const out: BenchRow[] = [];
+  try {
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: Object.values(topics).map((topic) => ({
+        topic,
+        numPartitions: PARTITIONS,
+        replicationFactor: 1,
+      })),
+    });
+    progress("building envelopes");
+    const messages = await buildMessages(fetch, topics.sink);
+    const mb = messages.reduce((n, m) => n + m.key.length + m.value.length, 0) / 1e6;
+    const add = (name: string, ms: number, note: string) =>
+      out.push({ name, ms, rowsPerS: rows / (ms / 1000), mbPerS: mb / (ms / 1000), note });
+
+    let kcatMs: number | undefined;
+    try {
+      progress("kcat");
+      kcatMs = await timeKcat(brokers, topics.kcat, messages);
+      add("kcat (librdkafka), same envelopes", kcatMs, "practical limit; acks=all, idempotent, gzip");
+    } catch (error) {
+      out.push({ name: "kcat", ms: 0, note: `not run: ${error instanceof Error ? error.message : error}` });
+    }
+    const ratio = (ms: number) => kcatMs ? `${(kcatMs / ms * 100).toFixed(0)} % of kcat` : "";
+    progress("KafkaSink");
+    const sinkMs = await timeSink(brokers, messages);
+    add("KafkaSink (kafkajs), prebuilt envelopes", sinkMs, `${ratio(sinkMs)}; ${BATCH_ROWS}-row sends`);
+    progress("full path");
+    const full = await timeFullPath(brokers, topics.full, fetch);
+    add(
+      "full path: envelope + zod + KV outbox + drainer",
+      full.ms,
+      `${ratio(full.ms)}; outbox commit ${full.commitMs.toFixed(0)} ms`,
+    );
+  } finally {
+    await admin.deleteTopics({ topics: Object.values(topics) }).catch(() => {});
+    await admin.disconnect();
+  }
+  return out;
+}
+
+if (import.meta.main) {
+  const { table } = await import("./bench_util.ts");
+  console.log(table("Kafka publishing: 162,848 rows of the 2020 ALL_APNODES file", await runKafkaBench()));
+}

@@ -1,0 +1,94 @@
+/**
+ * Bronze publishing assembled from its parts for the composition root: the sink chosen by config (Kafka,
+ * else NDJSON files), schema registration when a registry is configured, the outbox on an injected Deno KV,
+ * its drainer and the publisher. `start()` creates the topics and starts draining; `close()` drains within
+ * a deadline, then closes the sink (what is left stays in the outbox for the next start).
+ *
+ * @module
+ */
+import type { DatasetName } from "../oasis/datasets.ts";
+import { createKafkaSink } from "./kafka_sink.ts";
+import { type BronzeMetrics, createBronzeMetrics } from "./metrics.ts";
+import { NdjsonSink } from "./ndjson_sink.ts";
+import { Outbox } from "./outbox.ts";
+import { OutboxDrainer } from "./outbox_drainer.ts";
+import { BronzePublisher } from "./publisher.ts";
+import { confluentValueEncoder, registerBronzeSchemas, SchemaRegistryClient } from "./schema_registry.ts";
+import type { BronzeConfig } from "./settings.ts";
+import { type BronzeLog, type BronzeSink, dlqTopic, silentLog } from "./sink.ts";
+
+/** What `createBronze` needs besides config. */
+export interface BronzeDeps {
+  /** The Deno KV holding the outbox (opened by the composition root on `config.outbox.path`). */
+  readonly kv: Deno.Kv;
+  readonly log?: BronzeLog;
+  readonly metrics?: BronzeMetrics;
+  /** Datasets whose topics are created on start (default: all configured topics). */
+  readonly datasets?: readonly DatasetName[];
+  /** A sink to use instead of the configured one (tests). */
+  readonly sink?: BronzeSink;
+  /** Fetch for the schema registry (default `globalThis.fetch`). */
+  readonly fetch?: typeof fetch;
+}
+
+/** Running Bronze publishing. */
+export interface Bronze {
+  readonly publisher: BronzePublisher;
+  readonly outbox: Outbox;
+  readonly sink: BronzeSink;
+  readonly metrics: BronzeMetrics;
+  /** Creates missing topics (and their `.dlq`) and starts the drainer. */
+  start(): Promise<void>;
+  /** Drains within `deadlineMs` (default from config), stops, closes the sink; resolves with rows left. */
+  close(deadlineMs?: number): Promise<number>;
+}
+
+/** Builds Bronze publishing from `config`; registers schemas first when a registry is configured. */
+export async function createBronze(config: BronzeConfig, deps: BronzeDeps): Promise<Bronze> {
+  const log = deps.log ?? silentLog;
+  const metrics = deps.metrics ?? createBronzeMetrics();
+  const datasets = deps.datasets ?? (Object.keys(config.topics) as DatasetName[]);
+  const topics = [...new Set(datasets.map((d) => config.topics[d]))];
+  let sink = deps.sink;
+  if (!sink && config.kafka) {
+    let encodeValue;
+    if (config.schemaRegistry) {
+      const client = new SchemaRegistryClient({ ...config.schemaRegistry, fetch: deps.fetch });
+      const ids = await registerBronzeSchemas(client, topics);
+      log("info", "bronze schemas registered", {
+        url: config.schemaRegistry.url,
+        ids: Object.fromEntries(ids),
+      });
+      encodeValue = confluentValueEncoder(ids);
+    }
+    sink = createKafkaSink(config.kafka, { log, encodeValue });
+  }
+  sink ??= new NdjsonSink({ dir: config.bronzeDir });
+  const outbox = await Outbox.open({ kv: deps.kv, maxRows: config.outbox.maxRows, metrics, log });
+  const drainer = new OutboxDrainer({
+    outbox,
+    sink,
+    batchMaxRows: config.outbox.batchMaxRows,
+    lingerMs: config.outbox.lingerMs,
+    metrics,
+    log,
+  });
+  const publisher = new BronzePublisher({ outbox, topics: config.topics, metrics });
+  const used = sink;
+  return {
+    publisher,
+    outbox,
+    sink: used,
+    metrics,
+    async start() {
+      await used.ensureTopics(topics.flatMap((t) => [t, dlqTopic(t)]));
+      drainer.start();
+      log("info", "bronze publishing started", { sink: used.kind, topics, outboxDepth: outbox.depth });
+    },
+    async close(deadlineMs = config.shutdownTimeoutMs) {
+      const left = await drainer.close(deadlineMs);
+      await used.close();
+      return left;
+    },
+  };
+}

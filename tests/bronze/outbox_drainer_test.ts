@@ -1,0 +1,124 @@
+import assert from "node:assert/strict";
+import { createBronzeMetrics } from "../../src/bronze/metrics.ts";
+import { Outbox } from "../../src/bronze/outbox.ts";
+import { OutboxDrainer } from "../../src/bronze/outbox_drainer.ts";
+import { FakeSink, messages } from "./bronze_fixtures.ts";
+
+/** A sleep that returns at once and records each requested delay. */
+function instantSleep(delays: number[]) {
+  return (ms: number) => {
+    delays.push(ms);
+    return new Promise<void>((resolve) => setTimeout(resolve, 0));
+  };
+}
+
+async function setup(options: { maxRows?: number; batchMaxRows?: number; lingerMs?: number } = {}) {
+  const kv = await Deno.openKv(":memory:");
+  const metrics = createBronzeMetrics();
+  const outbox = await Outbox.open({ kv, maxRows: options.maxRows ?? 10_000, metrics });
+  const sink = new FakeSink();
+  const delays: number[] = [];
+  const logs: Array<{ level: string; msg: string }> = [];
+  const drainer = new OutboxDrainer({
+    outbox,
+    sink,
+    batchMaxRows: options.batchMaxRows ?? 100,
+    lingerMs: options.lingerMs ?? 0,
+    retryInitialMs: 100,
+    retryMaxMs: 400,
+    metrics,
+    log: (level, msg) => logs.push({ level, msg }),
+    sleep: instantSleep(delays),
+  });
+  return { kv, metrics, outbox, sink, delays, logs, drainer };
+}
+
+Deno.test("OutboxDrainer sends the outbox in order and deletes only what was acknowledged", async () => {
+  const { kv, metrics, outbox, sink, drainer } = await setup({ batchMaxRows: 10 });
+  await outbox.append(messages(25));
+  drainer.start();
+  await drainer.drained();
+  assert.deepEqual(sink.all.map((m) => m.key), messages(25).map((m) => m.key));
+  assert.equal(outbox.depth, 0);
+  assert.equal(metrics.published, 25);
+  assert.equal(metrics.outboxDepth, 0);
+  assert.ok(metrics.publishLatencyCount >= 1);
+  assert.equal(await drainer.close(1000), 0);
+  kv.close();
+});
+
+Deno.test("OutboxDrainer keeps messages while the sink fails and drains them in order once it is back", async () => {
+  const { kv, metrics, outbox, sink, delays, logs, drainer } = await setup({ batchMaxRows: 5 });
+  sink.failNext = 4;
+  await outbox.append(messages(12));
+  drainer.start();
+  await drainer.drained();
+  assert.deepEqual(sink.all.map((m) => m.key), messages(12).map((m) => m.key));
+  assert.equal(metrics.sendFailures, 4);
+  assert.deepEqual(delays, [100, 200, 400, 400], "backoff doubles up to retryMaxMs");
+  assert.ok(logs.some((l) => l.msg === "bronze send failed; messages stay in the outbox"));
+  assert.ok(logs.some((l) => l.msg === "bronze sink recovered"));
+  await drainer.close(1000);
+  kv.close();
+});
+
+Deno.test("OutboxDrainer picks up rows appended while it is idle", async () => {
+  const { kv, outbox, sink, drainer } = await setup();
+  drainer.start();
+  await outbox.append(messages(3));
+  await drainer.drained();
+  await outbox.append(messages(2, "t", 3));
+  await drainer.drained();
+  assert.deepEqual(sink.all.map((m) => m.key), ["k0", "k1", "k2", "k3", "k4"]);
+  await drainer.close(1000);
+  kv.close();
+});
+
+Deno.test("OutboxDrainer waits lingerMs for a partial batch and sends a full one at once", async () => {
+  const { kv, outbox, sink, delays, drainer } = await setup({ batchMaxRows: 10, lingerMs: 50 });
+  await outbox.append(messages(3));
+  drainer.start();
+  await drainer.drained();
+  assert.deepEqual(delays, [50]);
+  await outbox.append(messages(10, "t", 3));
+  await drainer.drained();
+  assert.deepEqual(delays, [50], "a full batch does not linger");
+  assert.equal(sink.all.length, 13);
+  await drainer.close(1000);
+  kv.close();
+});
+
+Deno.test("OutboxDrainer.close() gives up at the deadline and leaves unacknowledged rows in the outbox", async () => {
+  const { kv, outbox, sink, drainer } = await setup();
+  let release!: () => void;
+  sink.gate = new Promise((resolve) => release = resolve);
+  await outbox.append(messages(4));
+  drainer.start();
+  const left = await drainer.close(20);
+  assert.equal(left, 4);
+  assert.equal(outbox.depth, 4);
+  assert.equal((await outbox.read(100))!.messages.length, 4);
+  release();
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  kv.close();
+});
+
+Deno.test("a new drainer on the same outbox resumes after a stop and sends every row once", async () => {
+  const { kv, outbox, sink, drainer } = await setup({ batchMaxRows: 2 });
+  sink.failNext = 1_000;
+  await outbox.append(messages(6));
+  drainer.start();
+  assert.equal(await drainer.close(10), 6);
+  const sink2 = new FakeSink();
+  const second = new OutboxDrainer({
+    outbox: await Outbox.open({ kv, maxRows: 100 }),
+    sink: sink2,
+    batchMaxRows: 2,
+    lingerMs: 0,
+  });
+  second.start();
+  await second.drained();
+  assert.deepEqual(sink2.all.map((m) => m.key), messages(6).map((m) => m.key));
+  await second.close(1000);
+  kv.close();
+});

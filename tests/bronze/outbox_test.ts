@@ -1,0 +1,123 @@
+import assert from "node:assert/strict";
+import { createBronzeMetrics } from "../../src/bronze/metrics.ts";
+import { Outbox, OutboxFullError } from "../../src/bronze/outbox.ts";
+import type { BronzeMessage } from "../../src/bronze/sink.ts";
+import { messages } from "./bronze_fixtures.ts";
+
+async function withKv(fn: (kv: Deno.Kv) => Promise<void>): Promise<void> {
+  const kv = await Deno.openKv(":memory:");
+  try {
+    await fn(kv);
+  } finally {
+    kv.close();
+  }
+}
+
+async function readAll(outbox: Outbox): Promise<BronzeMessage[]> {
+  return (await outbox.read(Number.MAX_SAFE_INTEGER))?.messages.slice() ?? [];
+}
+
+Deno.test("Outbox.read() returns appended messages in commit order", () =>
+  withKv(async (kv) => {
+    const outbox = await Outbox.open({ kv, maxRows: 100 });
+    await outbox.append(messages(3, "a"));
+    await outbox.append(messages(2, "b", 3));
+    assert.equal(outbox.depth, 5);
+    assert.deepEqual((await readAll(outbox)).map((m) => m.key), ["k0", "k1", "k2", "k3", "k4"]);
+  }));
+
+Deno.test("Outbox packs large appends into many KV entries and atomic commits without losing order", () =>
+  withKv(async (kv) => {
+    const outbox = await Outbox.open({ kv, maxRows: 100_000 });
+    const big = messages(5000).map((m) => ({
+      ...m,
+      value: JSON.stringify({ pad: "x".repeat(900), key: m.key }),
+    }));
+    await outbox.append(big);
+    let entries = 0;
+    for await (const _ of kv.list({ prefix: ["bronze_outbox", "m"] })) entries++;
+    assert.ok(entries > 100, `expected many entries, got ${entries}`);
+    assert.deepEqual((await readAll(outbox)).map((m) => m.key), big.map((m) => m.key));
+  }));
+
+Deno.test("Outbox.read() after a sequence number reads ahead without the first batch", () =>
+  withKv(async (kv) => {
+    const outbox = await Outbox.open({ kv, maxRows: 100 });
+    await outbox.append(messages(2));
+    await outbox.append(messages(2, "t", 2));
+    const first = (await outbox.read(1))!;
+    assert.deepEqual(first.messages.map((m) => m.key), ["k0", "k1"]);
+    const next = (await outbox.read(10, first.lastSeq))!;
+    assert.deepEqual(next.messages.map((m) => m.key), ["k2", "k3"]);
+    assert.equal(await outbox.read(10, next.lastSeq), null);
+  }));
+
+Deno.test("Outbox.remove() deletes an acknowledged batch and lowers the depth gauge", () =>
+  withKv(async (kv) => {
+    const metrics = createBronzeMetrics();
+    const outbox = await Outbox.open({ kv, maxRows: 100, metrics });
+    await outbox.append(messages(4));
+    assert.equal(metrics.outboxDepth, 4);
+    await outbox.remove((await outbox.read(100))!);
+    assert.equal(outbox.depth, 0);
+    assert.equal(metrics.outboxDepth, 0);
+    assert.equal(await outbox.read(100), null);
+  }));
+
+Deno.test("Outbox.append() past the bound refuses the whole call, counts it and logs it", () =>
+  withKv(async (kv) => {
+    const metrics = createBronzeMetrics();
+    const logs: string[] = [];
+    const outbox = await Outbox.open({ kv, maxRows: 5, metrics, log: (_l, msg) => logs.push(msg) });
+    await outbox.append(messages(4));
+    await assert.rejects(outbox.append(messages(2, "t", 4)), OutboxFullError);
+    assert.equal(outbox.depth, 4);
+    assert.equal(metrics.outboxRejected, 2);
+    assert.ok(logs.includes("bronze outbox full"));
+    assert.equal((await readAll(outbox)).length, 4);
+  }));
+
+Deno.test("Outbox.append() refuses a message too large for one KV entry", () =>
+  withKv(async (kv) => {
+    const outbox = await Outbox.open({ kv, maxRows: 10 });
+    const [m] = messages(1);
+    await assert.rejects(outbox.append([{ ...m!, value: "x".repeat(40_000) }]), RangeError);
+    assert.equal(outbox.depth, 0);
+  }));
+
+Deno.test("concurrent Outbox.append() calls commit in call order", () =>
+  withKv(async (kv) => {
+    const outbox = await Outbox.open({ kv, maxRows: 1000 });
+    await Promise.all([outbox.append(messages(100)), outbox.append(messages(100, "t", 100))]);
+    assert.deepEqual((await readAll(outbox)).map((m) => m.key), messages(200).map((m) => m.key));
+  }));
+
+Deno.test("Outbox.open() resumes what a previous process left in the KV file", async () => {
+  const dir = await Deno.makeTempDir();
+  const path = `${dir}/outbox.kv`;
+  try {
+    const kv1 = await Deno.openKv(path);
+    const first = await Outbox.open({ kv: kv1, maxRows: 100 });
+    await first.append(messages(3));
+    kv1.close();
+
+    const kv2 = await Deno.openKv(path);
+    const metrics = createBronzeMetrics();
+    const again = await Outbox.open({ kv: kv2, maxRows: 100, metrics });
+    assert.equal(again.depth, 3);
+    assert.equal(metrics.outboxDepth, 3);
+    await again.append(messages(1, "t", 3));
+    assert.deepEqual((await readAll(again)).map((m) => m.key), ["k0", "k1", "k2", "k3"]);
+    kv2.close();
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("Outbox.changed() resolves at the next commit", () =>
+  withKv(async (kv) => {
+    const outbox = await Outbox.open({ kv, maxRows: 10 });
+    const changed = outbox.changed();
+    await outbox.append(messages(1));
+    await changed;
+  }));
