@@ -27,7 +27,21 @@ start_service() { # name script var
   fi
 }
 
+port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# A port held by something that is not our service (another checkout's broker, say): move to the next free one.
+pick_port() { # var default
+  local var="$1" port="${!1:-$2}"
+  while port_busy "$port"; do port=$((port + 100)); done
+  export "$var=$port"
+}
+
 if [ "${OASIS_TEST_SERVICES:-1}" = "1" ]; then
+  if [ -z "${REDIS_URL:-}" ] && ! bash scripts/redis.sh status >/dev/null 2>&1; then pick_port REDIS_PORT 16379; fi
+  if [ -z "${KAFKA_BOOTSTRAP_SERVERS:-}" ] && ! bash scripts/kafka.sh status >/dev/null 2>&1; then
+    pick_port KAFKA_PORT 19092
+    pick_port KAFKA_CONTROLLER_PORT $((KAFKA_PORT + 1))
+  fi
   [ -f scripts/redis.sh ] && start_service Redis scripts/redis.sh REDIS_URL
   [ -f scripts/kafka.sh ] && start_service Kafka scripts/kafka.sh KAFKA_BOOTSTRAP_SERVERS
 fi

@@ -1,6 +1,6 @@
 /**
  * Integration tests against a real Kafka broker (`scripts/kafka.sh`). They need KAFKA_BOOTSTRAP_SERVERS
- * (`scripts/test.sh` starts the broker and exports it) and fail loudly without it. The outage test stops
+ * (`scripts/with_services.sh` starts the broker and exports it) and fail loudly without it. The outage test stops
  * and restarts a second broker of its own, started by the same script on free ports, so that tests
  * running in parallel on the shared broker are not disturbed.
  *
@@ -27,7 +27,7 @@ function bootstrap(): string {
   if (!servers) {
     throw new Error(
       "KAFKA_BOOTSTRAP_SERVERS is unset: these tests need the real broker. Run `deno task test` " +
-        "(scripts/test.sh starts it) or `bash scripts/kafka.sh start` and export the line it prints.",
+        "(scripts/with_services.sh starts it) or `bash scripts/kafka.sh start` and export the line it prints.",
     );
   }
   return servers;
