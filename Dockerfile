@@ -7,13 +7,15 @@ ENV DENO_DIR=/deno-dir \
     DENO_NO_UPDATE_CHECK=1 \
     PORT=8000
 
-# Dependencies first, so code changes do not invalidate the cached npm packages.
+# Dependencies first, so code changes do not invalidate the cached npm packages: every package of the
+# import map, exactly as deno.lock pins it, in a layer of its own.
 COPY deno.json deno.lock ./
+RUN deno install --frozen
 COPY src/ src/
 COPY routes/ routes/
 COPY static/ static/
 COPY scripts/ scripts/
-RUN deno install --frozen --entrypoint src/main.ts scripts/simulator.ts scripts/parse.ts \
+RUN deno cache --frozen src/main.ts scripts/backfill.ts scripts/simulator.ts scripts/parse.ts \
     && mkdir -p /app/data && chown -R deno:deno /app/data /deno-dir
 
 USER deno
@@ -22,5 +24,8 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
     CMD ["deno", "eval", "const r = await fetch(`http://127.0.0.1:${Deno.env.get('PORT') ?? 8000}/health`); Deno.exit(r.ok ? 0 : 1)"]
 
 # Explicit permissions instead of -A: network (OASIS, Kafka, Redis, clients), the environment, the data
-# directory (Deno KV, NDJSON Bronze) and reading the app.
+# directory (Deno KV store, jobs and outbox; NDJSON Bronze) and reading the app. Configuration by environment
+# (see the README's settings table), or a YAML file mounted read-only under /app/config with
+# CONFIG_FILE=/app/config/oasis.yaml. SIGTERM (docker stop) shuts down in order: cron, HTTP, outbox, store.
+# tests/main_test.ts runs this exact command outside the image, with /app mapped to the repository.
 CMD ["deno", "run", "--cached-only", "--frozen", "--allow-net", "--allow-env", "--allow-read=/app,/deno-dir", "--allow-write=/app/data", "src/main.ts"]

@@ -1,42 +1,83 @@
 /**
- * `deno task backfill --from YYYY-MM-DD --to YYYY-MM-DD [--datasets a,b] [--nodes x,y] [--dry-run]`:
- * loads operating days (Pacific, inclusive) through the same request gate and client as the service, in the
- * fewest requests each dataset's limits allow, and writes the normalized rows as NDJSON to
- * `<BACKFILL_DIR>/<dataset>.ndjson` (default `./data/backfill`). Prints a summary; exits 1 when any window
- * failed after retries. `--dry-run` prints the request plan only. (The scheduling issue routes this through
- * the Bronze outbox and the hot store, with checkpoints and a progress bar.)
+ * `deno task backfill --from YYYY-MM-DD --to YYYY-MM-DD [--datasets a,b] [--nodes x,y|ALL|ALL_APNODES]
+ * [--dry-run]`: loads operating days (Pacific, inclusive) through the same request gate, Bronze outbox and
+ * hot store as the service (`src/jobs/backfill.ts`), in the fewest requests each dataset's limits allow.
+ * Progress goes to stderr (a bar on a terminal, plain lines otherwise); the summary to stdout: rows per
+ * dataset, requests, retries and every window that failed after retries with its OASIS code. Exit codes:
+ * 0 done, 1 a window failed (or rows are left in the outbox), 2 bad arguments or settings, 130 interrupted.
+ * Killed or interrupted, the same command continues from its checkpoint.
  *
  * @module
  */
 import { parseArgs } from "node:util";
-import { loadConfig } from "../src/config.ts";
-import { type DatasetName, DATASETS, isDatasetName } from "../src/oasis/datasets.ts";
-import { nextDate, pacificMidnight, parseDate } from "../src/oasis/time.ts";
+import { ConfigError, loadConfig } from "../src/config.ts";
+import { openBackends } from "../src/jobs/backends.ts";
+import { planBackfill, RetentionError, runBackfill } from "../src/jobs/backfill.ts";
+import type { BackfillPlan, BackfillSummary } from "../src/jobs/backfill.ts";
+import { createProgressReporter } from "../src/jobs/backfill_progress.ts";
+import type { Log } from "../src/log.ts";
+import { parseDate } from "../src/oasis/time.ts";
 import { buildUrl } from "../src/oasis/url.ts";
-import { planWindows } from "../src/oasis/windows.ts";
 import { createOasisStack } from "../src/oasis_stack.ts";
-import { pollDataset, type PollSink } from "../src/jobs/poll.ts";
 
 const USAGE =
   "Usage: deno task backfill --from YYYY-MM-DD --to YYYY-MM-DD [--datasets a,b] [--nodes x,y|ALL|ALL_APNODES] [--dry-run]";
 
+function parse(args: string[]) {
+  const { values } = parseArgs({
+    args,
+    options: {
+      from: { type: "string" },
+      to: { type: "string" },
+      datasets: { type: "string" },
+      nodes: { type: "string" },
+      "dry-run": { type: "boolean" },
+    },
+  });
+  if (!values.from || !values.to) throw new Error("--from and --to are required");
+  parseDate(values.from);
+  parseDate(values.to);
+  if (values.to < values.from) throw new Error(`--to "${values.to}" is before --from "${values.from}"`);
+  return { ...values, from: values.from, to: values.to };
+}
+
+function printPlan(plan: BackfillPlan, baseUrl: string, format: "csv" | "xml"): void {
+  for (const { dataset, windows } of plan.datasets) {
+    console.log(`${dataset}: ${windows.length} requests`);
+    for (const w of windows) console.log(`  ${buildUrl(baseUrl, w, format)}`);
+  }
+  console.log(`total: ${plan.total} requests`);
+}
+
+function printSummary(plan: BackfillPlan, s: BackfillSummary, retries: number): void {
+  const resumed = s.fromCheckpoint > 0
+    ? ` (${s.fromCheckpoint} more done by an earlier run: checkpoint)`
+    : "";
+  console.log(
+    `backfill ${plan.from}..${plan.request.to}: ${s.requests} requests${resumed}, ${retries} retries`,
+  );
+  for (const [dataset, c] of s.datasets) {
+    console.log(
+      `${dataset}: ${c.requests} requests, ${c.rows} rows, ${c.noData} without data, ${c.failed} failed` +
+        ` (${c.published} rows to Bronze, ${c.unchanged} already there unchanged` +
+        `${c.fromCheckpoint > 0 ? `, ${c.fromCheckpoint} windows from checkpoint` : ""})`,
+    );
+  }
+  for (const n of s.noData) console.log(`  NO DATA ${n.dataset} ${n.start}..${n.end}`);
+  for (const f of s.failures) {
+    const code = f.code === undefined ? "" : ` (OASIS code ${f.code})`;
+    console.log(`  FAILED ${f.dataset} ${f.start}..${f.end}${code}: ${f.message}`);
+  }
+  console.log(
+    `total: ${s.requests} requests, ${s.rows} rows, ${retries} retries, ${s.failures.length} failed` +
+      (s.failures.length > 0 ? " — run the same command again to retry the failed windows" : ""),
+  );
+}
+
 async function main(args: string[]): Promise<number> {
   let values;
   try {
-    values = parseArgs({
-      args,
-      options: {
-        from: { type: "string" },
-        to: { type: "string" },
-        datasets: { type: "string" },
-        nodes: { type: "string" },
-        "dry-run": { type: "boolean" },
-      },
-    }).values;
-    if (!values.from || !values.to) throw new Error("--from and --to are required");
-    parseDate(values.from);
-    parseDate(values.to);
-    if (values.to < values.from) throw new Error(`--to "${values.to}" is before --from "${values.from}"`);
+    values = parse(args);
   } catch (e) {
     console.error(`${(e as Error).message}\n${USAGE}`);
     return 2;
@@ -44,59 +85,73 @@ async function main(args: string[]): Promise<number> {
   const env = { ...Deno.env.toObject() };
   if (values.nodes) env.OASIS_NODES = values.nodes;
   if (values.datasets) env.OASIS_DATASETS = values.datasets;
-  let config;
+  let config, plan;
   try {
-    config = loadConfig(env);
+    const path = env.CONFIG_FILE?.trim();
+    config = loadConfig(env, path ? { path, text: await Deno.readTextFile(path) } : undefined);
+    plan = planBackfill(
+      { from: values.from, to: values.to, datasets: config.datasets, nodes: config.nodes },
+      new Date(),
+    );
   } catch (e) {
-    console.error((e as Error).message);
+    if (!(e instanceof ConfigError || e instanceof RetentionError || e instanceof Deno.errors.NotFound)) {
+      throw e;
+    }
+    console.error(e.message);
     return 2;
   }
-  const range = { start: pacificMidnight(values.from), end: pacificMidnight(nextDate(values.to)) };
-  const datasets = config.datasets.filter(isDatasetName) as DatasetName[];
-  const plans = datasets.map((d) => ({ dataset: d, windows: planWindows(DATASETS[d], range, config.nodes) }));
+  if (plan.beyondRetention) {
+    console.error(
+      `Skipping ${plan.beyondRetention.from}..${plan.beyondRetention.to}: older than OASIS keeps (about 39 ` +
+        `months); loading ${plan.from}..${plan.request.to}.`,
+    );
+  }
   if (values["dry-run"]) {
-    for (const { dataset, windows } of plans) {
-      console.log(`${dataset}: ${windows.length} requests`);
-      for (const w of windows) console.log(`  ${buildUrl(config.oasis.baseUrl, w, config.oasis.format)}`);
-    }
-    console.log(`total: ${plans.reduce((n, p) => n + p.windows.length, 0)} requests`);
+    printPlan(plan, config.oasis.baseUrl, config.oasis.format);
     return 0;
   }
-  const dir = Deno.env.get("BACKFILL_DIR") ?? "./data/backfill";
-  await Deno.mkdir(dir, { recursive: true });
-  const oasis = createOasisStack(config.oasis);
-  const client = oasis.client;
-  const encoder = new TextEncoder();
-  const sink: PollSink = {
-    async accept(dataset, window, fetched) {
-      const r = fetched.result;
-      const rows = r.kind === "rows" ? r.rows : [];
-      if (rows.length > 0) {
-        const text = rows.map((row) => JSON.stringify(row)).join("\n") + "\n";
-        await Deno.writeFile(`${dir}/${dataset}.ndjson`, encoder.encode(text), { append: true });
-      }
-      console.error(
-        `${dataset} ${window.start.toISOString()}..${window.end.toISOString()}: ` +
-          (r.kind === "rows"
-            ? `${rows.length} rows${r.problems.length ? `, ${r.problems.length} rejected` : ""}`
-            : r.kind),
-      );
-    },
-  };
-  let failed = 0;
-  try {
-    for (const { dataset } of plans) {
-      const s = await pollDataset(dataset, { client, sink, nodes: config.nodes }, new Date(), range);
-      console.log(
-        `${dataset}: ${s.requests} requests, ${s.rows} rows, ${s.noData} without data, ${s.failures.length} failed`,
-      );
-      for (const f of s.failures) console.log(`  FAILED ${f.url}: ${f.message}`);
-      failed += s.failures.length;
+  const log: Log = (level, msg, fields) => {
+    if (level === "warn" || level === "error") {
+      console.error(`${level}: ${msg} ${JSON.stringify(fields ?? {})}`);
     }
+  };
+  let attempts = 0;
+  const oasis = createOasisStack(config.oasis, { onRequest: () => attempts++ });
+  const backends = await openBackends(config, { outboxPath: config.jobs.backfillOutboxPath, log });
+  const stop = new AbortController();
+  const onSignal = () => stop.abort(new Error("Interrupted"));
+  Deno.addSignalListener("SIGINT", onSignal);
+  const progress = createProgressReporter();
+  let code = 0;
+  try {
+    progress.start(plan.total, (await backends.coordination.checkpoint(plan.run)).size);
+    const summary = await runBackfill(plan, {
+      client: oasis.client,
+      publisher: backends.bronze.publisher,
+      store: backends.store,
+      coordination: backends.coordination,
+      signal: stop.signal,
+      onProgress: (p) => progress.update(p),
+    });
+    progress.stop();
+    printSummary(plan, summary, Math.max(0, attempts - summary.requests));
+    code = summary.failures.length > 0 ? 1 : 0;
+  } catch (error) {
+    progress.stop();
+    if (!stop.signal.aborted) throw error;
+    console.error("Interrupted: run the same command again to continue from the checkpoint.");
+    code = 130;
   } finally {
+    Deno.removeSignalListener("SIGINT", onSignal);
     oasis.close();
+    const left = await backends.closeBronze();
+    await backends.closeStore();
+    if (left > 0) {
+      console.error(`${left} rows are still in the backfill outbox; the next backfill run sends them first.`);
+      if (code === 0) code = 1;
+    }
   }
-  return failed > 0 ? 1 : 0;
+  return code;
 }
 
 if (import.meta.main) Deno.exit(await main(Deno.args));

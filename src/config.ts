@@ -1,7 +1,9 @@
 /**
- * Configuration: one pure loader turns the environment into a complete, validated, read-only `Config`,
- * failing fast with a message that names the bad setting. Only this file and `main.ts` read `Deno.env`.
- * `SETTINGS` describes every variable; the README's settings table mirrors it (a test checks that).
+ * Configuration: one pure loader turns the environment, and optionally a YAML file (`CONFIG_FILE`, see
+ * `config_file.ts`), into a complete, validated, read-only `Config`, failing fast with a message that names
+ * the bad setting (the YAML key when the value came from the file). Environment variables win over the
+ * file. Only this file and `main.ts` read `Deno.env`. `SETTINGS` describes every variable; the README's
+ * settings table mirrors it (a test checks that).
  *
  * @module
  */
@@ -11,11 +13,22 @@ import type { NodeSelection } from "./oasis/windows.ts";
 import { ConfigError, type Env, type SettingDoc, settingReader } from "./settings.ts";
 import { loadStoreConfig, STORE_SETTINGS, type StoreConfig } from "./store/settings.ts";
 import { BRONZE_SETTINGS, type BronzeConfig, loadBronzeConfig } from "./bronze/settings.ts";
+import { JOB_SETTINGS, type JobsConfig, loadJobsConfig } from "./jobs/settings.ts";
+import { type ConfigFile, readConfigFile } from "./config_file.ts";
+import type { LogLevel } from "./log.ts";
 
 export { ConfigError, type SettingDoc } from "./settings.ts";
+export type { ConfigFile } from "./config_file.ts";
 
 /** The OASIS client's and the service's own settings. */
 const CORE_SETTINGS: readonly SettingDoc[] = [
+  {
+    name: "CONFIG_FILE",
+    default: "",
+    description: "YAML configuration file (see Configuration file); environment variables win over it",
+  },
+  { name: "SERVICE_NAME", default: "caiso_oasis", description: "Connector name, in every log line" },
+  { name: "LOG_LEVEL", default: "info", description: "Least level logged: debug, info, warn or error" },
   {
     name: "CAISO_OASIS_BASE_URL",
     default: OASIS_BASE_URL,
@@ -74,12 +87,23 @@ const CORE_SETTINGS: readonly SettingDoc[] = [
 ];
 
 /** Every environment variable the service reads (the README's settings table mirrors this list). */
-export const SETTINGS: readonly SettingDoc[] = [...CORE_SETTINGS, ...BRONZE_SETTINGS, ...STORE_SETTINGS];
+export const SETTINGS: readonly SettingDoc[] = [
+  ...CORE_SETTINGS,
+  ...JOB_SETTINGS,
+  ...BRONZE_SETTINGS,
+  ...STORE_SETTINGS,
+];
 
 const { value, number, httpUrl } = settingReader(SETTINGS);
 
 /** The resolved configuration. */
 export interface Config {
+  readonly service: {
+    readonly name: string;
+    readonly logLevel: LogLevel;
+    /** The YAML file read, or null. */
+    readonly configFile: string | null;
+  };
   readonly oasis: {
     readonly baseUrl: string;
     readonly timeoutMs: number;
@@ -97,6 +121,7 @@ export interface Config {
   readonly port: number;
   readonly store: StoreConfig;
   readonly bronze: BronzeConfig;
+  readonly jobs: JobsConfig;
 }
 
 function nodes(env: Env): NodeSelection {
@@ -119,13 +144,23 @@ function datasets(env: Env): DatasetName[] {
   return [...new Set(list)] as DatasetName[];
 }
 
-/** Loads and validates the configuration from `env` (for example `Deno.env.toObject()`). */
-export function loadConfig(env: Env): Config {
+const LOG_LEVELS: readonly LogLevel[] = ["debug", "info", "warn", "error"];
+
+function build(env: Env, configFile: string | null): Config {
   const format = value(env, "CAISO_OASIS_FORMAT");
   if (format !== "csv" && format !== "xml") {
     throw new ConfigError("CAISO_OASIS_FORMAT", `"${format}" is not csv or xml`);
   }
+  const logLevel = value(env, "LOG_LEVEL").toLowerCase() as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new ConfigError("LOG_LEVEL", `"${logLevel}" is not one of ${LOG_LEVELS.join(", ")}`);
+  }
+  const name = value(env, "SERVICE_NAME");
+  if (!/^[A-Za-z0-9_.-]{1,100}$/.test(name)) {
+    throw new ConfigError("SERVICE_NAME", `"${name}" may use only letters, digits and "_.-"`);
+  }
   return {
+    service: { name, logLevel, configFile },
     oasis: {
       baseUrl: httpUrl(env, "CAISO_OASIS_BASE_URL"),
       timeoutMs: number(env, "CAISO_OASIS_TIMEOUT", 1, 3600, false) * 1000,
@@ -143,5 +178,26 @@ export function loadConfig(env: Env): Config {
     port: number(env, "PORT", 0, 65_535),
     store: loadStoreConfig(env),
     bronze: loadBronzeConfig(env),
+    jobs: loadJobsConfig(env),
   };
+}
+
+/**
+ * Loads and validates the configuration from `env` (for example `Deno.env.toObject()`) and, when given,
+ * the YAML configuration `file` (its path and text; `main.ts` reads the file named by `CONFIG_FILE`).
+ */
+export function loadConfig(env: Env, file?: ConfigFile): Config {
+  if (!file) return build(env, null);
+  const fromFile = readConfigFile(file);
+  const merged: Record<string, string | undefined> = { ...fromFile.env };
+  const set = (name: string) => (env[name]?.trim() ?? "") !== "";
+  for (const [name, text] of Object.entries(env)) if (set(name)) merged[name] = text;
+  try {
+    return build(merged, file.path);
+  } catch (e) {
+    const key = e instanceof ConfigError && !set(e.setting) ? fromFile.origin.get(e.setting) : undefined;
+    if (key === undefined) throw e;
+    const message = (e as Error).message.replace(/^Invalid setting [^:]+: /, "");
+    throw new ConfigError(`${key} in ${file.path}`, message);
+  }
 }

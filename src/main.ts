@@ -1,139 +1,160 @@
 /**
- * Composition root: config → OASIS client → one `Deno.cron` per dataset → `Deno.serve` → ordered shutdown.
- * Nothing imports this file.
+ * Composition root: configuration (environment and the optional `CONFIG_FILE`) → structured logs → OASIS
+ * client → hot store, job coordination and Bronze → job runner and one `Deno.cron` per dataset → HTTP →
+ * one immediate run per dataset → ordered shutdown on SIGINT/SIGTERM: stop cron (and running polls), stop
+ * accepting HTTP, flush the producer and the outbox, close the store. Nothing imports this file.
  *
  * @module
  */
-import { loadConfig } from "./config.ts";
-import { type DatasetName, DATASETS } from "./oasis/datasets.ts";
+import { Hono } from "hono";
+import { createGapsRoutes } from "../routes/gaps.ts";
+import { type Config, ConfigError, loadConfig } from "./config.ts";
+import { type Backends, openBackends } from "./jobs/backends.ts";
+import { JobRunner } from "./jobs/job_runner.ts";
+import { pollDataset } from "./jobs/poll.ts";
+import { schedulePeriodMs } from "./jobs/schedule.ts";
+import { setupLogging } from "./log.ts";
+import type { DatasetName } from "./oasis/datasets.ts";
 import { createOasisStack } from "./oasis_stack.ts";
-import { pollDataset, type PollSink, type PollSummary } from "./jobs/poll.ts";
-import { createBronze } from "./bronze/bronze_service.ts";
-import { openKvStore } from "./store/kv_store.ts";
-import { createRedisStore } from "./store/redis_store.ts";
-import { redactUrl } from "./store/settings.ts";
-import type { PriceStore } from "./store/store.ts";
 
-function log(level: "info" | "warn" | "error", msg: string, fields: Record<string, unknown> = {}): void {
-  console.log(JSON.stringify({ time: new Date().toISOString(), level, msg, ...fields }));
+// ── 1. Configuration: one validated object, or a message naming the bad setting and exit code 2.
+const env = Deno.env.toObject();
+let config: Config;
+try {
+  const path = env.CONFIG_FILE?.trim();
+  let file;
+  if (path) {
+    try {
+      file = { path, text: await Deno.readTextFile(path) };
+    } catch (e) {
+      throw new ConfigError("CONFIG_FILE", `cannot read "${path}": ${(e as Error).message}`);
+    }
+  }
+  config = loadConfig(env, file);
+} catch (e) {
+  console.error(e instanceof ConfigError ? e.message : `Cannot start: ${(e as Error).message}`);
+  Deno.exit(2);
 }
 
-const config = loadConfig(Deno.env.toObject());
+// ── 2. Logs: JSON lines on stdout.
+const logging = await setupLogging({ service: config.service.name, level: config.service.logLevel });
+const log = logging.log;
+
+// ── 3. OASIS: one gate, parser worker and client for every job.
 const oasis = createOasisStack(config.oasis, {
   onRequest: (e) =>
-    log(e.outcome === "ok" || e.outcome === "no-data" ? "info" : "warn", "oasis request", { ...e }),
+    log(e.outcome === "ok" || e.outcome === "no-data" ? "debug" : "warn", "oasis request", { ...e }),
 });
-const client = oasis.client;
-// Bronze: every row goes to the durable outbox (Deno KV) first; the drainer sends it to Kafka, or to NDJSON
-// files when no broker is configured.
-if (config.bronze.outbox.path !== ":memory:") {
-  await Deno.mkdir(config.bronze.outbox.path.replace(/\/[^/]*$/, "") || ".", { recursive: true });
+
+// ── 4. Hot store, job coordination and Bronze (outbox first; Kafka or NDJSON behind it).
+let backends: Backends;
+try {
+  backends = await openBackends(config, { outboxPath: config.bronze.outbox.path, log });
+} catch (e) {
+  log("error", "cannot start: a backend is not available", { error: (e as Error).message });
+  oasis.close();
+  await logging.close();
+  Deno.exit(1);
 }
-const outboxKv = await Deno.openKv(config.bronze.outbox.path);
-const bronze = await createBronze(config.bronze, { kv: outboxKv, log, datasets: config.datasets });
-await bronze.start();
-const bronzeName = config.bronze.kafka
-  ? `kafka ${config.bronze.kafka.brokers.join(",")}`
-  : `ndjson ${config.bronze.bronzeDir}`;
+const { store, coordination, bronze } = backends;
 
-const store: PriceStore = config.store.redis
-  ? createRedisStore({ config: config.store })
-  : await openKvStore({ config: config.store });
-const storeName = config.store.redis
-  ? `redis ${redactUrl(config.store.redis.url)}`
-  : `deno kv ${config.store.kvPath}`;
-
-const sink: PollSink = {
-  async accept(dataset, window, fetched) {
-    const r = fetched.result;
-    // Bronze first: once accept() returns, the rows are safely in the outbox.
-    const published = await bronze.publisher.publish(fetched, dataset);
-    if (r.kind === "rows" && (dataset === "lmp_rtm" || dataset === "lmp_fmm" || dataset === "lmp_dam")) {
-      const ingested = await store.ingest(r.rows);
-      log(ingested.stored ? "info" : "warn", "hot store updated", {
-        dataset,
-        updates: ingested.updates.length,
-        unchanged: ingested.unchanged,
-        skipped: ingested.skipped.length,
-        stored: ingested.stored,
-      });
-      for (const alert of ingested.alerts) log("info", "price alert", { ...alert });
-    }
-    log("info", "window fetched", {
-      dataset,
-      query: window.query.queryName,
-      start: window.start.toISOString(),
-      end: window.end.toISOString(),
-      result: r.kind,
-      rows: r.kind === "rows" ? r.rows.length : 0,
-      problems: r.kind === "rows" ? r.problems.length : 0,
-      bronze: published,
-    });
-  },
-};
-
-const shutdown = new AbortController();
-const lastRuns = new Map<DatasetName, PollSummary & { at: string }>();
-const running = new Set<DatasetName>();
-
-async function run(dataset: DatasetName): Promise<void> {
-  if (running.has(dataset) || shutdown.signal.aborted) return; // runs of one dataset never overlap
-  running.add(dataset);
-  try {
-    const summary = await pollDataset(
-      dataset,
-      { client, sink, nodes: config.nodes, signal: shutdown.signal },
-      new Date(),
-    );
-    lastRuns.set(dataset, { ...summary, at: new Date().toISOString() });
-    log(summary.failures.length ? "warn" : "info", "poll finished", { ...summary });
-  } catch (error) {
-    if (!shutdown.signal.aborted) log("error", "poll failed", { dataset, error: String(error) });
-  } finally {
-    running.delete(dataset);
-  }
+// ── 5. Jobs: a plain function per run; cron is a table of schedules.
+const scheduled: DatasetName[] = config.jobs.enabled ? [...config.datasets] : [];
+const jobs = new JobRunner({
+  schedules: Object.fromEntries(scheduled.map((d) => [d, config.jobs.schedules[d]])),
+  breaker: () => oasis.client.breakerState,
+  log,
+  poll: (dataset, now, signal) =>
+    pollDataset(dataset, {
+      client: oasis.client,
+      publisher: bronze.publisher,
+      store,
+      coordination,
+      nodes: config.nodes,
+      signal,
+      log,
+      settings: {
+        lookbackMs: config.jobs.lookbackMs,
+        revisionMs: config.jobs.revisionMs[dataset],
+        lockTtlMs: config.jobs.lockTtlMs,
+        holdMs: schedulePeriodMs(config.jobs.schedules[dataset], now) / 2,
+      },
+    }, now),
+});
+const cronStop = new AbortController();
+for (const dataset of scheduled) {
+  Deno.cron(`poll ${dataset}`, config.jobs.schedules[dataset], { signal: cronStop.signal }, async () => {
+    await jobs.run(dataset);
+  });
 }
 
-for (const dataset of config.datasets) {
-  Deno.cron(`poll ${dataset}`, DATASETS[dataset].schedule, { signal: shutdown.signal }, () => run(dataset));
-}
-
+// ── 6. HTTP. The HTTP layer replaces this step with `startHttpServer(...)`, passing
+// `health: () => ({ ...jobs.report(), bronze: { … } })` and mounting `createGapsRoutes(...)`.
+const app = new Hono();
+app.get("/health", (c) =>
+  c.json({
+    status: "ok",
+    service: config.service.name,
+    ...jobs.status(),
+    store: store.stats(),
+    outboxDepth: bronze.outbox.depth,
+  }));
+app.route(
+  "/",
+  createGapsRoutes({
+    store,
+    nodes: config.nodes,
+    datasets: config.datasets,
+    retentionDays: config.store.retentionDays,
+  }),
+);
 const server = Deno.serve({
   port: config.port,
   onListen: ({ hostname, port }) => {
+    const url = `http://${hostname === "0.0.0.0" || hostname === "::" ? "localhost" : hostname}:${port}/`;
     log("info", "oasis-stream started", {
-      url: `http://${hostname === "0.0.0.0" ? "localhost" : hostname}:${port}/`,
+      url,
+      dashboard: url,
       oasis: config.oasis.baseUrl,
-      store: storeName,
-      bronze: bronzeName,
+      store: backends.names.store,
+      coordination: backends.names.coordination,
+      bronze: backends.names.bronze,
+      configFile: config.service.configFile,
       datasets: config.datasets,
+      schedules: Object.fromEntries(scheduled.map((d) => [d, config.jobs.schedules[d]])),
+      jobsEnabled: config.jobs.enabled,
     });
   },
-}, (req) => {
-  const path = new URL(req.url).pathname;
-  if (path === "/health") {
-    return Response.json({
-      status: "ok",
-      breaker: client.breakerState,
-      lastRuns: Object.fromEntries(lastRuns),
-    });
-  }
-  return Response.json({ error: "Not found" }, { status: 404 });
-});
+}, app.fetch);
 
-// Every job also runs once at start, so data arrives without waiting for the first tick.
-for (const dataset of config.datasets) void run(dataset);
+// ── 7. Every job runs once at start, so the dashboard has data before the first tick.
+for (const dataset of scheduled) void jobs.run(dataset);
 
-async function stop(signal: string): Promise<void> {
+// ── 8. Ordered shutdown.
+let stopping = false;
+async function shutdown(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
   log("info", "shutting down", { signal });
-  shutdown.abort(new Error(`Shutdown (${signal})`));
+  const guard = setTimeout(() => {
+    log("error", "shutdown took too long; exiting", { signal });
+    Deno.exit(1);
+  }, config.bronze.shutdownTimeoutMs + 20_000);
+  Deno.unrefTimer(guard);
+  cronStop.abort();
+  await jobs.stop();
+  log("info", "shutdown: cron stopped");
   await server.shutdown();
+  log("info", "shutdown: http stopped");
+  const left = await backends.closeBronze();
+  log(left > 0 ? "warn" : "info", "shutdown: producer and outbox flushed", { rowsLeftInOutbox: left });
+  await backends.closeStore();
   oasis.close();
-  const left = await bronze.close();
-  if (left > 0) log("warn", "outbox not fully drained; it resumes on the next start", { rows: left });
-  outboxKv.close();
-  await store.close();
+  log("info", "shutdown: store closed");
+  log("info", "stopped", { signal });
+  await logging.close();
+  clearTimeout(guard);
   Deno.exit(0);
 }
-Deno.addSignalListener("SIGINT", () => void stop("SIGINT"));
-Deno.addSignalListener("SIGTERM", () => void stop("SIGTERM"));
+Deno.addSignalListener("SIGINT", () => void shutdown("SIGINT"));
+Deno.addSignalListener("SIGTERM", () => void shutdown("SIGTERM"));

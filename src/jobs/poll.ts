@@ -1,63 +1,147 @@
 /**
- * One poll of one dataset: plan the requests for a window, fetch each through the shared client and hand
- * the parsed answer to a sink. A plain async function of its dependencies and `now`, so tests call it
- * directly instead of waiting for a cron tick.
+ * One scheduled run of one dataset: read the shared watermark, plan the range from it (bounded by the
+ * lookback, widened by the revision horizon) to the newest interval OASIS can have, take the lock of that
+ * dataset and range (so that of several instances one does the work), fetch each window through the shared
+ * client, deliver it to Bronze and the store, and move the watermark only over what arrived. A plain async
+ * function of its dependencies and `now`, so tests call it directly instead of waiting for a cron tick.
  *
  * @module
  */
-import type { FetchResult, OasisClient } from "../oasis/client.ts";
+import type { OasisClient } from "../oasis/client.ts";
 import { type DatasetName, DATASETS } from "../oasis/datasets.ts";
+import type { OasisRequestError } from "../oasis/errors.ts";
 import { type NodeSelection, planWindows, type RequestWindow } from "../oasis/windows.ts";
-import { recentWindow } from "./recent_window.ts";
+import type { Coordination } from "../store/coordination.ts";
+import { type Log, silentLog } from "../log.ts";
+import { deliverWindow, type DeliveryDeps } from "./deliver.ts";
+import { nextWatermark, runRange, type WindowOutcome } from "./watermark.ts";
 
-/** Where parsed answers go (Bronze and the hot store in later issues; a log line by default). */
-export interface PollSink {
-  /** Receives one parsed answer. */
-  accept(dataset: DatasetName, window: RequestWindow, fetched: FetchResult): Promise<void>;
+/** Per-dataset numbers of a run. */
+export interface PollSettings {
+  /** Furthest back for intervals not yet received. */
+  readonly lookbackMs: number;
+  /** Re-polled for revisions on every run (0: none). */
+  readonly revisionMs: number;
+  /** Lease of the run's lock. */
+  readonly lockTtlMs: number;
+  /** How long the lock stays as a "done" marker after the run (half the schedule period). */
+  readonly holdMs: number;
 }
 
 /** Dependencies of a poll. */
-export interface PollDeps {
+export interface PollDeps extends DeliveryDeps {
   readonly client: Pick<OasisClient, "fetchWindow">;
-  readonly sink: PollSink;
+  readonly coordination: Coordination;
   readonly nodes: NodeSelection;
+  readonly settings: PollSettings;
   readonly signal?: AbortSignal;
+  readonly log?: Log;
+}
+
+/** A window that failed after retries. */
+export interface PollFailure {
+  readonly url: string;
+  readonly message: string;
+  /** OASIS error code, when OASIS answered with an error document. */
+  readonly code?: number;
+  readonly start: string;
+  readonly end: string;
 }
 
 /** What one poll did. */
 export interface PollSummary {
   readonly dataset: DatasetName;
+  /** `up-to-date`: nothing to ask for; `locked`: another run (or instance) has this range. */
+  readonly outcome: "done" | "partial" | "failed" | "up-to-date" | "locked";
+  readonly range: { readonly start: string; readonly end: string } | null;
   readonly requests: number;
   readonly rows: number;
-  readonly problems: number;
+  /** Rows committed to Bronze (new or revised). */
+  readonly published: number;
+  /** Intervals that came back with another value. */
+  readonly revised: number;
+  /** Windows OASIS answered "no data" (not yet published, for the newest). */
   readonly noData: number;
-  readonly failures: Array<{ url: string; message: string }>;
+  readonly failures: PollFailure[];
+  /** The watermark after the run: end of the newest interval in Bronze and the store. */
+  readonly watermark: string | null;
 }
 
-/** Polls `dataset` for the window `range` (default: the recent window at `now`). */
-export async function pollDataset(
-  dataset: DatasetName,
-  deps: PollDeps,
-  now: Date,
-  range = recentWindow(DATASETS[dataset], now),
-): Promise<PollSummary> {
-  const windows = planWindows(DATASETS[dataset], range, deps.nodes);
-  let rows = 0, problems = 0, noData = 0;
-  const failures: Array<{ url: string; message: string }> = [];
-  for (const window of windows) {
-    deps.signal?.throwIfAborted();
-    try {
-      const fetched = await deps.client.fetchWindow(window, deps.signal);
-      if (fetched.result.kind === "rows") {
-        rows += fetched.result.rows.length;
-        problems += fetched.result.problems.length;
-      } else noData++;
-      await deps.sink.accept(dataset, window, fetched);
-    } catch (error) {
-      if (deps.signal?.aborted) throw error;
-      const e = error as Error & { url?: string };
-      failures.push({ url: e.url ?? "", message: e.message });
+/** Days digests are kept beyond the revision horizon and the lookback. */
+const DIGEST_MARGIN_MS = 86_400_000;
+
+function failureOf(window: RequestWindow, error: unknown): PollFailure {
+  const e = error as Partial<OasisRequestError> & Error;
+  return {
+    url: e.url ?? "",
+    message: e.message ?? String(error),
+    ...(typeof e.code === "number" ? { code: e.code } : {}),
+    start: window.start.toISOString(),
+    end: window.end.toISOString(),
+  };
+}
+
+/** Runs one poll of `dataset` at `now`. Throws only when `deps.signal` aborts it. */
+export async function pollDataset(dataset: DatasetName, deps: PollDeps, now: Date): Promise<PollSummary> {
+  const spec = DATASETS[dataset];
+  const log = deps.log ?? silentLog;
+  const before = await deps.coordination.watermark(dataset);
+  const range = runRange(spec, now, before, deps.settings);
+  const base = { dataset, requests: 0, rows: 0, published: 0, revised: 0, noData: 0, failures: [] };
+  const iso = (d: Date | null) => d?.toISOString() ?? null;
+  if (range === null) return { ...base, outcome: "up-to-date", range: null, watermark: iso(before) };
+  const shown = { start: range.start.toISOString(), end: range.end.toISOString() };
+  const lease = await deps.coordination.acquire(
+    `poll:${dataset}:${shown.start}:${shown.end}`,
+    deps.settings.lockTtlMs,
+  );
+  if (lease === null) return { ...base, outcome: "locked", range: shown, watermark: iso(before) };
+  let finished = false;
+  try {
+    const windows = planWindows(spec, range, deps.nodes);
+    const outcomes: WindowOutcome[] = [];
+    const failures: PollFailure[] = [];
+    let rows = 0, published = 0, revised = 0, noData = 0;
+    const digestTtlMs = deps.settings.revisionMs + deps.settings.lookbackMs + DIGEST_MARGIN_MS;
+    for (const window of windows) {
+      deps.signal?.throwIfAborted();
+      try {
+        const fetched = await deps.client.fetchWindow(window, deps.signal);
+        if (fetched.result.kind === "no-data") noData++;
+        const d = await deliverWindow(window, fetched, deps, { now, digestTtlMs });
+        rows += d.rows;
+        published += d.published;
+        revised += d.revised;
+        outcomes.push({ window, ok: true, starts: d.starts });
+      } catch (error) {
+        if (deps.signal?.aborted) throw error;
+        failures.push(failureOf(window, error));
+        outcomes.push({ window, ok: false });
+        log("warn", "window failed", { dataset, ...failures.at(-1)! });
+      }
     }
+    const moved = nextWatermark(spec, range, before, outcomes);
+    const after = moved === null ? before : await deps.coordination.advanceWatermark(dataset, moved);
+    await lease.finish(deps.settings.holdMs);
+    finished = true;
+    const outcome = failures.length === 0
+      ? "done"
+      : failures.length === windows.length
+      ? "failed"
+      : "partial";
+    return {
+      dataset,
+      outcome,
+      range: shown,
+      requests: windows.length,
+      rows,
+      published,
+      revised,
+      noData,
+      failures,
+      watermark: iso(after),
+    };
+  } finally {
+    if (!finished) await lease.release().catch(() => {});
   }
-  return { dataset, requests: windows.length, rows, problems, noData, failures };
 }

@@ -25,6 +25,8 @@ import {
   encodeUpdate,
 } from "./redis_codec.ts";
 import { RedisSubscriptions } from "./redis_subscriptions.ts";
+import type { Coordination } from "./coordination.ts";
+import { RedisCoordination } from "./redis_coordination.ts";
 import { redactUrl, type RedisSettings, type StoreConfig } from "./settings.ts";
 import { StoreCore, type ZoneSnapshot } from "./store_core.ts";
 import {
@@ -330,6 +332,14 @@ export class RedisStore implements PriceStore {
 
   onAlert(listener: (alert: AlertEvent) => void): Promise<Unsubscribe> {
     return this.#subscriptions.add(this.#keys.alerts(), false, (m) => listener(JSON.parse(m) as AlertEvent));
+  }
+
+  /** Job coordination (watermarks, locks, digests, checkpoints) on this store's connection and prefix. */
+  coordination(): Coordination {
+    return new RedisCoordination({
+      eval: (script, keys, args) => this.#client.eval(script, keys.length, ...keys, ...args),
+      prefix: this.#keys.prefix,
+    });
   }
 
   stats(): StoreStats {

@@ -1,6 +1,5 @@
 /** The command-line tools, run as users run them: a subprocess, with exit codes, stdout and stderr. */
 import assert from "node:assert/strict";
-import { startSimulator } from "../../src/simulator/simulator.ts";
 
 const ROOT = new URL("../../", import.meta.url);
 const SAMPLES = "tests/fixtures/oasis-samples/";
@@ -75,60 +74,4 @@ Deno.test("[parse CLI] --dataset overrides the inference from the file name", as
   ]);
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stdout.trimEnd().split("\n").length, 960);
-});
-
-Deno.test("[backfill CLI] --dry-run prints the minimal plan; a bad range is refused", async () => {
-  const r = await run("scripts/backfill.ts", [
-    "--from",
-    "2025-11-01",
-    "--to",
-    "2025-11-30",
-    "--datasets",
-    "lmp_dam,as_dam",
-    "--dry-run",
-  ]);
-  assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stdout, /lmp_dam: 1 requests/);
-  assert.match(r.stdout, /as_dam: 30 requests/);
-  assert.match(r.stdout, /startdatetime=20251101T07:00-0000&enddatetime=20251201T08:00-0000/);
-  const bad = await run("scripts/backfill.ts", ["--from", "2025-11-31", "--to", "2025-12-01"]);
-  assert.equal(bad.code, 2);
-  assert.match(bad.stderr, /Invalid date "2025-11-31": no such day/);
-});
-
-Deno.test("[backfill CLI] loads a DST week from the simulator and reports a failed window with exit 1", async () => {
-  const server = startSimulator({ port: 0, now: () => new Date("2025-11-10T20:00:00Z") });
-  const dir = await Deno.makeTempDir();
-  try {
-    const env = { CAISO_OASIS_BASE_URL: server.url, CAISO_OASIS_MIN_INTERVAL_MS: "0", BACKFILL_DIR: dir };
-    const ok = await run("scripts/backfill.ts", [
-      "--from",
-      "2025-11-01",
-      "--to",
-      "2025-11-03",
-      "--datasets",
-      "lmp_dam",
-    ], env);
-    assert.equal(ok.code, 0, ok.stderr);
-    const rows = (await Deno.readTextFile(`${dir}/lmp_dam.ndjson`)).trimEnd().split("\n").map((l) =>
-      JSON.parse(l)
-    );
-    assert.equal(rows.length, 3 * 5 * (24 + 25 + 24));
-    assert.match(ok.stdout, /lmp_dam: 1 requests, 1095 rows, 0 without data, 0 failed/);
-    server.simulator.faults.add({ kind: "errorDocument", code: 1001 });
-    const failed = await run("scripts/backfill.ts", [
-      "--from",
-      "2025-11-04",
-      "--to",
-      "2025-11-04",
-      "--datasets",
-      "lmp_dam",
-    ], env);
-    assert.equal(failed.code, 1);
-    assert.match(failed.stdout, /1 failed/);
-    assert.match(failed.stdout, /FAILED .*OASIS error 1001/);
-  } finally {
-    await server.shutdown();
-    await Deno.remove(dir, { recursive: true });
-  }
 });

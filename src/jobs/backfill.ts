@@ -1,0 +1,222 @@
+/**
+ * Backfill: operating days (Pacific, inclusive) split into the fewest requests each dataset's limits allow,
+ * fetched through the shared client and delivered to Bronze and the store exactly like a scheduled poll.
+ * Each completed window is checkpointed (in Redis or the jobs KV), so a run killed halfway and started
+ * again with the same arguments continues where it stopped; a window re-done after a kill is not sent to
+ * Bronze twice (interval digests). Days older than OASIS keeps (about 39 months) are refused or cut off
+ * with a message, never silently.
+ *
+ * @module
+ */
+import { createHash } from "node:crypto";
+import type { OasisClient } from "../oasis/client.ts";
+import { type DatasetName, DATASETS } from "../oasis/datasets.ts";
+import type { OasisRequestError } from "../oasis/errors.ts";
+import { nextDate, pacificMidnight } from "../oasis/time.ts";
+import { type NodeSelection, planWindows, type RequestWindow } from "../oasis/windows.ts";
+import type { Coordination } from "../store/coordination.ts";
+import { deliverWindow, type DeliveryDeps } from "./deliver.ts";
+
+/** How long OASIS keeps most reports (OASIS FAQ: "the previous 39 months"). */
+export const OASIS_RETENTION_MONTHS = 39;
+
+/** What to load. */
+export interface BackfillRequest {
+  /** First operating day, `YYYY-MM-DD`. */
+  readonly from: string;
+  /** Last operating day (inclusive). */
+  readonly to: string;
+  readonly datasets: readonly DatasetName[];
+  readonly nodes: NodeSelection;
+}
+
+/** The requests of a backfill. */
+export interface BackfillPlan {
+  readonly request: BackfillRequest;
+  /** Checkpoint id: the same arguments give the same id. */
+  readonly run: string;
+  /** First day actually loaded (later than `request.from` when older days are beyond retention). */
+  readonly from: string;
+  /** Oldest operating day OASIS still serves in full. */
+  readonly oldestRetained: string;
+  /** Days left out because OASIS no longer has them, or null. */
+  readonly beyondRetention: { readonly from: string; readonly to: string } | null;
+  readonly datasets: ReadonlyArray<
+    { readonly dataset: DatasetName; readonly windows: readonly RequestWindow[] }
+  >;
+  readonly total: number;
+}
+
+/** Every requested day is older than OASIS keeps. */
+export class RetentionError extends RangeError {
+  constructor(message: string) {
+    super(message);
+    this.name = "RetentionError";
+  }
+}
+
+/** The oldest operating day wholly inside OASIS's retention at `now`. */
+export function oldestRetainedDay(now: Date, months = OASIS_RETENTION_MONTHS): string {
+  const floor = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - months, now.getUTCDate()));
+  return nextDate(floor.toISOString().slice(0, 10));
+}
+
+const dayBefore = (date: string) =>
+  new Date(Date.parse(`${date}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+
+/** A stable id of one window, for checkpoints. */
+export function windowId(w: RequestWindow): string {
+  const who = w.grpType ?? w.nodes?.join(",") ?? "-";
+  return `${w.dataset}|${w.query.queryName}|${w.start.toISOString()}|${w.end.toISOString()}|${who}`;
+}
+
+/** Plans `request` at `now`; throws `RetentionError` when no requested day is within OASIS's retention. */
+export function planBackfill(request: BackfillRequest, now: Date): BackfillPlan {
+  const oldestRetained = oldestRetainedDay(now);
+  if (request.to < oldestRetained) {
+    throw new RetentionError(
+      `${request.from}..${request.to} is older than OASIS keeps (about ${OASIS_RETENTION_MONTHS} months): ` +
+        `the oldest day it still serves is ${oldestRetained}. Choose --from ${oldestRetained} or later.`,
+    );
+  }
+  const from = request.from < oldestRetained ? oldestRetained : request.from;
+  const range = { start: pacificMidnight(from), end: pacificMidnight(nextDate(request.to)) };
+  const datasets = request.datasets.map((dataset) => ({
+    dataset,
+    windows: planWindows(DATASETS[dataset], range, request.nodes),
+  }));
+  const identity = JSON.stringify([request.from, request.to, [...request.datasets].sort(), request.nodes]);
+  return {
+    request,
+    run: createHash("sha256").update(identity).digest("hex").slice(0, 16),
+    from,
+    oldestRetained,
+    beyondRetention: from === request.from ? null : { from: request.from, to: dayBefore(from) },
+    datasets,
+    total: datasets.reduce((n, d) => n + d.windows.length, 0),
+  };
+}
+
+/** One window done (or found in the checkpoint). */
+export interface BackfillProgress {
+  readonly done: number;
+  readonly total: number;
+  readonly rows: number;
+  readonly dataset: DatasetName;
+  readonly window: RequestWindow;
+  readonly result: "rows" | "no-data" | "failed" | "checkpoint";
+}
+
+/** A window that failed after retries. */
+export interface BackfillFailure {
+  readonly dataset: DatasetName;
+  readonly start: string;
+  readonly end: string;
+  readonly url: string;
+  readonly message: string;
+  /** OASIS error code, when OASIS answered with an error document. */
+  readonly code?: number;
+}
+
+/** Counts of one dataset. */
+export interface DatasetCounts {
+  requests: number;
+  fromCheckpoint: number;
+  rows: number;
+  published: number;
+  unchanged: number;
+  noData: number;
+  failed: number;
+}
+
+/** What a backfill did. */
+export interface BackfillSummary {
+  readonly datasets: ReadonlyMap<DatasetName, Readonly<DatasetCounts>>;
+  /** Requests sent by this run. */
+  readonly requests: number;
+  /** Windows skipped because an earlier run completed them. */
+  readonly fromCheckpoint: number;
+  readonly rows: number;
+  readonly failures: readonly BackfillFailure[];
+  /** Windows OASIS answered "no data". */
+  readonly noData: ReadonlyArray<
+    { readonly dataset: DatasetName; readonly start: string; readonly end: string }
+  >;
+}
+
+/** Dependencies of a backfill. */
+export interface BackfillDeps extends DeliveryDeps {
+  readonly client: Pick<OasisClient, "fetchWindow">;
+  readonly coordination: Coordination;
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (progress: BackfillProgress) => void;
+  readonly now?: () => Date;
+}
+
+/** How long a backfill's interval digests are kept (they guard a window re-done after a kill). */
+export const BACKFILL_DIGEST_TTL_MS = 2 * 86_400_000;
+
+/** Runs `plan`, skipping windows its checkpoint has; clears the checkpoint when nothing failed. */
+export async function runBackfill(plan: BackfillPlan, deps: BackfillDeps): Promise<BackfillSummary> {
+  const done = await deps.coordination.checkpoint(plan.run);
+  const counts = new Map<DatasetName, DatasetCounts>();
+  const failures: BackfillFailure[] = [];
+  const noData: Array<{ dataset: DatasetName; start: string; end: string }> = [];
+  let finished = 0, rows = 0, requests = 0, fromCheckpoint = 0;
+  for (const { dataset, windows } of plan.datasets) {
+    const c: DatasetCounts = {
+      requests: 0,
+      fromCheckpoint: 0,
+      rows: 0,
+      published: 0,
+      unchanged: 0,
+      noData: 0,
+      failed: 0,
+    };
+    counts.set(dataset, c);
+    for (const window of windows) {
+      const id = windowId(window);
+      const report = (result: BackfillProgress["result"]) =>
+        deps.onProgress?.({ done: ++finished, total: plan.total, rows, dataset, window, result });
+      if (done.has(id)) {
+        c.fromCheckpoint++;
+        fromCheckpoint++;
+        report("checkpoint");
+        continue;
+      }
+      deps.signal?.throwIfAborted();
+      c.requests++;
+      requests++;
+      const span = { start: window.start.toISOString(), end: window.end.toISOString() };
+      try {
+        const fetched = await deps.client.fetchWindow(window, deps.signal);
+        const now = deps.now?.() ?? new Date();
+        const d = await deliverWindow(window, fetched, deps, { now, digestTtlMs: BACKFILL_DIGEST_TTL_MS });
+        await deps.coordination.markDone(plan.run, [id]);
+        c.rows += d.rows;
+        c.published += d.published;
+        c.unchanged += d.unchanged;
+        rows += d.rows;
+        if (fetched.result.kind === "no-data") {
+          c.noData++;
+          noData.push({ dataset, ...span });
+        }
+        report(fetched.result.kind === "rows" ? "rows" : "no-data");
+      } catch (error) {
+        if (deps.signal?.aborted) throw error;
+        const e = error as Partial<OasisRequestError> & Error;
+        c.failed++;
+        failures.push({
+          dataset,
+          ...span,
+          url: e.url ?? "",
+          message: e.message ?? String(error),
+          ...(typeof e.code === "number" ? { code: e.code } : {}),
+        });
+        report("failed");
+      }
+    }
+  }
+  if (failures.length === 0) await deps.coordination.clearCheckpoint(plan.run);
+  return { datasets: counts, requests, fromCheckpoint, rows, failures, noData };
+}

@@ -1,0 +1,141 @@
+/**
+ * Delivering one fetched window, the step the scheduled poll and the backfill share: compare each
+ * interval's digest with what already reached Bronze, commit the rows of new or changed intervals to the
+ * outbox (a revised value goes out again under the same key; an unchanged one is not sent twice), record
+ * the digests, then hand the LMP rows to the hot store (which keeps one value per interval and publishes
+ * only changes). Resolves once the rows are in the outbox and the store; throws otherwise, and then the
+ * caller must not move its watermark or checkpoint.
+ *
+ * @module
+ */
+import { createHash } from "node:crypto";
+import { bronzeKey, canonicalRaw } from "../bronze/envelope.ts";
+import type { BronzePublisher } from "../bronze/publisher.ts";
+import type { FetchResult } from "../oasis/client.ts";
+import type { OasisRow, RowProblem } from "../oasis/row.ts";
+import type { RequestWindow } from "../oasis/windows.ts";
+import type { Coordination } from "../store/coordination.ts";
+import { MARKET_OF_DATASET } from "../store/price_points.ts";
+import type { PriceStore } from "../store/store.ts";
+
+/** Where a fetched window goes. */
+export interface DeliveryDeps {
+  readonly publisher: Pick<BronzePublisher, "publish">;
+  readonly store: Pick<PriceStore, "ingest">;
+  readonly coordination: Pick<Coordination, "digests" | "saveDigests">;
+}
+
+/** What delivering one window did. */
+export interface Delivered {
+  /** Rows in the answer. */
+  readonly rows: number;
+  /** Rows committed to the outbox (new or changed intervals), dead letters included. */
+  readonly published: number;
+  /** Rows not sent again because their interval reached Bronze before with the same values. */
+  readonly unchanged: number;
+  /** Intervals that reached Bronze before with other values. */
+  readonly revised: number;
+  /** Interval starts (epoch ms) present in the answer. */
+  readonly starts: ReadonlySet<number>;
+}
+
+/** The hot store did not accept the rows (backend down): the window must be fetched again. */
+export class DeliveryError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "DeliveryError";
+  }
+}
+
+const digest = (lines: string[]): string =>
+  createHash("sha256").update(lines.sort().join("\n")).digest("hex").slice(0, 16);
+
+/** Digest scope of a window's query and node selection. */
+export function digestScope(window: RequestWindow): string {
+  const selection = window.grpType ?? (window.nodes ? digest([...window.nodes]).slice(0, 8) : "-");
+  return `${window.dataset}|${window.query.queryName}|${selection}`;
+}
+
+function byInterval(rows: readonly OasisRow[], dataset: RequestWindow["dataset"]) {
+  const groups = new Map<number, { rows: OasisRow[]; lines: string[] }>();
+  for (const row of rows) {
+    const ms = Date.parse(row.interval_start);
+    let g = groups.get(ms);
+    if (!g) groups.set(ms, g = { rows: [], lines: [] });
+    g.rows.push(row);
+    g.lines.push(`${bronzeKey(dataset, row)}\t${row.value}`);
+  }
+  return groups;
+}
+
+/** Delivers `fetched` (the answer to `window`); `digestTtlMs` is how long its digests are kept. */
+export async function deliverWindow(
+  window: RequestWindow,
+  fetched: FetchResult,
+  deps: DeliveryDeps,
+  options: { readonly now: Date; readonly digestTtlMs: number },
+): Promise<Delivered> {
+  const result = fetched.result;
+  if (result.kind !== "rows") return { rows: 0, published: 0, unchanged: 0, revised: 0, starts: new Set() };
+  const scope = digestScope(window);
+  const groups = byInterval(result.rows, window.dataset);
+  const known = await deps.coordination.digests(scope, [...groups.keys()].filter(Number.isFinite));
+  const fresh = new Map<number, string>();
+  const rows: OasisRow[] = [];
+  let revised = 0;
+  for (const [ms, g] of groups) {
+    if (!Number.isFinite(ms)) {
+      rows.push(...g.rows); // never digested: such a row becomes a dead letter each time it comes
+      continue;
+    }
+    const d = digest(g.lines);
+    if (known.get(ms) === d) continue;
+    if (known.has(ms)) revised++;
+    fresh.set(ms, d);
+    rows.push(...g.rows);
+  }
+  let problems: RowProblem[] = [];
+  const problemScope = `${scope}|problems`;
+  const problemId = window.start.getTime();
+  if (result.problems.length > 0) {
+    const d = digest(result.problems.map((p) => `${p.reason}\t${canonicalRaw(p.raw ?? {})}`));
+    if ((await deps.coordination.digests(problemScope, [problemId])).get(problemId) !== d) {
+      problems = result.problems;
+      fresh.set(-1, d);
+    }
+  }
+  let published = 0;
+  if (rows.length > 0 || problems.length > 0) {
+    const counts = await deps.publisher.publish(
+      { ...fetched, result: { ...result, rows, problems } },
+      window.dataset,
+    );
+    published = counts.accepted + counts.deadLettered;
+  }
+  const problemDigest = fresh.get(-1);
+  fresh.delete(-1);
+  if (fresh.size > 0) await deps.coordination.saveDigests(scope, fresh, options.digestTtlMs);
+  if (problemDigest !== undefined) {
+    await deps.coordination.saveDigests(
+      problemScope,
+      new Map([[problemId, problemDigest]]),
+      options.digestTtlMs,
+    );
+  }
+  if (MARKET_OF_DATASET[window.dataset] !== undefined && result.rows.length > 0) {
+    const ingested = await deps.store.ingest(result.rows, options.now);
+    if (!ingested.stored) {
+      throw new DeliveryError(
+        `Hot store did not accept the rows of ${window.dataset} ${window.start.toISOString()}..` +
+          `${window.end.toISOString()}; the window is fetched again next run`,
+      );
+    }
+  }
+  return {
+    rows: result.rows.length + result.problems.length,
+    published,
+    unchanged: result.rows.length - rows.length,
+    revised,
+    starts: new Set([...groups.keys()].filter(Number.isFinite)),
+  };
+}

@@ -1,0 +1,137 @@
+/**
+ * Settings of the scheduled jobs and the backfill CLI: `JOB_SETTINGS` documents every variable and
+ * `loadJobsConfig(env)` turns the environment into a complete, validated `JobsConfig`, throwing
+ * `ConfigError` naming the variable. `src/config.ts` composes it into the service's configuration.
+ *
+ * @module
+ */
+import { DATASET_NAMES, type DatasetName, DATASETS, isDatasetName } from "../oasis/datasets.ts";
+import { ConfigError, type Env, type SettingDoc, settingReader } from "../settings.ts";
+import { scheduleProblem } from "./schedule.ts";
+
+/** Every environment variable the jobs read. */
+export const JOB_SETTINGS: readonly SettingDoc[] = [
+  { name: "JOBS_ENABLED", default: "true", description: "false: no scheduled polling (the API still runs)" },
+  {
+    name: "JOB_SCHEDULE",
+    default: "",
+    description: "Cron schedule (UTC) of every dataset not named in JOB_SCHEDULES; unset: each dataset's own",
+  },
+  {
+    name: "JOB_SCHEDULES",
+    default: "",
+    description:
+      "Per-dataset cron schedules (UTC), dataset=schedule;…, e.g. `lmp_rtm=*/5 * * * *;crr=0 4 * * *` (defaults: see Datasets)",
+  },
+  {
+    name: "JOB_LOOKBACK_HOURS",
+    default: "24",
+    description:
+      "Furthest back a scheduled run reaches for intervals it has not got yet (older holes: deno task backfill)",
+  },
+  {
+    name: "JOB_REVISION_HOURS",
+    default: "lmp_dam=48,as_dam=48",
+    description:
+      "Hours re-polled for revisions on every run, dataset=hours,… (a changed value is stored and published again)",
+  },
+  {
+    name: "JOB_LOCK_TTL_S",
+    default: "600",
+    description:
+      "Lease of a run's lock shared by all instances; a crashed instance's lock frees after this (longer than a run)",
+  },
+  {
+    name: "JOBS_KV_PATH",
+    default: "data/jobs.kv",
+    description:
+      "Deno KV file of watermarks, locks and checkpoints when REDIS_URL is unset (Redis otherwise)",
+  },
+  {
+    name: "BACKFILL_OUTBOX_PATH",
+    default: "./data/backfill_outbox.kv",
+    description:
+      "Deno KV file of the backfill CLI's Bronze outbox (apart from the service's, which may be running)",
+  },
+];
+
+/** The resolved job configuration. */
+export interface JobsConfig {
+  readonly enabled: boolean;
+  /** Cron schedule (UTC) of each dataset. */
+  readonly schedules: Readonly<Record<DatasetName, string>>;
+  readonly lookbackMs: number;
+  /** Revision horizon of each dataset, ms (0: no re-polling). */
+  readonly revisionMs: Readonly<Record<DatasetName, number>>;
+  readonly lockTtlMs: number;
+  readonly kvPath: string;
+  readonly backfillOutboxPath: string;
+}
+
+const { value, number } = settingReader(JOB_SETTINGS);
+const HOUR_MS = 3_600_000;
+
+function checkedSchedule(name: string, text: string): string {
+  const problem = scheduleProblem(text);
+  if (problem !== null) throw new ConfigError(name, problem);
+  return text.trim().split(/\s+/).join(" ");
+}
+
+function pairs(env: Env, name: string, separator: string): Array<[DatasetName, string]> {
+  const out: Array<[DatasetName, string]> = [];
+  for (const pair of value(env, name).split(separator).map((p) => p.trim()).filter(Boolean)) {
+    const cut = pair.indexOf("=");
+    const dataset = cut < 0 ? "" : pair.slice(0, cut).trim();
+    const text = cut < 0 ? "" : pair.slice(cut + 1).trim();
+    if (dataset === "" || text === "") throw new ConfigError(name, `"${pair}" is not dataset=value`);
+    if (!isDatasetName(dataset)) {
+      throw new ConfigError(name, `unknown dataset "${dataset}" (known: ${DATASET_NAMES.join(", ")})`);
+    }
+    out.push([dataset, text]);
+  }
+  return out;
+}
+
+function schedules(env: Env): Record<DatasetName, string> {
+  const fallback = value(env, "JOB_SCHEDULE");
+  const common = fallback === "" ? null : checkedSchedule("JOB_SCHEDULE", fallback);
+  const out = Object.fromEntries(
+    DATASET_NAMES.map((d) => [d, common ?? DATASETS[d].schedule]),
+  ) as Record<DatasetName, string>;
+  for (const [dataset, text] of pairs(env, "JOB_SCHEDULES", ";")) {
+    out[dataset] = checkedSchedule("JOB_SCHEDULES", text);
+  }
+  return out;
+}
+
+function revisions(env: Env): Record<DatasetName, number> {
+  const out = Object.fromEntries(DATASET_NAMES.map((d) => [d, 0])) as Record<DatasetName, number>;
+  for (const [dataset, text] of pairs(env, "JOB_REVISION_HOURS", ",")) {
+    const hours = Number(text);
+    if (!Number.isFinite(hours) || hours < 0 || hours > 24 * 31) {
+      throw new ConfigError(
+        "JOB_REVISION_HOURS",
+        `"${text}" for ${dataset} is not a number of hours from 0 to 744`,
+      );
+    }
+    out[dataset] = hours * HOUR_MS;
+  }
+  return out;
+}
+
+/** Loads and validates the job settings from `env` (for example `Deno.env.toObject()`). */
+export function loadJobsConfig(env: Env): JobsConfig {
+  const enabled = value(env, "JOBS_ENABLED").toLowerCase();
+  if (enabled !== "true" && enabled !== "false") {
+    throw new ConfigError("JOBS_ENABLED", `"${enabled}" is not true or false`);
+  }
+  return {
+    enabled: enabled === "true",
+    schedules: schedules(env),
+    lookbackMs: number(env, "JOB_LOOKBACK_HOURS", 1, 24 * 31, false) * HOUR_MS,
+    revisionMs: revisions(env),
+    lockTtlMs: number(env, "JOB_LOCK_TTL_S", 10, 86_400) * 1000,
+    kvPath: value(env, "JOBS_KV_PATH"),
+    backfillOutboxPath: value(env, "BACKFILL_OUTBOX_PATH"),
+  };
+}

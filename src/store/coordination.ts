@@ -1,0 +1,195 @@
+/**
+ * Coordination of scheduled jobs across instances: per-dataset watermarks, locks (leases that can be kept
+ * as a "done" marker), per-interval digests of what reached Bronze, and backfill checkpoints. Shared by
+ * every instance through Redis when `REDIS_URL` is set (`redis_coordination.ts`, on the store's
+ * connection), otherwise kept in a local Deno KV file (`KvCoordination`, below).
+ *
+ * @module
+ */
+
+/** A held lock. */
+export interface Lease {
+  /** Lock name. */
+  readonly name: string;
+  /** Frees the lock at once (when still held). */
+  release(): Promise<void>;
+  /** Keeps the lock as a "done" marker for `holdMs`, so that others skip the same work meanwhile. */
+  finish(holdMs: number): Promise<void>;
+}
+
+/** Watermarks, locks, digests and checkpoints, visible to every instance that shares the backend. */
+export interface Coordination {
+  /** Backend kind, for logs. */
+  readonly kind: "redis" | "kv";
+  /** End of the last interval of `dataset` that reached Bronze and the store, or null. */
+  watermark(dataset: string): Promise<Date | null>;
+  /** Moves the watermark of `dataset` to `to` unless it is already later; resolves with the result. */
+  advanceWatermark(dataset: string, to: Date): Promise<Date>;
+  /** Takes lock `name` for `ttlMs`, or resolves null when someone holds it (or its "done" marker). */
+  acquire(name: string, ttlMs: number): Promise<Lease | null>;
+  /** Stored digests of intervals `ids` (interval starts in epoch ms) in `scope`; absent ones are left out. */
+  digests(scope: string, ids: readonly number[]): Promise<Map<number, string>>;
+  /** Stores digests of intervals in `scope`, each kept at least `ttlMs`. */
+  saveDigests(scope: string, entries: ReadonlyMap<number, string>, ttlMs: number): Promise<void>;
+  /** Ids of the windows backfill run `run` has completed. */
+  checkpoint(run: string): Promise<Set<string>>;
+  /** Records that backfill run `run` completed the windows `ids`. */
+  markDone(run: string, ids: readonly string[]): Promise<void>;
+  /** Forgets the checkpoint of backfill run `run`. */
+  clearCheckpoint(run: string): Promise<void>;
+  /** Releases what this object owns (the KV file it opened; nothing for Redis). */
+  close(): Promise<void>;
+}
+
+/** How long checkpoints of an unfinished backfill are kept. */
+export const CHECKPOINT_TTL_MS = 30 * 86_400_000;
+
+/** Options of `KvCoordination`. */
+export interface KvCoordinationOptions {
+  readonly kv: Deno.Kv;
+  /** Key parts before every key (default `["jobs"]`). */
+  readonly prefix?: Deno.KvKey;
+  /** Clock for lock expiry (default the system clock). */
+  readonly clock?: () => Date;
+  /** Whether `close()` closes `kv`. */
+  readonly ownsKv?: boolean;
+}
+
+interface LockValue {
+  readonly token: string;
+  readonly until: number;
+}
+
+const BATCH = 500;
+
+/** `Coordination` in one Deno KV database: for a single instance (or several sharing one file). */
+export class KvCoordination implements Coordination {
+  readonly kind = "kv" as const;
+  readonly #kv: Deno.Kv;
+  readonly #prefix: Deno.KvKey;
+  readonly #clock: () => Date;
+  readonly #ownsKv: boolean;
+
+  constructor(options: KvCoordinationOptions) {
+    this.#kv = options.kv;
+    this.#prefix = options.prefix ?? ["jobs"];
+    this.#clock = options.clock ?? (() => new Date());
+    this.#ownsKv = options.ownsKv ?? false;
+  }
+
+  async watermark(dataset: string): Promise<Date | null> {
+    const e = await this.#kv.get<number>([...this.#prefix, "watermark", dataset]);
+    return e.value === null ? null : new Date(e.value);
+  }
+
+  async advanceWatermark(dataset: string, to: Date): Promise<Date> {
+    const key = [...this.#prefix, "watermark", dataset];
+    for (;;) {
+      const e = await this.#kv.get<number>(key);
+      if (e.value !== null && e.value >= to.getTime()) return new Date(e.value);
+      const res = await this.#kv.atomic().check(e).set(key, to.getTime()).commit();
+      if (res.ok) return to;
+    }
+  }
+
+  async acquire(name: string, ttlMs: number): Promise<Lease | null> {
+    const key = [...this.#prefix, "lock", name];
+    const token = crypto.randomUUID();
+    for (;;) {
+      const e = await this.#kv.get<LockValue>(key);
+      const now = this.#clock().getTime();
+      if (e.value !== null && e.value.until > now) return null;
+      const value: LockValue = { token, until: now + ttlMs };
+      const res = await this.#kv.atomic().check(e).set(key, value).commit();
+      if (res.ok) return this.#lease(name, key, token);
+    }
+  }
+
+  #lease(name: string, key: Deno.KvKey, token: string): Lease {
+    const ifMine = async (write: (op: Deno.AtomicOperation) => Deno.AtomicOperation) => {
+      const e = await this.#kv.get<LockValue>(key);
+      if (e.value?.token !== token) return;
+      await write(this.#kv.atomic().check(e)).commit();
+    };
+    return {
+      name,
+      release: () => ifMine((op) => op.delete(key)),
+      finish: (holdMs) =>
+        ifMine((op) => op.set(key, { token: "done", until: this.#clock().getTime() + holdMs })),
+    };
+  }
+
+  async digests(scope: string, ids: readonly number[]): Promise<Map<number, string>> {
+    const out = new Map<number, string>();
+    if (ids.length === 0) return out;
+    const wanted = new Set(ids);
+    const prefix = [...this.#prefix, "digest", scope];
+    let min = Infinity, max = -Infinity;
+    for (const id of ids) [min, max] = [Math.min(min, id), Math.max(max, id)];
+    const start = [...prefix, min];
+    const end = [...prefix, max + 1];
+    for await (const e of this.#kv.list<string>({ start, end })) {
+      const id = e.key.at(-1) as number;
+      if (wanted.has(id)) out.set(id, e.value);
+    }
+    return out;
+  }
+
+  async saveDigests(scope: string, entries: ReadonlyMap<number, string>, ttlMs: number): Promise<void> {
+    const list = [...entries];
+    for (let i = 0; i < list.length; i += BATCH) {
+      const op = this.#kv.atomic();
+      for (const [id, digest] of list.slice(i, i + BATCH)) {
+        op.set([...this.#prefix, "digest", scope, id], digest, { expireIn: ttlMs });
+      }
+      const res = await op.commit();
+      if (!res.ok) throw new Error("Deno KV refused to store interval digests");
+    }
+  }
+
+  async checkpoint(run: string): Promise<Set<string>> {
+    const out = new Set<string>();
+    for await (const e of this.#kv.list({ prefix: [...this.#prefix, "checkpoint", run] })) {
+      out.add(String(e.key.at(-1)));
+    }
+    return out;
+  }
+
+  async markDone(run: string, ids: readonly string[]): Promise<void> {
+    for (let i = 0; i < ids.length; i += BATCH) {
+      const op = this.#kv.atomic();
+      for (const id of ids.slice(i, i + BATCH)) {
+        op.set([...this.#prefix, "checkpoint", run, id], true, { expireIn: CHECKPOINT_TTL_MS });
+      }
+      const res = await op.commit();
+      if (!res.ok) throw new Error("Deno KV refused to store a backfill checkpoint");
+    }
+  }
+
+  async clearCheckpoint(run: string): Promise<void> {
+    const keys: Deno.KvKey[] = [];
+    for await (const e of this.#kv.list({ prefix: [...this.#prefix, "checkpoint", run] })) keys.push(e.key);
+    for (let i = 0; i < keys.length; i += BATCH) {
+      const op = this.#kv.atomic();
+      for (const key of keys.slice(i, i + BATCH)) op.delete(key);
+      await op.commit();
+    }
+  }
+
+  close(): Promise<void> {
+    if (this.#ownsKv) this.#kv.close();
+    return Promise.resolve();
+  }
+}
+
+/** Opens `KvCoordination` on the Deno KV file `path` (`:memory:` in tests), creating its folder. */
+export async function openKvCoordination(
+  path: string,
+  options: Omit<KvCoordinationOptions, "kv" | "ownsKv"> = {},
+): Promise<KvCoordination> {
+  if (path !== ":memory:") {
+    const dir = path.replace(/\/[^/]*$/, "");
+    if (dir !== path && dir !== "") await Deno.mkdir(dir, { recursive: true });
+  }
+  return new KvCoordination({ ...options, kv: await Deno.openKv(path), ownsKv: true });
+}

@@ -1,0 +1,61 @@
+import assert from "node:assert/strict";
+import { ConfigError } from "../../src/config.ts";
+import { loadJobsConfig } from "../../src/jobs/settings.ts";
+import { schedulePeriodMs, scheduleProblem } from "../../src/jobs/schedule.ts";
+
+Deno.test("loadJobsConfig({}) gives the dataset table's schedules, a 24 h lookback and 48 h day-ahead revisions", () => {
+  const c = loadJobsConfig({});
+  assert.equal(c.enabled, true);
+  assert.deepEqual(c.schedules, {
+    lmp_dam: "0 * * * *",
+    lmp_fmm: "*/15 * * * *",
+    lmp_rtm: "*/5 * * * *",
+    as_dam: "0 * * * *",
+    as_fmm: "*/15 * * * *",
+    as_rtm: "*/5 * * * *",
+    crr: "0 4 * * *",
+  });
+  assert.equal(c.lookbackMs, 24 * 3_600_000);
+  assert.equal(c.revisionMs.lmp_dam, 48 * 3_600_000);
+  assert.equal(c.revisionMs.lmp_rtm, 0);
+  assert.equal(c.lockTtlMs, 600_000);
+  assert.equal(c.kvPath, "data/jobs.kv");
+});
+
+Deno.test("JOB_SCHEDULES takes dataset=cron pairs separated by ';' (cron fields may hold commas)", () => {
+  const c = loadJobsConfig({
+    JOB_SCHEDULES: "lmp_rtm=1,6,11 * * * *; crr = 30  5 * * *",
+    JOB_SCHEDULE: "*/20 * * * *",
+  });
+  assert.equal(c.schedules.lmp_rtm, "1,6,11 * * * *");
+  assert.equal(c.schedules.crr, "30 5 * * *");
+  assert.equal(c.schedules.lmp_dam, "*/20 * * * *");
+});
+
+Deno.test("a bad job setting fails with a message naming the variable", () => {
+  const cases: Array<[Record<string, string>, RegExp]> = [
+    [{ JOBS_ENABLED: "yes" }, /Invalid setting JOBS_ENABLED: "yes" is not true or false/],
+    [{ JOB_SCHEDULE: "hourly" }, /Invalid setting JOB_SCHEDULE: "hourly" has 1 fields, not 5/],
+    [{ JOB_SCHEDULES: "lmp_rtm" }, /Invalid setting JOB_SCHEDULES: "lmp_rtm" is not dataset=value/],
+    [{ JOB_SCHEDULES: "lmp_5m=* * * * *" }, /Invalid setting JOB_SCHEDULES: unknown dataset "lmp_5m"/],
+    [{ JOB_SCHEDULES: "crr=0 4 * * MON" }, /JOB_SCHEDULES: "0 4 \* \* MON": field "MON" may use only digits/],
+    [{ JOB_SCHEDULES: "crr=0 24 * * *" }, /JOB_SCHEDULES: "0 24 \* \* \*": Invalid value for hour: 24/],
+    [{ JOB_LOOKBACK_HOURS: "0" }, /Invalid setting JOB_LOOKBACK_HOURS: "0" is not a number from 1 to 744/],
+    [{ JOB_REVISION_HOURS: "lmp_dam=-1" }, /JOB_REVISION_HOURS: "-1" for lmp_dam is not a number of hours/],
+    [{ JOB_LOCK_TTL_S: "5" }, /Invalid setting JOB_LOCK_TTL_S/],
+  ];
+  for (const [env, message] of cases) {
+    assert.throws(
+      () => loadJobsConfig(env),
+      (e: unknown) => e instanceof ConfigError && message.test(e.message),
+    );
+  }
+});
+
+Deno.test("schedulePeriodMs() is the time between the next two ticks", () => {
+  const at = new Date("2025-07-01T20:07:00Z");
+  assert.equal(schedulePeriodMs("*/5 * * * *", at), 300_000);
+  assert.equal(schedulePeriodMs("0 * * * *", at), 3_600_000);
+  assert.equal(schedulePeriodMs("0 4 * * *", at), 86_400_000);
+  assert.equal(scheduleProblem("*/5 * * * *"), null);
+});

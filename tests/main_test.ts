@@ -1,0 +1,193 @@
+/**
+ * The Docker image's exact start command, run outside the image (Docker cannot run here): the `CMD` is
+ * read from the Dockerfile, `/app` is mapped to the repository and `/deno-dir` to Deno's cache, the build's
+ * `deno cache` step runs first, then the service starts against the simulator on the embedded defaults,
+ * answers `/health`, and on SIGTERM shuts down in order and exits 0.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { startSimulator } from "../src/simulator/simulator.ts";
+
+const ROOT = fileURLToPath(new URL("../", import.meta.url)).replace(/\/$/, "");
+const decoder = new TextDecoder();
+
+/** The JSON array of the Dockerfile instruction `name` (`CMD`), or the shell text of each `RUN`. */
+async function dockerfile(): Promise<{ cmd: string[]; runs: string[]; env: Record<string, string> }> {
+  const text = (await Deno.readTextFile(join(ROOT, "Dockerfile"))).replace(/\\\n/g, " ");
+  const lines = text.split("\n").filter((l) => !l.trimStart().startsWith("#"));
+  const cmd = lines.find((l) => l.startsWith("CMD "));
+  assert.ok(cmd, "the Dockerfile has a CMD");
+  const env: Record<string, string> = {};
+  for (const l of lines.filter((l) => l.startsWith("ENV "))) {
+    for (const m of l.slice(4).matchAll(/([A-Z_]+)=(\S+)/g)) env[m[1]!] = m[2]!;
+  }
+  return {
+    cmd: JSON.parse(cmd.slice(4)),
+    runs: lines.filter((l) => l.startsWith("RUN ")).map((l) => l.slice(4)),
+    env,
+  };
+}
+
+async function denoDir(): Promise<string> {
+  const out = await new Deno.Command(Deno.execPath(), { args: ["info", "--json"], stdout: "piped" }).output();
+  return JSON.parse(decoder.decode(out.stdout)).denoDir;
+}
+
+function freePort(): number {
+  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (l.addr as Deno.NetAddr).port;
+  l.close();
+  return port;
+}
+
+Deno.test("the Dockerfile's CMD starts the service, serves /health and shuts down in order on SIGTERM", async () => {
+  const { cmd, runs, env: imageEnv } = await dockerfile();
+  const cache = await denoDir();
+  const map = (arg: string) => arg.replaceAll("/deno-dir", cache).replaceAll("/app", ROOT);
+  assert.equal(cmd[0], "deno");
+  assert.ok(!cmd.includes("-A") && !cmd.includes("--allow-all"), "explicit permissions, not -A");
+  // The build step that caches the dependencies (so --cached-only finds them).
+  const cacheStep = runs.map((r) => r.split("&&")[0]!.trim()).find((r) => r.startsWith("deno cache"));
+  assert.ok(cacheStep, "the Dockerfile caches the entry points at build time");
+  const built = await new Deno.Command(Deno.execPath(), {
+    args: cacheStep.split(/\s+/).slice(1),
+    cwd: ROOT,
+    stdout: "null",
+    stderr: "piped",
+  }).output();
+  assert.equal(built.code, 0, decoder.decode(built.stderr));
+
+  const sim = startSimulator({ port: 0 });
+  const data = `data/test-main-${crypto.randomUUID()}`;
+  const port = freePort();
+  const child = new Deno.Command(Deno.execPath(), {
+    args: cmd.slice(1).map(map),
+    cwd: ROOT,
+    clearEnv: true,
+    env: {
+      ...imageEnv,
+      DENO_DIR: cache,
+      HOME: Deno.env.get("HOME") ?? "/tmp",
+      PATH: Deno.env.get("PATH") ?? "",
+      PORT: String(port),
+      CAISO_OASIS_BASE_URL: sim.url,
+      CAISO_OASIS_MIN_INTERVAL_MS: "0",
+      OASIS_DATASETS: "lmp_rtm,lmp_dam,as_fmm",
+      STORE_KV_PATH: `${data}/hot_store.kv`,
+      JOBS_KV_PATH: `${data}/jobs.kv`,
+      BRONZE_OUTBOX_PATH: `${data}/bronze_outbox.kv`,
+      BRONZE_DIR: `${data}/bronze`,
+    },
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  let stdout = "";
+  const reading = (async () => {
+    for await (const chunk of child.stdout) stdout += decoder.decode(chunk, { stream: true });
+  })();
+  const stderr = new Response(child.stderr).text();
+  const lines = () => stdout.split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l));
+  const waitFor = async (what: string, check: () => boolean | Promise<boolean>) => {
+    const deadline = Date.now() + 60_000;
+    while (!(await check())) {
+      if (Date.now() > deadline) {
+        throw new Error(`Timed out waiting for ${what}:\n${stdout}\n${await stderr}`);
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+  try {
+    await waitFor("/health 200", async () => {
+      try {
+        const res = await fetch(`http://127.0.0.1:${port}/health`);
+        const ok = res.status === 200;
+        await res.body?.cancel();
+        return ok;
+      } catch {
+        return false;
+      }
+    });
+    const started = lines().find((l) => l.message === "oasis-stream started");
+    assert.ok(started, "a start line says what it is connected to");
+    assert.equal(started.dashboard, `http://localhost:${port}/`);
+    assert.match(started.store, /^deno kv /);
+    assert.match(started.bronze, /^ndjson /);
+    await waitFor(
+      "the immediate runs",
+      () => lines().filter((l) => l.message === "poll finished").length === 3,
+    );
+    const health = await (await fetch(`http://127.0.0.1:${port}/health`)).json();
+    assert.equal(health.status, "ok");
+    assert.deepEqual(health.jobs.map((j: { dataset: string }) => j.dataset), [
+      "lmp_rtm",
+      "lmp_dam",
+      "as_fmm",
+    ]);
+    assert.ok(health.jobs.every((j: { lastSuccessAt: string | null }) => j.lastSuccessAt !== null));
+    const gaps = await fetch(`http://127.0.0.1:${port}/api/gaps?dataset=lmp_rtm`);
+    assert.equal(gaps.status, 200);
+    await gaps.body?.cancel();
+
+    child.kill("SIGTERM");
+    const status = await child.status;
+    await reading;
+    assert.equal(status.code, 0, await stderr);
+    const order = lines().map((l) => l.message).filter((m) => m.startsWith("shut") || m === "stopped");
+    assert.deepEqual(order, [
+      "shutting down",
+      "shutdown: cron stopped",
+      "shutdown: http stopped",
+      "shutdown: producer and outbox flushed",
+      "shutdown: store closed",
+      "stopped",
+    ]);
+    const topics = [...Deno.readDirSync(join(ROOT, data, "bronze"))].map((e) => e.name);
+    assert.ok(topics.includes("ingestion.market.caiso.lmp.rtm.raw.v1"));
+  } finally {
+    try {
+      child.kill("SIGKILL");
+    } catch { /* already exited */ }
+    await child.status;
+    await reading.catch(() => {});
+    await sim.shutdown();
+    await Deno.remove(join(ROOT, data), { recursive: true }).catch(() => {});
+  }
+});
+
+Deno.test("the Dockerfile's CMD refuses a bad setting with exit code 2 and a message naming it", async () => {
+  const { cmd } = await dockerfile();
+  const cache = await denoDir();
+  const map = (arg: string) => arg.replaceAll("/deno-dir", cache).replaceAll("/app", ROOT);
+  const data = `data/test-main-${crypto.randomUUID()}`;
+  await Deno.mkdir(join(ROOT, data), { recursive: true });
+  try {
+    await Deno.writeTextFile(
+      join(ROOT, data, "oasis.yaml"),
+      'market: "CAISO"\nthresholds: { spread: wide }\n',
+    );
+    const start = (env: Record<string, string>) =>
+      new Deno.Command(Deno.execPath(), {
+        args: cmd.slice(1).map(map),
+        cwd: ROOT,
+        clearEnv: true,
+        env: { DENO_DIR: cache, HOME: Deno.env.get("HOME") ?? "/tmp", ...env },
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+    const fromFile = await start({ CONFIG_FILE: `${data}/oasis.yaml` });
+    assert.equal(fromFile.code, 2);
+    assert.match(
+      decoder.decode(fromFile.stderr),
+      /Invalid setting thresholds\.spread in data\/test-main-[^ ]+\/oasis\.yaml: "wide" is not a number/,
+    );
+    const fromEnv = await start({ JOB_SCHEDULES: "lmp_rtm=every 5 minutes" });
+    assert.equal(fromEnv.code, 2);
+    assert.match(
+      decoder.decode(fromEnv.stderr),
+      /Invalid setting JOB_SCHEDULES: "every 5 minutes" has 3 fields, not 5/,
+    );
+  } finally {
+    await Deno.remove(join(ROOT, data), { recursive: true });
+  }
+});

@@ -1,0 +1,168 @@
+/** `deno task backfill` as users run it: a subprocess against the simulator over HTTP, embedded defaults. */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { startSimulator } from "../../src/simulator/simulator.ts";
+
+const ROOT = new URL("../../", import.meta.url);
+const decoder = new TextDecoder();
+
+/** Environment of a backfill on the embedded defaults (no Redis, no Kafka) under `dir`. */
+function envFor(dir: string, baseUrl: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    NO_COLOR: "1",
+    CAISO_OASIS_BASE_URL: baseUrl,
+    CAISO_OASIS_MIN_INTERVAL_MS: "0",
+    CAISO_OASIS_BACKOFF_MS: "0",
+    REDIS_URL: "",
+    KAFKA_BOOTSTRAP_SERVERS: "",
+    CONFIG_FILE: "",
+    BRONZE_DIR: join(dir, "bronze"),
+    BACKFILL_OUTBOX_PATH: join(dir, "outbox.kv"),
+    STORE_KV_PATH: join(dir, "hot.kv"),
+    JOBS_KV_PATH: join(dir, "jobs.kv"),
+    ...extra,
+  };
+}
+
+function command(args: string[], env: Record<string, string>) {
+  return new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-all", "scripts/backfill.ts", ...args],
+    cwd: ROOT,
+    env,
+    stdout: "piped",
+    stderr: "piped",
+  });
+}
+
+async function run(args: string[], env: Record<string, string>) {
+  const out = await command(args, env).output();
+  return { code: out.code, stdout: decoder.decode(out.stdout), stderr: decoder.decode(out.stderr) };
+}
+
+/** Every Bronze envelope written under `dir/bronze`, by topic folder. */
+async function bronzeRows(dir: string): Promise<Array<Record<string, unknown>>> {
+  const out: Array<Record<string, unknown>> = [];
+  for await (const topic of Deno.readDir(join(dir, "bronze"))) {
+    for await (const file of Deno.readDir(join(dir, "bronze", topic.name))) {
+      const text = await Deno.readTextFile(join(dir, "bronze", topic.name, file.name));
+      for (const line of text.split("\n")) if (line.endsWith("}")) out.push(JSON.parse(line));
+    }
+  }
+  return out;
+}
+
+const keyOf = (e: Record<string, unknown>) =>
+  [e.dataset, e.node, e.qualifier ?? "", e.component, e.interval_start].join("|");
+
+async function lines(dir: string, topic: string): Promise<number> {
+  try {
+    let n = 0;
+    for await (const f of Deno.readDir(join(dir, "bronze", topic))) {
+      n += (await Deno.readTextFile(join(dir, "bronze", topic, f.name))).split("\n").filter((l) =>
+        l.endsWith("}")
+      )
+        .length;
+    }
+    return n;
+  } catch {
+    return 0;
+  }
+}
+
+Deno.test("[backfill CLI] --dry-run prints the plan; a bad range and days beyond retention are refused with exit 2", async () => {
+  const env = { NO_COLOR: "1", REDIS_URL: "", KAFKA_BOOTSTRAP_SERVERS: "", CONFIG_FILE: "" };
+  const r = await run([
+    "--from",
+    "2025-11-01",
+    "--to",
+    "2025-11-30",
+    "--datasets",
+    "lmp_dam,as_dam",
+    "--dry-run",
+  ], env);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /lmp_dam: 1 requests/);
+  assert.match(r.stdout, /as_dam: 30 requests/);
+  assert.match(r.stdout, /total: 31 requests/);
+  const bad = await run(["--from", "2025-11-31", "--to", "2025-12-01"], env);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /Invalid date "2025-11-31": no such day/);
+  const old = await run(["--from", "2015-01-01", "--to", "2015-01-31", "--dry-run"], env);
+  assert.equal(old.code, 2);
+  assert.match(
+    old.stderr,
+    /is older than OASIS keeps \(about 39 months\): the oldest day it still serves is \d{4}-\d{2}-\d{2}/,
+  );
+  assert.doesNotMatch(old.stderr, /\n\s+at /, "no stack trace");
+});
+
+Deno.test("[backfill CLI] killed halfway with SIGKILL, the same command continues from its checkpoint without duplicate keys", async () => {
+  const server = startSimulator({ port: 0, now: () => new Date("2025-11-10T20:00:00Z") });
+  const dir = await Deno.makeTempDir();
+  const args = ["--from", "2025-11-01", "--to", "2025-11-05", "--datasets", "as_fmm,lmp_dam"];
+  try {
+    const env = envFor(dir, server.url);
+    // as_fmm's five days go through; lmp_dam's request hangs, and the process is killed there.
+    server.simulator.faults.add({ kind: "slow", delayMs: 20_000, query: "PRC_LMP" });
+    const child = command(args, env).spawn();
+    const asFmmRows = (4 * 96 + 100) * 36;
+    const deadline = Date.now() + 60_000;
+    while ((await lines(dir, "ingestion.market.caiso.as.fmm.raw.v1")) < asFmmRows) {
+      assert.ok(Date.now() < deadline, "as_fmm rows did not reach Bronze in time");
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    child.kill("SIGKILL");
+    const killed = await child.output();
+    assert.equal(killed.signal, "SIGKILL");
+    assert.match(decoder.decode(killed.stderr), /backfill 5\/6 as_fmm/);
+    const asked = (query: string) =>
+      server.simulator.requests.filter((r) => r.url.includes(`queryname=${query}`) && r.status === 200)
+        .length;
+    assert.equal(asked("PRC_INTVL_AS"), 5);
+    assert.equal(asked("PRC_LMP"), 0);
+
+    server.simulator.faults.clear();
+    const again = await run(args, env);
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stdout, /1 requests \(5 more done by an earlier run: checkpoint\)/);
+    assert.match(
+      again.stdout,
+      /as_fmm: 0 requests, 0 rows, 0 without data, 0 failed .*5 windows from checkpoint/,
+    );
+    assert.match(again.stdout, /lmp_dam: 1 requests, 1815 rows/);
+    assert.equal(asked("PRC_INTVL_AS"), 5, "the days done before the kill are not asked again");
+    assert.equal(asked("PRC_LMP"), 1);
+
+    const rows = await bronzeRows(dir);
+    const keys = rows.map(keyOf);
+    assert.equal(new Set(keys).size, keys.length, "no key written twice");
+    assert.equal(rows.filter((r) => r.dataset === "as_fmm").length, asFmmRows);
+    assert.equal(rows.filter((r) => r.dataset === "lmp_dam").length, 3 * 5 * (4 * 24 + 25));
+  } finally {
+    await server.shutdown();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("[backfill CLI] a window that fails after retries is listed with its OASIS code, and the exit code is 1", async () => {
+  const server = startSimulator({ port: 0, now: () => new Date("2025-11-10T20:00:00Z") });
+  const dir = await Deno.makeTempDir();
+  try {
+    const env = envFor(dir, server.url, { CAISO_OASIS_MAX_ATTEMPTS: "2" });
+    server.simulator.faults.add({ kind: "http500" }, { kind: "errorDocument", code: 1001 });
+    const r = await run(["--from", "2025-11-03", "--to", "2025-11-04", "--datasets", "as_fmm"], env);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stdout, /as_fmm: 2 requests, 3456 rows, 0 without data, 1 failed/);
+    assert.match(
+      r.stdout,
+      /FAILED as_fmm 2025-11-03T08:00:00\.000Z\.\.2025-11-04T08:00:00\.000Z \(OASIS code 1001\): OASIS request failed \(OASIS error 1001\)/,
+    );
+    assert.match(r.stdout, /total: 2 requests, 3456 rows, 1 retries, 1 failed — run the same command again/);
+    const retry = await run(["--from", "2025-11-03", "--to", "2025-11-04", "--datasets", "as_fmm"], env);
+    assert.equal(retry.code, 0, retry.stderr);
+    assert.match(retry.stdout, /as_fmm: 1 requests, 3456 rows, 0 without data, 0 failed/);
+  } finally {
+    await server.shutdown();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
