@@ -8,6 +8,7 @@ import { table } from "./bench_util.ts";
 import { runParseBench } from "./parse_bench.ts";
 import { runRedisBench } from "./redis_bench.ts";
 import { runKafkaBench } from "./kafka_bench.ts";
+import { runWsBench } from "./ws_bench.ts";
 
 const sections: string[] = [];
 const started = new Date().toISOString();
@@ -25,6 +26,7 @@ sections.push(
   ),
 );
 sections.push(table("Bronze: 162,848 envelopes produced to the local broker vs kcat", await runKafkaBench()));
+sections.push(table("WebSocket fan-out: time until the last client has a broadcast", await runWsBench()));
 const report = sections.join("\n\n") + "\n";
 console.log(report);
 await Deno.mkdir(new URL("./results/", import.meta.url), { recursive: true });

@@ -14,6 +14,7 @@ import { ConfigError, type Env, type SettingDoc, settingReader } from "./setting
 import { loadStoreConfig, STORE_SETTINGS, type StoreConfig } from "./store/settings.ts";
 import { BRONZE_SETTINGS, type BronzeConfig, loadBronzeConfig } from "./bronze/settings.ts";
 import { JOB_SETTINGS, type JobsConfig, loadJobsConfig } from "./jobs/settings.ts";
+import { LIVE_SETTINGS, type LiveConfig, loadLiveConfig } from "./live/settings.ts";
 import { type ConfigFile, readConfigFile } from "./config_file.ts";
 import type { LogLevel } from "./log.ts";
 
@@ -90,6 +91,7 @@ const CORE_SETTINGS: readonly SettingDoc[] = [
 export const SETTINGS: readonly SettingDoc[] = [
   ...CORE_SETTINGS,
   ...JOB_SETTINGS,
+  ...LIVE_SETTINGS,
   ...BRONZE_SETTINGS,
   ...STORE_SETTINGS,
 ];
@@ -121,6 +123,7 @@ export interface Config {
   readonly port: number;
   readonly store: StoreConfig;
   readonly bronze: BronzeConfig;
+  readonly live: LiveConfig;
   readonly jobs: JobsConfig;
 }
 
@@ -178,6 +181,7 @@ function build(env: Env, configFile: string | null): Config {
     port: number(env, "PORT", 0, 65_535),
     store: loadStoreConfig(env),
     bronze: loadBronzeConfig(env),
+    live: loadLiveConfig(env),
     jobs: loadJobsConfig(env),
   };
 }

@@ -6,7 +6,6 @@
  *
  * @module
  */
-import { Hono } from "hono";
 import { createGapsRoutes } from "../routes/gaps.ts";
 import { type Config, ConfigError, loadConfig } from "./config.ts";
 import { type Backends, openBackends } from "./jobs/backends.ts";
@@ -16,6 +15,8 @@ import { schedulePeriodMs } from "./jobs/schedule.ts";
 import { setupLogging } from "./log.ts";
 import type { DatasetName } from "./oasis/datasets.ts";
 import { createOasisStack } from "./oasis_stack.ts";
+import { createMetrics } from "./metrics.ts";
+import { startHttpServer } from "./server.ts";
 
 // ── 1. Configuration: one validated object, or a message naming the bad setting and exit code 2.
 const env = Deno.env.toObject();
@@ -40,10 +41,13 @@ try {
 const logging = await setupLogging({ service: config.service.name, level: config.service.logLevel });
 const log = logging.log;
 
-// ── 3. OASIS: one gate, parser worker and client for every job.
+// ── 3. OASIS: one gate, parser worker and client for every job; every attempt is logged and counted.
+const metrics = createMetrics();
 const oasis = createOasisStack(config.oasis, {
-  onRequest: (e) =>
-    log(e.outcome === "ok" || e.outcome === "no-data" ? "debug" : "warn", "oasis request", { ...e }),
+  onRequest: (e) => {
+    metrics.oasisRequest(e);
+    log(e.outcome === "ok" || e.outcome === "no-data" ? "debug" : "warn", "oasis request", { ...e });
+  },
 });
 
 // ── 4. Hot store, job coordination and Bronze (outbox first; Kafka or NDJSON behind it).
@@ -64,8 +68,8 @@ const jobs = new JobRunner({
   schedules: Object.fromEntries(scheduled.map((d) => [d, config.jobs.schedules[d]])),
   breaker: () => oasis.client.breakerState,
   log,
-  poll: (dataset, now, signal) =>
-    pollDataset(dataset, {
+  poll: async (dataset, now, signal) => {
+    const summary = await pollDataset(dataset, {
       client: oasis.client,
       publisher: bronze.publisher,
       store,
@@ -79,7 +83,10 @@ const jobs = new JobRunner({
         lockTtlMs: config.jobs.lockTtlMs,
         holdMs: schedulePeriodMs(config.jobs.schedules[dataset], now) / 2,
       },
-    }, now),
+    }, now);
+    metrics.rowsIngested(dataset, summary.rows);
+    return summary;
+  },
 });
 const cronStop = new AbortController();
 for (const dataset of scheduled) {
@@ -88,44 +95,54 @@ for (const dataset of scheduled) {
   });
 }
 
-// ── 6. HTTP. The HTTP layer replaces this step with `startHttpServer(...)`, passing
-// `health: () => ({ ...jobs.report(), bronze: { … } })` and mounting `createGapsRoutes(...)`.
-const app = new Hono();
-app.get("/health", (c) =>
-  c.json({
-    status: "ok",
-    service: config.service.name,
-    ...jobs.status(),
-    store: store.stats(),
-    outboxDepth: bronze.outbox.depth,
-  }));
-app.route(
-  "/",
-  createGapsRoutes({
-    store,
-    nodes: config.nodes,
-    datasets: config.datasets,
-    retentionDays: config.store.retentionDays,
+// ── 6. HTTP: REST API, WebSocket fan-out, dashboard, /health, /metrics (routes/, src/server.ts).
+metrics.watch({ bronze: () => bronze.metrics, breaker: () => oasis.client.breakerState });
+// Bronze counts as reachable unless sends have been failing with nothing acknowledged since the last check
+// (or the outbox is full).
+let lastSends = { published: 0, failures: 0, reachable: true };
+function bronzeReachable(): boolean {
+  const m = bronze.metrics;
+  if (m.sendFailures > lastSends.failures) {
+    lastSends = {
+      published: m.published,
+      failures: m.sendFailures,
+      reachable: m.published > lastSends.published,
+    };
+  } else if (m.published > lastSends.published) {
+    lastSends = { published: m.published, failures: m.sendFailures, reachable: true };
+  }
+  return lastSends.reachable && bronze.outbox.depth < config.bronze.outbox.maxRows;
+}
+const http = await startHttpServer({
+  config,
+  store,
+  metrics,
+  log,
+  health: () => ({
+    ...jobs.report(),
+    bronze: { sink: backends.names.bronze, reachable: bronzeReachable(), outboxDepth: bronze.outbox.depth },
   }),
-);
-const server = Deno.serve({
-  port: config.port,
-  onListen: ({ hostname, port }) => {
-    const url = `http://${hostname === "0.0.0.0" || hostname === "::" ? "localhost" : hostname}:${port}/`;
-    log("info", "oasis-stream started", {
-      url,
-      dashboard: url,
-      oasis: config.oasis.baseUrl,
-      store: backends.names.store,
-      coordination: backends.names.coordination,
-      bronze: backends.names.bronze,
-      configFile: config.service.configFile,
+  extraRoutes: [
+    createGapsRoutes({
+      store,
+      nodes: config.nodes,
       datasets: config.datasets,
-      schedules: Object.fromEntries(scheduled.map((d) => [d, config.jobs.schedules[d]])),
-      jobsEnabled: config.jobs.enabled,
-    });
-  },
-}, app.fetch);
+      retentionDays: config.store.retentionDays,
+    }),
+  ],
+});
+log("info", "oasis-stream started", {
+  url: http.url,
+  dashboard: `${http.url}/`,
+  oasis: config.oasis.baseUrl,
+  store: backends.names.store,
+  coordination: backends.names.coordination,
+  bronze: backends.names.bronze,
+  configFile: config.service.configFile,
+  datasets: config.datasets,
+  schedules: Object.fromEntries(scheduled.map((d) => [d, config.jobs.schedules[d]])),
+  jobsEnabled: config.jobs.enabled,
+});
 
 // ── 7. Every job runs once at start, so the dashboard has data before the first tick.
 for (const dataset of scheduled) void jobs.run(dataset);
@@ -144,7 +161,7 @@ async function shutdown(signal: string): Promise<void> {
   cronStop.abort();
   await jobs.stop();
   log("info", "shutdown: cron stopped");
-  await server.shutdown();
+  await http.shutdown();
   log("info", "shutdown: http stopped");
   const left = await backends.closeBronze();
   log(left > 0 ? "warn" : "info", "shutdown: producer and outbox flushed", { rowsLeftInOutbox: left });

@@ -1,0 +1,191 @@
+/**
+ * The REST API (`/api/*`): current prices, history, alerts and battery signals, read from the hot store.
+ * Routes are declared with `@hono/zod-openapi`, so one definition validates the request and documents it
+ * in `GET /api/openapi.json`. A parameter that does not validate throws `ParameterError` (400 naming it).
+ *
+ * @module
+ */
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { currentView } from "../src/live/current_view.ts";
+import type { ZoneCatalog } from "../src/live/zone_catalog.ts";
+import { operatingDate, operatingDay } from "../src/oasis/time.ts";
+import type { Market, PriceStore } from "../src/store/store.ts";
+import {
+  AlertBody,
+  CurrentBody,
+  ErrorBody,
+  HoursParam,
+  json,
+  PointBody,
+  SignalBody,
+  TypeParam,
+  ZoneParam,
+} from "./api_schemas.ts";
+import { ParameterError } from "./errors.ts";
+
+/** What the API reads. */
+export interface ApiDeps {
+  readonly store: PriceStore;
+  readonly zones: ZoneCatalog;
+  readonly staleAfterMs: number;
+  readonly now: () => Date;
+}
+
+const MARKET: Readonly<Record<"rt" | "fmm" | "da", Market>> = { rt: "RT", fmm: "FMM", da: "DA" };
+const bad = json(ErrorBody, "A parameter does not validate; the body names it");
+
+const currentRoute = createRoute({
+  method: "get",
+  path: "/api/current",
+  summary: "Current RT, FMM and DA prices, spread, age and staleness of every zone, or of one",
+  request: { query: z.object({ zone: ZoneParam.optional() }) },
+  responses: {
+    200: json(
+      z.object({ generated_at: z.string(), stale_after_s: z.number(), zones: z.array(CurrentBody) }),
+      "Current prices",
+    ),
+    400: bad,
+  },
+});
+
+const historyRoute = createRoute({
+  method: "get",
+  path: "/api/history/{hours}",
+  summary: "Prices of one zone and market for the last 1 to 720 hours, oldest first",
+  request: { params: HoursParam, query: z.object({ zone: ZoneParam, type: TypeParam }) },
+  responses: {
+    200: json(
+      z.object({
+        zone: z.string(),
+        type: z.string(),
+        hours: z.number(),
+        from: z.string(),
+        to: z.string(),
+        stale: z.boolean(),
+        points: z.array(PointBody),
+      }),
+      "Price points",
+    ),
+    400: bad,
+  },
+});
+
+const alertsRoute = createRoute({
+  method: "get",
+  path: "/api/alerts",
+  summary: "Recent price alerts, newest first",
+  request: {
+    query: z.object({
+      limit: z.coerce.number().int().min(1).max(1000).default(50).openapi({
+        param: { name: "limit", in: "query" },
+        example: 50,
+      }),
+    }),
+  },
+  responses: { 200: json(z.object({ stale: z.boolean(), alerts: z.array(AlertBody) }), "Alerts"), 400: bad },
+});
+
+const signalsRoute = createRoute({
+  method: "get",
+  path: "/api/signals",
+  summary: "Battery charge/discharge/hold signals of one zone for a Pacific operating day",
+  request: {
+    query: z.object({
+      zone: ZoneParam,
+      date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "is not YYYY-MM-DD").optional().openapi({
+        param: { name: "date", in: "query" },
+        example: "2026-07-01",
+        description: "Pacific operating date; default today",
+      }),
+      type: z.enum(["rt", "da"]).default("rt").openapi({
+        param: { name: "type", in: "query" },
+        description: "rt: signals per real-time interval; da: the day's hourly plan",
+      }),
+    }),
+  },
+  responses: {
+    200: json(
+      z.object({
+        zone: z.string(),
+        date: z.string(),
+        type: z.string(),
+        stale: z.boolean(),
+        signals: z.array(SignalBody),
+      }),
+      "Signals",
+    ),
+    400: bad,
+  },
+});
+
+/** The `/api/*` sub-app, its OpenAPI document included. */
+export function createApiApp(deps: ApiDeps): OpenAPIHono {
+  const api = new OpenAPIHono({
+    defaultHook: (result) => {
+      if (result.success) return;
+      const issue = result.error.issues[0];
+      const name = String(issue?.path[0] ?? result.target);
+      const missing = issue?.code === "invalid_type" && /received undefined$/.test(issue.message);
+      throw new ParameterError(name, missing ? "is required" : issue?.message ?? "does not validate");
+    },
+  });
+  const knownZone = async (zone: string) => {
+    if (!(await deps.zones.has(zone))) {
+      throw new ParameterError("zone", `unknown zone "${zone}" (known: ${deps.zones.known().join(", ")})`);
+    }
+    return zone;
+  };
+
+  api.openapi(currentRoute, async (c) => {
+    const { zone } = c.req.valid("query");
+    const zones = zone === undefined ? await deps.zones.list() : [await knownZone(zone)];
+    const now = deps.now();
+    const views = await Promise.all(zones.map((z) => currentView(deps.store, z, now, deps.staleAfterMs)));
+    return c.json(
+      { generated_at: now.toISOString(), stale_after_s: deps.staleAfterMs / 1000, zones: views },
+      200,
+    );
+  });
+
+  api.openapi(historyRoute, async (c) => {
+    const { hours } = c.req.valid("param");
+    const { zone, type } = c.req.valid("query");
+    await knownZone(zone);
+    const to = deps.now();
+    const from = new Date(to.getTime() - hours * 3_600_000);
+    const read = await deps.store.history(zone, MARKET[type], { from, to });
+    const body = { zone, type, hours, from: from.toISOString(), to: to.toISOString(), stale: read.stale };
+    return c.json({ ...body, points: read.value }, 200);
+  });
+
+  api.openapi(alertsRoute, async (c) => {
+    const { limit } = c.req.valid("query");
+    const read = await deps.store.alerts(limit);
+    return c.json({ stale: read.stale, alerts: read.value }, 200);
+  });
+
+  api.openapi(signalsRoute, async (c) => {
+    const { zone, date, type } = c.req.valid("query");
+    await knownZone(zone);
+    const day = date ?? operatingDate(deps.now());
+    try {
+      operatingDay(day);
+    } catch (error) {
+      throw new ParameterError("date", (error as Error).message);
+    }
+    const read = await deps.store.signals(zone, { date: day, market: MARKET[type] });
+    return c.json({ zone, date: day, type, stale: read.stale, signals: read.value }, 200);
+  });
+
+  api.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", { type: "http", scheme: "bearer" });
+  api.doc("/api/openapi.json", {
+    openapi: "3.0.3",
+    info: {
+      title: "oasis-stream API",
+      version: "1.0.0",
+      description: "Live CAISO OASIS prices. When API_TOKEN is set, every /api route needs a bearer token.",
+    },
+    security: [{}, { bearerAuth: [] }],
+  });
+  return api;
+}

@@ -1,0 +1,90 @@
+/**
+ * Zod schemas of the REST API's parameters and answers: the same definitions validate requests and generate
+ * `GET /api/openapi.json`.
+ *
+ * @module
+ */
+import { z } from "@hono/zod-openapi";
+import { ZONE_PATTERN } from "../src/store/zone.ts";
+
+/** A zone name in a query string. */
+export const ZoneParam = z.string().regex(ZONE_PATTERN, "is not a zone name").openapi({
+  param: { name: "zone", in: "query" },
+  example: "sp15",
+  description: "Zone: np15, sp15, zp26 or a configured node's zone",
+});
+
+/** `?type=`: the market of a series. */
+export const TypeParam = z.enum(["rt", "fmm", "da"]).default("rt").openapi({
+  param: { name: "type", in: "query" },
+  description: "Market: rt (5-minute real-time), fmm (15-minute) or da (hourly day-ahead)",
+});
+
+/** Path parameter of `/api/history/{hours}`. */
+export const HoursParam = z.object({
+  hours: z.coerce.number().int().min(1).max(720).openapi({
+    param: { name: "hours", in: "path" },
+    example: 24,
+    description: "Hours back from now, 1 to 720",
+  }),
+});
+
+/** A JSON error answer. */
+export const ErrorBody = z.object({
+  error: z.string().openapi({ example: 'Invalid parameter "hours": Too big: expected number to be <=720' }),
+  parameter: z.string().optional().openapi({ example: "hours" }),
+}).openapi("Error");
+
+/** One zone's current prices. */
+export const CurrentBody = z.object({
+  zone: z.string(),
+  rt_price: z.number().nullable(),
+  rt_timestamp: z.string().nullable(),
+  fmm_price: z.number().nullable(),
+  fmm_timestamp: z.string().nullable(),
+  da_price: z.number().nullable().openapi({ description: "Day-ahead price of the hour containing now" }),
+  da_timestamp: z.string().nullable(),
+  spread: z.number().nullable().openapi({ description: "rt_price minus the DA price of its hour" }),
+  last_update: z.string().nullable(),
+  age_s: z.number().nullable().openapi({ description: "Seconds since the newest RT interval started" }),
+  stale: z.boolean().openapi({
+    description: "No RT price, or older than STALE_AFTER_S, or store unreachable",
+  }),
+  store_stale: z.boolean(),
+}).openapi("Current");
+
+/** A stored price. */
+export const PointBody = z.object({ timestamp: z.string(), ms: z.number(), price: z.number() }).openapi(
+  "Point",
+);
+
+/** An alert raised or cleared. */
+export const AlertBody = z.object({
+  id: z.string(),
+  kind: z.enum(["high", "negative", "spread"]),
+  event: z.enum(["raised", "cleared"]),
+  zone: z.string(),
+  node: z.string(),
+  market: z.enum(["RT", "FMM"]),
+  timestamp: z.string(),
+  price: z.number(),
+  da_price: z.number().nullable(),
+  spread: z.number().nullable(),
+  threshold: z.number(),
+  message: z.string(),
+}).openapi("Alert");
+
+/** A battery signal. */
+export const SignalBody = z.object({
+  action: z.enum(["charge", "discharge", "hold"]),
+  interval_start: z.string(),
+  interval_end: z.string(),
+  price: z.number(),
+  reason: z.string(),
+}).openapi("Signal");
+
+/** Response content of a JSON schema. */
+export const json = <T extends z.ZodType>(schema: T, description: string) => ({
+  content: { "application/json": { schema } },
+  description,
+});

@@ -1,0 +1,57 @@
+/**
+ * The whole HTTP surface as one Hono app: request metrics, CORS and the bearer token on `/api/*`, the API,
+ * `/ws`, `/health`, `/metrics` and the dashboard, with ONE `onError` that turns every thrown error into a
+ * JSON body without a stack (4xx for bad input, 500 only for a fault of the server).
+ *
+ * @module
+ */
+import { Hono } from "hono";
+import type { FanOut } from "../src/live/fan_out.ts";
+import type { HealthReport } from "../src/live/health_report.ts";
+import type { LiveConfig } from "../src/live/settings.ts";
+import type { ZoneCatalog } from "../src/live/zone_catalog.ts";
+import type { Metrics } from "../src/metrics.ts";
+import type { PriceStore } from "../src/store/store.ts";
+import { createApiApp } from "./api.ts";
+import { apiAuth, apiCors } from "./auth.ts";
+import { type ErrorLog, jsonErrorHandler, jsonNotFound } from "./errors.ts";
+import { createHealthApp } from "./health.ts";
+import { countRequests, createMetricsApp } from "./metrics.ts";
+import { createStaticApp, STATIC_DIR } from "./static.ts";
+import { createWsApp } from "./ws.ts";
+
+/** Everything the routes read. */
+export interface AppDeps {
+  readonly store: PriceStore;
+  readonly zones: ZoneCatalog;
+  readonly fanOut: FanOut;
+  readonly metrics: Metrics;
+  readonly live: LiveConfig;
+  readonly health: () => HealthReport | Promise<HealthReport>;
+  readonly now: () => Date;
+  readonly startedAt: Date;
+  /** Receives server faults (never client errors). */
+  readonly log?: ErrorLog;
+  /** Dashboard files (default `static/`). */
+  readonly staticDir?: URL;
+  /** More sub-apps, mounted at `/` behind the same CORS and token rules (e.g. `/api/gaps`). */
+  readonly extraRoutes?: readonly Hono[];
+}
+
+/** Builds the app; it serves nothing until passed to `Deno.serve` (or called with `app.request()`). */
+export function createApp(deps: AppDeps): Hono {
+  const app = new Hono();
+  app.onError(jsonErrorHandler(deps.log));
+  app.notFound(jsonNotFound);
+  app.use("*", countRequests(deps.metrics));
+  const cors = apiCors(deps.live.corsOrigins);
+  if (cors !== null) app.use("/api/*", cors);
+  if (deps.live.apiToken !== null) app.use("/api/*", apiAuth(deps.live.apiToken));
+  app.route("/", createApiApp({ ...deps, staleAfterMs: deps.live.staleAfterMs }));
+  for (const routes of deps.extraRoutes ?? []) app.route("/", routes);
+  app.route("/", createWsApp(deps));
+  app.route("/", createHealthApp({ ...deps, maxClients: deps.live.ws.maxConnections }));
+  app.route("/", createMetricsApp(deps.metrics));
+  app.route("/", createStaticApp(deps.staticDir ?? STATIC_DIR));
+  return app;
+}

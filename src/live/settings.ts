@@ -1,0 +1,112 @@
+/**
+ * Settings of the live edge (REST API, WebSocket fan-out, dashboard): `LIVE_SETTINGS` documents every
+ * variable and `loadLiveConfig(env)` turns the environment into a complete, validated `LiveConfig`, throwing
+ * `ConfigError` naming the variable. `src/config.ts` composes it into the service's configuration.
+ *
+ * @module
+ */
+import { ConfigError, type Env, type SettingDoc, settingReader } from "../settings.ts";
+
+/** Every environment variable the live edge reads. */
+export const LIVE_SETTINGS: readonly SettingDoc[] = [
+  {
+    name: "CORS_ORIGINS",
+    default: "",
+    description:
+      "Comma-separated origins (https://host[:port]) that may call /api/* and open /ws from another site, or *; unset: same origin only",
+  },
+  {
+    name: "API_TOKEN",
+    default: "",
+    description:
+      "When set, /api/* and /ws require `Authorization: Bearer <token>` (WebSocket clients may pass ?token=); at least 16 characters",
+  },
+  {
+    name: "STALE_AFTER_S",
+    default: "900",
+    description: "Current prices are flagged stale when the newest RT interval started longer ago than this",
+  },
+  {
+    name: "WS_MAX_CONNECTIONS",
+    default: "10000",
+    description: "Most WebSocket clients per process; more are refused with 503",
+  },
+  {
+    name: "WS_HEARTBEAT_S",
+    default: "30",
+    description: "Seconds between heartbeat pings; a client silent for two periods is closed; 0 disables",
+  },
+  {
+    name: "WS_MAX_BUFFERED_BYTES",
+    default: "1048576",
+    description:
+      "A WebSocket client with more unsent bytes than this is dropped, so it cannot delay the others",
+  },
+];
+
+/** WebSocket fan-out limits. */
+export interface WsSettings {
+  readonly maxConnections: number;
+  /** Heartbeat period in ms; 0 disables the heartbeat. */
+  readonly heartbeatMs: number;
+  readonly maxBufferedBytes: number;
+}
+
+/** The resolved live-edge configuration. */
+export interface LiveConfig {
+  /** Origins allowed across sites: empty for same origin only, `["*"]` for any. */
+  readonly corsOrigins: readonly string[];
+  /** Bearer token protecting `/api/*` and `/ws`, or null when open. */
+  readonly apiToken: string | null;
+  /** Age of the newest RT interval start beyond which current prices are stale, in ms. */
+  readonly staleAfterMs: number;
+  readonly ws: WsSettings;
+}
+
+const { value, number } = settingReader(LIVE_SETTINGS);
+
+/** What a bearer token may contain (RFC 6750 `b64token`). */
+const TOKEN = /^[A-Za-z0-9._~+/-]+=*$/;
+
+function corsOrigins(env: Env): string[] {
+  const list = value(env, "CORS_ORIGINS").split(",").map((o) => o.trim()).filter((o) => o !== "");
+  if (list.includes("*")) return ["*"];
+  return [
+    ...new Set(list.map((o) => {
+      let u: URL;
+      try {
+        u = new URL(o);
+      } catch {
+        throw new ConfigError("CORS_ORIGINS", `"${o}" is not an origin such as https://example.com`);
+      }
+      if ((u.protocol !== "http:" && u.protocol !== "https:") || u.origin !== o.replace(/\/$/, "")) {
+        throw new ConfigError("CORS_ORIGINS", `"${o}" is not an origin such as https://example.com`);
+      }
+      return u.origin;
+    })),
+  ];
+}
+
+function apiToken(env: Env): string | null {
+  const token = value(env, "API_TOKEN");
+  if (token === "") return null;
+  if (!TOKEN.test(token)) {
+    throw new ConfigError("API_TOKEN", "may only contain letters, digits and . _ ~ + / - (then = padding)");
+  }
+  if (token.length < 16) throw new ConfigError("API_TOKEN", `is ${token.length} characters; use at least 16`);
+  return token;
+}
+
+/** Loads and validates the live-edge settings from `env` (for example `Deno.env.toObject()`). */
+export function loadLiveConfig(env: Env): LiveConfig {
+  return {
+    corsOrigins: corsOrigins(env),
+    apiToken: apiToken(env),
+    staleAfterMs: number(env, "STALE_AFTER_S", 1, 31 * 86_400) * 1000,
+    ws: {
+      maxConnections: number(env, "WS_MAX_CONNECTIONS", 1, 1_000_000),
+      heartbeatMs: number(env, "WS_HEARTBEAT_S", 0, 3600) * 1000,
+      maxBufferedBytes: number(env, "WS_MAX_BUFFERED_BYTES", 1024, 1 << 30),
+    },
+  };
+}

@@ -1,0 +1,71 @@
+/**
+ * The `snapshot` message: current prices of the subscribed zones, their last 24 hours of RT, FMM and DA
+ * prices (DA also ahead), the recent alerts and the thresholds the dashboard draws. Built from the store, once per
+ * subscription and publish (the fan-out caches it), never once per client.
+ *
+ * @module
+ */
+import type { AlertThresholds } from "../analytics/alerts.ts";
+import type { PriceStore } from "../store/store.ts";
+import { currentView } from "./current_view.ts";
+import type { SnapshotMessage, ZoneHistory } from "./messages.ts";
+import type { ZoneCatalog } from "./zone_catalog.ts";
+
+/** Hours of history in a snapshot. */
+export const SNAPSHOT_HOURS = 24;
+
+/** Most zones whose history a `"*"` snapshot carries. */
+export const WILDCARD_HISTORY_ZONES = 10;
+
+/** Recent alerts in a snapshot. */
+export const SNAPSHOT_ALERTS = 50;
+
+/** What a snapshot is built from. */
+export interface SnapshotDeps {
+  readonly store: PriceStore;
+  readonly zones: ZoneCatalog;
+  readonly thresholds: AlertThresholds;
+  readonly staleAfterMs: number;
+  readonly heartbeatMs: number;
+  readonly now: () => Date;
+}
+
+async function zoneHistory(store: PriceStore, zone: string, from: Date, to: Date): Promise<ZoneHistory> {
+  // Day-ahead prices are known ahead: a client derives the coming hours' DA price and spread from them.
+  const ahead = new Date(to.getTime() + SNAPSHOT_HOURS * 3_600_000);
+  const [rt, fmm, da] = await Promise.all([
+    store.history(zone, "RT", { from, to }),
+    store.history(zone, "FMM", { from, to }),
+    store.history(zone, "DA", { from, to: ahead }),
+  ]);
+  return { RT: rt.value, FMM: fmm.value, DA: da.value };
+}
+
+/** The snapshot for a client subscribed to `subscribed` (zone names, or `"*"` for all). */
+export async function buildSnapshot(
+  deps: SnapshotDeps,
+  subscribed: readonly string[] | "*",
+): Promise<SnapshotMessage> {
+  const now = deps.now();
+  const from = new Date(now.getTime() - SNAPSHOT_HOURS * 3_600_000);
+  const all = await deps.zones.list();
+  const zones = subscribed === "*" ? all : subscribed;
+  const withHistory = subscribed === "*" && zones.length > WILDCARD_HISTORY_ZONES ? [] : zones;
+  const [current, histories, alerts] = await Promise.all([
+    Promise.all(zones.map((z) => currentView(deps.store, z, now, deps.staleAfterMs))),
+    Promise.all(withHistory.map((z) => zoneHistory(deps.store, z, from, now))),
+    deps.store.alerts(SNAPSHOT_ALERTS),
+  ]);
+  return {
+    type: "snapshot",
+    server_time: now.toISOString(),
+    zones: all,
+    subscribed,
+    current,
+    history: Object.fromEntries(withHistory.map((z, i) => [z, histories[i]!])),
+    alerts: alerts.value,
+    thresholds: deps.thresholds,
+    stale_after_s: deps.staleAfterMs / 1000,
+    heartbeat_s: deps.heartbeatMs / 1000,
+  };
+}

@@ -1,0 +1,266 @@
+// The dashboard: one WebSocket (a snapshot, then updates and alerts) drives the tiles, the
+// 24-hour chart and the feeds; battery signals come from the REST API. Times shown are the server's
+// (its clock is learnt from every message), so ages are right even when this machine's clock is not.
+import { addUpdate, clearUpdates, renderAlerts, renderSignals } from "./feeds.js";
+import { age, interval, money } from "./format.js";
+import { LiveSocket } from "./live_socket.js";
+import { PriceChart } from "./price_chart.js";
+import { renderTiles } from "./tiles.js";
+
+const HOUR = 3_600_000;
+const params = new URLSearchParams(location.search);
+const token = params.get("token") ?? sessionStorage.getItem("oasis-stream-token");
+if (params.has("token")) {
+  // Keep the token for this tab, out of the address bar.
+  sessionStorage.setItem("oasis-stream-token", params.get("token"));
+  params.delete("token");
+  history.replaceState(null, "", `${location.pathname}${params.size ? `?${params}` : ""}`);
+}
+
+const state = {
+  zone: params.get("zone") ?? localStorage.getItem("oasis-stream-zone") ?? "sp15",
+  zones: [],
+  current: null,
+  series: { RT: new Map(), FMM: new Map(), DA: new Map() },
+  alerts: [],
+  thresholds: { high: 100, negative: 0, spread: 50 },
+  staleAfterS: 900,
+  offsetMs: 0,
+  connection: "connecting",
+  retryInMs: 0,
+  retryAt: 0,
+  authError: false,
+  signals: { rt: [], da: [] },
+};
+
+const $ = (id) => document.getElementById(id);
+const serverNow = () => Date.now() + state.offsetMs;
+const setServerTime = (iso) => {
+  const ms = Date.parse(iso);
+  if (Number.isFinite(ms)) state.offsetMs = ms - Date.now();
+};
+const zoneLabel = (zone) => zone.toUpperCase();
+
+const chart = new PriceChart($("chart"), $("stats"));
+
+async function api(path) {
+  const res = await fetch(path, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
+  if (res.status === 401) {
+    state.authError = true;
+    renderBanner();
+    throw new Error("This server needs an API token");
+  }
+  state.authError = false;
+  if (!res.ok) throw new Error(`${path} answered ${res.status}`);
+  return await res.json();
+}
+
+async function prepare() {
+  const body = await api("/api/current");
+  setServerTime(body.generated_at);
+  state.zones = body.zones.map((z) => z.zone);
+  if (!state.zones.includes(state.zone)) state.zone = state.zones.includes("sp15") ? "sp15" : state.zones[0];
+  renderZones();
+  const query = new URLSearchParams({ zones: state.zone });
+  if (token) query.set("token", token);
+  return `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/ws?${query}`;
+}
+
+const socket = new LiveSocket({
+  prepare,
+  onMessage,
+  onStatus(status, detail) {
+    state.connection = status;
+    state.retryInMs = detail?.retryInMs ?? 0;
+    state.retryAt = Date.now() + state.retryInMs;
+    renderStatus();
+    renderBanner();
+  },
+});
+
+function onMessage(m) {
+  if (m.server_time) setServerTime(m.server_time);
+  switch (m.type) {
+    case "snapshot":
+      return applySnapshot(m);
+    case "update":
+      if (m.update.zone !== state.zone) return;
+      applyUpdate(m.update);
+      addUpdate($("updates"), m.update);
+      renderTiles(state.current, serverNow(), state.thresholds, state.staleAfterS);
+      renderBanner();
+      scheduleSignals();
+      return scheduleChart();
+    case "alert":
+      state.alerts = [m.alert, ...state.alerts.filter((a) => a.id !== m.alert.id)].slice(0, 100);
+      return renderAlerts($("alerts"), state.alerts);
+    case "error":
+      return console.warn("server:", m.error);
+  }
+}
+
+function applySnapshot(m) {
+  state.zones = [...m.zones];
+  state.thresholds = m.thresholds;
+  state.staleAfterS = m.stale_after_s;
+  socket.setHeartbeat(m.heartbeat_s);
+  const zone = m.subscribed === "*" ? state.zone : m.subscribed[0];
+  if (zone !== state.zone) return; // an answer to an older subscription
+  state.current = m.current.find((c) => c.zone === zone) ?? null;
+  const history = m.history[zone] ?? { RT: [], FMM: [], DA: [] };
+  for (const market of ["RT", "FMM", "DA"]) {
+    state.series[market] = new Map(history[market].map((p) => [p.ms, p.price]));
+  }
+  state.alerts = [...m.alerts];
+  renderZones();
+  renderLegend();
+  renderTiles(state.current, serverNow(), state.thresholds, state.staleAfterS);
+  renderAlerts($("alerts"), state.alerts);
+  renderBanner();
+  drawChart();
+  void loadSignals();
+}
+
+const hourOf = (ms) => Math.floor(ms / HOUR) * HOUR;
+
+// Current prices follow from the updates as the store derives them: the newest RT and FMM price, the DA
+// price of the hour containing now, and the spread of the RT price against the DA price of its own hour.
+function applyUpdate(u) {
+  state.series[u.market]?.set(u.ms, u.price);
+  const c = { ...(state.current ?? { zone: state.zone, store_stale: false }) };
+  const key = { RT: "rt", FMM: "fmm" }[u.market];
+  if (key && !(Date.parse(c[`${key}_timestamp`]) > u.ms)) {
+    c[`${key}_price`] = u.price;
+    c[`${key}_timestamp`] = u.timestamp;
+  }
+  state.current = withDayAhead(c);
+}
+
+function withDayAhead(c) {
+  if (!c) return c;
+  const hour = hourOf(serverNow());
+  const da = state.series.DA.get(hour);
+  const rtMs = Date.parse(c.rt_timestamp);
+  const daOfRt = Number.isFinite(rtMs) ? state.series.DA.get(hourOf(rtMs)) : undefined;
+  return {
+    ...c,
+    da_price: da ?? null,
+    da_timestamp: da === undefined ? null : new Date(hour).toISOString().replace(".000Z", "Z"),
+    spread: c.rt_price !== null && c.rt_price !== undefined && daOfRt !== undefined
+      ? Math.round((c.rt_price - daOfRt) * 1e6) / 1e6
+      : null,
+  };
+}
+
+let chartQueued = false;
+function scheduleChart() {
+  if (chartQueued) return;
+  chartQueued = true;
+  requestAnimationFrame(() => {
+    chartQueued = false;
+    drawChart();
+  });
+}
+
+function drawChart() {
+  const cutoff = serverNow() - 26 * HOUR;
+  for (const m of Object.values(state.series)) for (const ms of m.keys()) if (ms < cutoff) m.delete(ms);
+  $("chart-zone").textContent = `· ${zoneLabel(state.zone)}`;
+  chart.draw(state.series, serverNow(), state.thresholds);
+}
+
+let signalsTimer = 0;
+function scheduleSignals() {
+  clearTimeout(signalsTimer);
+  signalsTimer = setTimeout(() => void loadSignals(), 300);
+}
+
+async function loadSignals() {
+  const zone = state.zone;
+  try {
+    const [rt, da] = await Promise.all([
+      api(`/api/signals?zone=${encodeURIComponent(zone)}&type=rt`),
+      api(`/api/signals?zone=${encodeURIComponent(zone)}&type=da`),
+    ]);
+    if (zone !== state.zone) return;
+    state.signals = { rt: rt.signals, da: da.signals };
+  } catch {
+    state.signals = { rt: [], da: [] };
+  }
+  renderSignals(document.querySelector(".signals-card"), state.signals.rt, state.signals.da, serverNow());
+}
+
+function renderZones() {
+  const select = $("zone");
+  const zones = state.zones.length ? state.zones : [state.zone];
+  if (select.dataset.zones !== zones.join(",")) {
+    select.replaceChildren(...zones.map((z) => new Option(zoneLabel(z), z)));
+    select.dataset.zones = zones.join(",");
+  }
+  select.value = state.zone;
+}
+
+function renderLegend() {
+  const legend = $("legend");
+  legend.querySelector(".low").textContent = `below ${money(state.thresholds.negative)}`;
+  legend.querySelector(".high").textContent = `above ${money(state.thresholds.high)}`;
+}
+
+function renderStatus() {
+  const el = $("status");
+  el.className = `status ${state.connection}`;
+  if (state.connection === "live") el.textContent = "Live";
+  else if (state.connection === "connecting") el.textContent = "Connecting…";
+  else el.textContent = `Reconnecting in ${Math.max(1, Math.ceil((state.retryAt - Date.now()) / 1000))} s`;
+}
+
+function renderBanner() {
+  const banner = $("banner");
+  let text = "";
+  let lost = false;
+  const c = state.current;
+  const rtAge = c?.rt_timestamp ? serverNow() - Date.parse(c.rt_timestamp) : NaN;
+  if (state.authError) {
+    text = "This server needs an API token: open the dashboard as /?token=YOUR_TOKEN.";
+    lost = true;
+  } else if (state.connection === "lost") {
+    const s = Math.max(1, Math.ceil((state.retryAt - Date.now()) / 1000));
+    text = `Connection lost: prices may be out of date. Reconnecting in ${s} s…`;
+    lost = true;
+  } else if (c?.store_stale) {
+    text = "The price store is unreachable: showing its last known values.";
+  } else if (c && !c.rt_timestamp) {
+    text = `No real-time price for ${zoneLabel(state.zone)} yet.`;
+  } else if (c && rtAge > state.staleAfterS * 1000) {
+    text = `Data is stale: the newest real-time price is for ${interval(c.rt_timestamp, 5)} ` +
+      `(${age(rtAge)}; limit ${Math.round(state.staleAfterS / 60)} min).`;
+  }
+  banner.hidden = text === "";
+  banner.textContent = text;
+  banner.classList.toggle("lost", lost);
+}
+
+$("zone").addEventListener("change", (e) => {
+  state.zone = e.target.value;
+  localStorage.setItem("oasis-stream-zone", state.zone);
+  const p = new URLSearchParams(location.search);
+  p.set("zone", state.zone);
+  history.replaceState(null, "", `${location.pathname}?${p}`);
+  state.current = null;
+  for (const market of Object.keys(state.series)) state.series[market] = new Map();
+  clearUpdates($("updates"));
+  renderTiles(null, serverNow(), state.thresholds, state.staleAfterS);
+  drawChart();
+  socket.send({ type: "subscribe", zones: [state.zone] });
+});
+
+// Ages, staleness and the reconnect countdown move with the clock; the chart window slides every minute.
+setInterval(() => {
+  state.current = withDayAhead(state.current);
+  renderTiles(state.current, serverNow(), state.thresholds, state.staleAfterS);
+  renderBanner();
+  if (state.connection === "lost") renderStatus();
+}, 1000);
+setInterval(drawChart, 60_000);
+
+socket.start();

@@ -1,0 +1,64 @@
+// The four price tiles: RT, FMM, DA for the current hour and the RT − DA spread, each coloured by the
+// legend's rules (green below the negative threshold, orange above the high one, red for a negative spread).
+import { age, interval, money, signedMoney } from "./format.js";
+
+const TILES = {
+  rt: { price: "rt_price", at: "rt_timestamp", minutes: 5 },
+  fmm: { price: "fmm_price", at: "fmm_timestamp", minutes: 15 },
+  da: { price: "da_price", at: "da_timestamp", minutes: 60 },
+};
+
+function setTile(id, { value, text, when, ageText, tone, stale, stamp }) {
+  const el = document.getElementById(`tile-${id}`);
+  const key = `${stamp ?? ""}|${value ?? ""}`;
+  // Flash on a new price, not on the first one shown (nor after a zone change).
+  if (el.dataset.key !== undefined && el.dataset.key !== "|" && el.dataset.key !== key) {
+    el.classList.remove("flash");
+    void el.offsetWidth; // restart the animation
+    el.classList.add("flash");
+  }
+  el.dataset.key = key;
+  el.dataset.timestamp = stamp ?? "";
+  el.dataset.price = value ?? "";
+  el.classList.remove("low", "high", "neg", "ok");
+  if (tone) el.classList.add(tone);
+  el.classList.toggle("stale", Boolean(stale));
+  el.querySelector(".value").textContent = text;
+  el.querySelector(".when").textContent = when;
+  el.querySelector(".age").textContent = ageText;
+}
+
+function priceTone(price, thresholds) {
+  if (price === null || price === undefined) return null;
+  if (price < thresholds.negative) return "low";
+  if (price > thresholds.high) return "high";
+  return "ok";
+}
+
+/** Renders the tiles of `current` (a CurrentView, or null) at the server's `nowMs`. */
+export function renderTiles(current, nowMs, thresholds, staleAfterS) {
+  for (const [id, t] of Object.entries(TILES)) {
+    const price = current?.[t.price] ?? null;
+    const at = current?.[t.at] ?? null;
+    const ageMs = at ? nowMs - Date.parse(at) : NaN;
+    setTile(id, {
+      value: price,
+      text: money(price),
+      when: at ? interval(at, t.minutes) : "no data",
+      ageText: id === "da" || !at ? "" : age(ageMs),
+      tone: priceTone(price, thresholds),
+      stale: id === "rt" && (!at || ageMs > staleAfterS * 1000),
+      stamp: at,
+    });
+  }
+  const spread = current?.spread ?? null;
+  setTile("spread", {
+    value: spread,
+    text: signedMoney(spread),
+    when: current?.rt_timestamp ? `RT ${interval(current.rt_timestamp, 5)}` : "no data",
+    ageText: spread === null ? "" : "vs DA of that hour",
+    tone: spread === null ? null : spread < 0 ? "neg" : "ok",
+    stale: false,
+    stamp: current?.rt_timestamp ?? null,
+  });
+}

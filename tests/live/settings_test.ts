@@ -1,0 +1,57 @@
+import assert from "node:assert/strict";
+import { ConfigError } from "../../src/settings.ts";
+import { LIVE_SETTINGS, loadLiveConfig } from "../../src/live/settings.ts";
+
+Deno.test("loadLiveConfig() gives documented defaults: same origin only, no token, 15 min staleness", () => {
+  assert.deepEqual(loadLiveConfig({}), {
+    corsOrigins: [],
+    apiToken: null,
+    staleAfterMs: 900_000,
+    ws: { maxConnections: 10_000, heartbeatMs: 30_000, maxBufferedBytes: 1_048_576 },
+  });
+});
+
+Deno.test("loadLiveConfig() reads every setting", () => {
+  const config = loadLiveConfig({
+    CORS_ORIGINS: "https://a.example, http://localhost:3000/",
+    API_TOKEN: "abcdefghijklmnop.-_~+/=",
+    STALE_AFTER_S: "600",
+    WS_MAX_CONNECTIONS: "50",
+    WS_HEARTBEAT_S: "0",
+    WS_MAX_BUFFERED_BYTES: "65536",
+  });
+  assert.deepEqual(config.corsOrigins, ["https://a.example", "http://localhost:3000"]);
+  assert.equal(config.apiToken, "abcdefghijklmnop.-_~+/=");
+  assert.equal(config.staleAfterMs, 600_000);
+  assert.deepEqual(config.ws, { maxConnections: 50, heartbeatMs: 0, maxBufferedBytes: 65_536 });
+  assert.deepEqual(loadLiveConfig({ CORS_ORIGINS: "https://a.example,*" }).corsOrigins, ["*"]);
+});
+
+Deno.test("loadLiveConfig() rejects bad values naming the variable", () => {
+  const bad: [Record<string, string>, string][] = [
+    [{ CORS_ORIGINS: "a.example" }, "CORS_ORIGINS"],
+    [{ CORS_ORIGINS: "https://a.example/path" }, "CORS_ORIGINS"],
+    [{ CORS_ORIGINS: "ftp://a.example" }, "CORS_ORIGINS"],
+    [{ API_TOKEN: "short" }, "API_TOKEN"],
+    [{ API_TOKEN: "has spaces in the token" }, "API_TOKEN"],
+    [{ STALE_AFTER_S: "0" }, "STALE_AFTER_S"],
+    [{ WS_MAX_CONNECTIONS: "ten" }, "WS_MAX_CONNECTIONS"],
+    [{ WS_HEARTBEAT_S: "-1" }, "WS_HEARTBEAT_S"],
+    [{ WS_MAX_BUFFERED_BYTES: "100" }, "WS_MAX_BUFFERED_BYTES"],
+  ];
+  for (const [env, setting] of bad) {
+    assert.throws(() => loadLiveConfig(env), (e) => e instanceof ConfigError && e.setting === setting);
+  }
+});
+
+Deno.test("LIVE_SETTINGS documents every variable loadLiveConfig reads", () => {
+  assert.deepEqual(LIVE_SETTINGS.map((s) => s.name), [
+    "CORS_ORIGINS",
+    "API_TOKEN",
+    "STALE_AFTER_S",
+    "WS_MAX_CONNECTIONS",
+    "WS_HEARTBEAT_S",
+    "WS_MAX_BUFFERED_BYTES",
+  ]);
+  for (const s of LIVE_SETTINGS) assert.ok(s.description.length > 10, s.name);
+});

@@ -1,0 +1,146 @@
+import assert from "node:assert/strict";
+import { NOW, startEdge, type TestEdge } from "./helpers.ts";
+import { priceRows, SP15 } from "../store/helpers.ts";
+
+async function withEdge(fn: (t: TestEdge) => Promise<void>, env = {}): Promise<void> {
+  const t = await startEdge({ env });
+  try {
+    await fn(t);
+  } finally {
+    await t.close();
+  }
+}
+
+async function ok(t: TestEdge, path: string) {
+  const res = await t.request(path);
+  assert.equal(res.status, 200, `${path}: ${res.status}`);
+  assert.match(res.headers.get("content-type") ?? "", /application\/json/);
+  return await res.json();
+}
+
+async function badParameter(t: TestEdge, path: string, parameter: string) {
+  const res = await t.request(path);
+  assert.equal(res.status, 400, `${path} answers 400`);
+  assert.match(res.headers.get("content-type") ?? "", /application\/json/);
+  const body = await res.json();
+  assert.equal(body.parameter, parameter, `${path} names "${parameter}": ${body.error}`);
+  assert.match(body.error, new RegExp(`"${parameter}"`));
+  assert.ok(!("stack" in body));
+}
+
+Deno.test("[api] GET /api/current lists every zone with prices, spread, age and stale flag", () =>
+  withEdge(async (t) => {
+    const body = await ok(t, "/api/current");
+    assert.equal(body.generated_at, new Date(NOW).toISOString());
+    assert.equal(body.stale_after_s, 900);
+    assert.deepEqual(body.zones.map((z: { zone: string }) => z.zone), ["np15", "sp15", "zp26"]);
+    const sp15 = body.zones[1];
+    assert.equal(sp15.rt_timestamp, "2026-07-01T19:55:00Z");
+    assert.equal(sp15.rt_price, 53);
+    assert.equal(sp15.fmm_price, 39);
+    assert.equal(sp15.da_timestamp, "2026-07-01T20:00:00Z", "DA of the hour containing now");
+    assert.equal(sp15.da_price, 35);
+    assert.equal(sp15.spread, 53 - 46, "RT minus the DA price of the RT interval's hour");
+    assert.equal(sp15.age_s, 420);
+    assert.equal(sp15.stale, false);
+    const zp26 = body.zones[2];
+    assert.equal(zp26.rt_price, null, "a hub without data is listed with null prices");
+    assert.equal(zp26.stale, true);
+  }));
+
+Deno.test("[api] GET /api/current?zone=sp15 answers that zone only", () =>
+  withEdge(async (t) => {
+    const body = await ok(t, "/api/current?zone=sp15");
+    assert.equal(body.zones.length, 1);
+    assert.equal(body.zones[0].zone, "sp15");
+  }));
+
+Deno.test("[api] current prices turn stale once the newest RT interval is older than STALE_AFTER_S", () =>
+  withEdge(async (t) => {
+    t.clock.advance(8 * 60_000); // 19:55 is now 15 minutes old: not yet stale
+    assert.equal((await ok(t, "/api/current?zone=sp15")).zones[0].stale, false);
+    t.clock.advance(1000);
+    const z = (await ok(t, "/api/current?zone=sp15")).zones[0];
+    assert.equal(z.stale, true);
+    assert.equal(z.age_s, 901);
+    t.clock.advance(-9 * 60_000 - 1000);
+  }));
+
+Deno.test("[api] STALE_AFTER_S is configurable", () =>
+  withEdge(async (t) => {
+    const z = (await ok(t, "/api/current?zone=sp15")).zones[0];
+    assert.equal(z.age_s, 420);
+    assert.equal(z.stale, true);
+  }, { STALE_AFTER_S: "300" }));
+
+Deno.test("[api] GET /api/history/{hours} answers the points of the last hours, oldest first", () =>
+  withEdge(async (t) => {
+    const rt = await ok(t, "/api/history/1?zone=sp15&type=rt");
+    assert.equal(rt.zone, "sp15");
+    assert.equal(rt.hours, 1);
+    assert.equal(rt.points.length, 11, "intervals starting after 19:02");
+    assert.equal(rt.points[0].timestamp, "2026-07-01T19:05:00Z");
+    assert.equal(rt.points.at(-1).timestamp, "2026-07-01T19:55:00Z");
+    assert.equal((await ok(t, "/api/history/2?zone=sp15&type=da")).points.length, 2);
+    assert.equal((await ok(t, "/api/history/2?zone=sp15&type=fmm")).points.length, 7);
+    assert.equal((await ok(t, "/api/history/720?zone=np15")).points.length, 288, "type defaults to rt");
+    assert.deepEqual((await ok(t, "/api/history/5?zone=zp26")).points, [], "a hub without data is empty");
+  }));
+
+Deno.test("[api] every bad history parameter answers 400 naming the parameter", () =>
+  withEdge(async (t) => {
+    for (const hours of ["0", "721", "abc", "-1", "1.5", "99999999999999999999", "%20"]) {
+      await badParameter(t, `/api/history/${hours}?zone=sp15`, "hours");
+    }
+    await badParameter(t, "/api/history/24", "zone");
+    await badParameter(t, "/api/history/24?zone=", "zone");
+    await badParameter(t, "/api/history/24?zone=atlantis", "zone");
+    await badParameter(t, "/api/history/24?zone=SP15%20;drop", "zone");
+    await badParameter(t, "/api/history/24?zone=sp15&type=xx", "type");
+    await badParameter(t, "/api/history/24?zone=sp15&type=RT", "type");
+  }));
+
+Deno.test("[api] GET /api/alerts answers recent alerts newest first, limited", () =>
+  withEdge(async (t) => {
+    assert.deepEqual((await ok(t, "/api/alerts")).alerts, []);
+    await t.store.ingest(priceRows("lmp_rtm", SP15, "2026-07-01T20:00:00Z", [150, 20, -5]));
+    const all = (await ok(t, "/api/alerts")).alerts;
+    assert.ok(all.length >= 3);
+    assert.equal(all[0].timestamp, "2026-07-01T20:10:00Z");
+    const two = (await ok(t, "/api/alerts?limit=2")).alerts;
+    assert.equal(two.length, 2);
+    for (const limit of ["0", "1001", "x", "2.5"]) {
+      await badParameter(t, `/api/alerts?limit=${limit}`, "limit");
+    }
+  }));
+
+Deno.test("[api] GET /api/signals answers one zone's battery signals for the day", () =>
+  withEdge(async (t) => {
+    const rt = await ok(t, "/api/signals?zone=sp15");
+    assert.equal(rt.date, "2026-07-01");
+    assert.equal(rt.type, "rt");
+    assert.ok(rt.signals.length > 0);
+    assert.ok(
+      rt.signals.every((s: { action: string }) => ["charge", "discharge", "hold"].includes(s.action)),
+    );
+    const da = await ok(t, "/api/signals?zone=sp15&type=da&date=2026-07-01");
+    assert.equal(da.signals.length, 24, "one per day-ahead hour of the operating day");
+    await badParameter(t, "/api/signals", "zone");
+    await badParameter(t, "/api/signals?zone=nowhere", "zone");
+    await badParameter(t, "/api/signals?zone=sp15&date=2026-02-30", "date");
+    await badParameter(t, "/api/signals?zone=sp15&date=yesterday", "date");
+    await badParameter(t, "/api/signals?zone=sp15&type=fmm", "type");
+  }));
+
+Deno.test("[api] a bad zone on /api/current answers 400 naming it", () =>
+  withEdge(async (t) => {
+    await badParameter(t, "/api/current?zone=atlantis", "zone");
+    await badParameter(t, "/api/current?zone=%00", "zone");
+  }));
+
+Deno.test("[api] a zone seen in an update is known at once", () =>
+  withEdge(async (t) => {
+    await badParameter(t, "/api/current?zone=th_new-apnd", "zone");
+    await t.store.ingest(priceRows("lmp_rtm", "TH_NEW-APND", "2026-07-01T19:55:00Z", [10]));
+    assert.equal((await ok(t, "/api/current?zone=th_new-apnd")).zones[0].rt_price, 10);
+  }));

@@ -1,0 +1,78 @@
+/**
+ * Test helpers for the live edge: a Deno KV `:memory:` store on a test clock with a day of prices for the
+ * three hubs, and the app built around it (`createLiveEdge`), ready for `app.request()`.
+ *
+ * @module
+ */
+import { type Env } from "../../src/settings.ts";
+import { loadLiveConfig } from "../../src/live/settings.ts";
+import { createMetrics, type Metrics } from "../../src/metrics.ts";
+import { createLiveEdge, type LiveEdge } from "../../src/server.ts";
+import type { HealthReport } from "../../src/live/health_report.ts";
+import { type KvStore, openKvStore } from "../../src/store/kv_store.ts";
+import { loadStoreConfig } from "../../src/store/settings.ts";
+import { NP15, priceRows, SP15, TestClock, ZP26 } from "../store/helpers.ts";
+
+export { NP15, priceRows, SP15, TestClock, ZP26 };
+
+/** The test's "now": 13:02 Pacific on 1 July 2026. */
+export const NOW = "2026-07-01T20:02:00Z";
+
+/** A store, the edge built on it and its clock. */
+export interface TestEdge {
+  readonly edge: LiveEdge;
+  readonly store: KvStore;
+  readonly metrics: Metrics;
+  readonly clock: TestClock;
+  /** `edge.app.request` with a path. */
+  request(path: string, init?: RequestInit): Promise<Response>;
+  close(): Promise<void>;
+}
+
+/** Options for `startEdge`. */
+export interface TestEdgeOptions {
+  readonly env?: Env;
+  readonly health?: () => HealthReport | Promise<HealthReport>;
+  /** Ingest the standard day of prices (default true). */
+  readonly seed?: boolean;
+}
+
+/** Ingests 24 h of RT and FMM prices and 2 days of DA prices for SP15 and NP15 up to `NOW`. */
+export async function seedPrices(store: KvStore): Promise<void> {
+  const dayStart = "2026-06-30T20:00:00Z";
+  const rt = Array.from({ length: 288 }, (_, i) => 30 + (i % 24));
+  const fmm = Array.from({ length: 96 }, (_, i) => 32 + (i % 8));
+  const da = Array.from({ length: 48 }, (_, i) => 35 + (i % 12));
+  for (const node of [SP15, NP15]) {
+    await store.ingest(priceRows("lmp_dam", node, dayStart, da));
+    await store.ingest(priceRows("lmp_fmm", node, dayStart, fmm));
+    await store.ingest(priceRows("lmp_rtm", node, dayStart, rt));
+  }
+}
+
+/** Builds the edge over a fresh `:memory:` store at `NOW`. */
+export async function startEdge(options: TestEdgeOptions = {}): Promise<TestEdge> {
+  const env = { WS_HEARTBEAT_S: "0", ...options.env };
+  const clock = new TestClock(NOW);
+  const store = await openKvStore({ config: loadStoreConfig(env), path: ":memory:", clock: clock.now });
+  if (options.seed ?? true) await seedPrices(store);
+  const metrics = createMetrics();
+  const edge = await createLiveEdge({
+    config: { port: 0, live: loadLiveConfig(env), store: loadStoreConfig(env) },
+    store,
+    metrics,
+    health: options.health ?? (() => ({ breaker: "closed" })),
+    now: clock.now,
+  });
+  return {
+    edge,
+    store,
+    metrics,
+    clock,
+    request: async (path, init) => await edge.app.request(`http://localhost${path}`, init),
+    async close() {
+      await edge.close();
+      await store.close();
+    },
+  };
+}

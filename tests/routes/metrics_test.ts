@@ -1,0 +1,72 @@
+import assert from "node:assert/strict";
+import { createBronzeMetrics } from "../../src/bronze/metrics.ts";
+import { createMetrics } from "../../src/metrics.ts";
+import { startEdge } from "./helpers.ts";
+
+const value = (text: string, series: string) => {
+  const line = text.split("\n").find((l) => l.startsWith(series + " "));
+  return line === undefined ? undefined : Number(line.slice(series.length + 1));
+};
+
+Deno.test("[metrics] GET /metrics answers the Prometheus text format", async () => {
+  const t = await startEdge();
+  try {
+    await t.request("/api/current");
+    await t.request("/api/history/0?zone=sp15");
+    const res = await t.request("/metrics");
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get("content-type") ?? "", /^text\/plain; version=0\.0\.4/);
+    const text = await res.text();
+    for (
+      const name of ["oasis_requests_total", "ingest_rows_total", "ws_clients", "ws_messages_sent_total"]
+    ) {
+      assert.match(text, new RegExp(`# TYPE ${name} `), name);
+    }
+    assert.equal(value(text, 'http_requests_total{method="GET",route="/api/current",status="200"}'), 1);
+    assert.equal(
+      value(text, 'http_requests_total{method="GET",route="/api/history/:hours",status="400"}'),
+      1,
+    );
+    assert.equal(value(text, 'store_connected{backend="kv"}'), 1);
+    assert.equal(value(text, "store_ingests_total"), 6);
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("[metrics] OASIS requests by outcome, rows by dataset, alerts, Bronze and breaker are exported", async () => {
+  const bronze = createBronzeMetrics();
+  let breaker: "closed" | "open" | "half-open" = "closed";
+  const m = createMetrics({ bronze: () => bronze, breaker: () => breaker });
+  m.oasisRequest({ url: "u", attempt: 1, outcome: "ok", durationMs: 1200 });
+  m.oasisRequest({ url: "u", attempt: 1, outcome: "http_429", durationMs: 80 });
+  m.oasisRequest({ url: "u", attempt: 2, outcome: "ok", durationMs: 900 });
+  m.rowsIngested("lmp_rtm", 120);
+  m.alert({ kind: "high", event: "raised" });
+  bronze.outboxDepth = 42;
+  bronze.published = 7;
+  bronze.publishLatencySumMs = 1500;
+  bronze.publishLatencyCount = 3;
+  bronze.publishLatencyLastMs = 250;
+  breaker = "open";
+  const text = await m.text();
+  assert.equal(value(text, 'oasis_requests_total{outcome="ok"}'), 2);
+  assert.equal(value(text, 'oasis_requests_total{outcome="http_429"}'), 1);
+  assert.equal(value(text, 'oasis_request_duration_seconds_count{outcome="ok"}'), 2);
+  assert.equal(value(text, 'ingest_rows_total{dataset="lmp_rtm"}'), 120);
+  assert.equal(value(text, 'alerts_total{kind="high",event="raised"}'), 1);
+  assert.equal(value(text, "bronze_outbox_depth"), 42);
+  assert.equal(value(text, "bronze_messages_published_total"), 7);
+  assert.equal(value(text, "bronze_publish_latency_seconds_total"), 1.5);
+  assert.equal(value(text, "bronze_publish_batches_total"), 3);
+  assert.equal(value(text, "bronze_publish_latency_seconds"), 0.25);
+  assert.equal(value(text, 'oasis_breaker_state{state="open"}'), 1);
+  assert.equal(value(text, 'oasis_breaker_state{state="closed"}'), 0);
+});
+
+Deno.test("[metrics] two Metrics objects never share a registry", async () => {
+  const a = createMetrics();
+  const b = createMetrics();
+  a.rowsIngested("lmp_dam", 5);
+  assert.equal(value(await b.text(), 'ingest_rows_total{dataset="lmp_dam"}'), undefined);
+});
