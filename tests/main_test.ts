@@ -119,12 +119,9 @@ Deno.test("the Dockerfile's CMD starts the service, serves /health and shuts dow
     );
     const health = await (await fetch(`http://127.0.0.1:${port}/health`)).json();
     assert.equal(health.status, "ok");
-    assert.deepEqual(health.jobs.map((j: { dataset: string }) => j.dataset), [
-      "lmp_rtm",
-      "lmp_dam",
-      "as_fmm",
-    ]);
-    assert.ok(health.jobs.every((j: { lastSuccessAt: string | null }) => j.lastSuccessAt !== null));
+    const datasets = health.datasets as Record<string, { lastSuccess: string | null }>;
+    assert.deepEqual(Object.keys(datasets).sort(), ["as_fmm", "lmp_dam", "lmp_rtm"]);
+    assert.ok(Object.values(datasets).every((d) => d.lastSuccess !== null), JSON.stringify(datasets));
     const gaps = await fetch(`http://127.0.0.1:${port}/api/gaps?dataset=lmp_rtm`);
     assert.equal(gaps.status, 200);
     await gaps.body?.cancel();
