@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { createArbitrageRoutes } from "../routes/arbitrage.ts";
 import { createGapsRoutes } from "../routes/gaps.ts";
 import { type Config, ConfigError, loadConfig } from "./config.ts";
 import { type Backends, openBackends } from "./jobs/backends.ts";
@@ -123,6 +124,7 @@ const http = await startHttpServer({
     bronze: { sink: backends.names.bronze, reachable: bronzeReachable(), outboxDepth: bronze.outbox.depth },
   }),
   extraRoutes: [
+    createArbitrageRoutes({ store }),
     createGapsRoutes({
       store,
       nodes: config.nodes,

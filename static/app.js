@@ -6,6 +6,7 @@ import { age, interval, money } from "./format.js";
 import { LiveSocket } from "./live_socket.js";
 import { PriceChart } from "./price_chart.js";
 import { renderTiles } from "./tiles.js";
+import { renderArbitragePanel } from "./arbitrage_panel.js";
 
 const HOUR = 3_600_000;
 const params = new URLSearchParams(location.search);
@@ -264,3 +265,11 @@ setInterval(() => {
 setInterval(drawChart, 60_000);
 
 socket.start();
+
+// Battery arbitrage panel: yesterday's and today's value per zone, TB4, capture rate, live remaining value.
+const arbitrageElement = document.getElementById("arbitrage-panel");
+if (arbitrageElement) {
+  renderArbitragePanel(arbitrageElement, { fetchJson: api })
+    .then((panel) => setInterval(() => void panel.refresh(), 5 * 60_000))
+    .catch(() => {});
+}

@@ -11,6 +11,7 @@ import { type DatasetName, DATASETS } from "../../src/oasis/datasets.ts";
 import { RequestGate } from "../../src/oasis/gate.ts";
 import { planWindows } from "../../src/oasis/windows.ts";
 import { startHttpServer } from "../../src/server.ts";
+import { createArbitrageRoutes } from "../../routes/arbitrage.ts";
 import { startSimulator } from "../../src/simulator/simulator.ts";
 import { openKvStore } from "../../src/store/kv_store.ts";
 import { loadStoreConfig } from "../../src/store/settings.ts";
@@ -85,6 +86,7 @@ Deno.test("[browser] the dashboard shows live prices and a new interval within a
     metrics: createMetrics(),
     health: () => ({}),
     now,
+    extraRoutes: [createArbitrageRoutes({ store, clock: now })],
   });
   const browser = await launch();
   try {

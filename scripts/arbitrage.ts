@@ -1,0 +1,85 @@
+/**
+ * `deno task arbitrage --prices FILE --power-mw P --energy-mwh E --rte R [--cycles N] [--degradation D]
+ * [--initial-soc MWH]`: the perfect-foresight value of a battery on a user's own price file (CSV with the
+ * columns `interval_start,price`, UTC ISO-8601 timestamps, interval length inferred), printed as JSON with
+ * `value_usd`, `schedule` and `spreads` (TB1–TB4 over the file's hours). The other battery parameters of the
+ * API work too (`--charge-mw`, `--discharge-mw`, `--duration-h`, `--soc-min`, `--soc-max`,
+ * `--charge-efficiency`, `--discharge-efficiency`, `--standing-loss`, `--end initial|free`). Bad input exits
+ * 2 (usage) or 1 (unusable file or parameters) with a message on stderr and no stack trace.
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { InfeasibleScheduleError, optimizeArbitrage } from "../src/analytics/arbitrage.ts";
+import { BatteryParamError } from "../src/analytics/battery.ts";
+import { BATTERY_PARAM_NAMES, batteryFromText } from "../src/analytics/battery_params.ts";
+import { parsePriceCsv, PriceCsvError } from "../src/analytics/price_csv.ts";
+import { intervalStart, knownCount } from "../src/analytics/price_series.ts";
+import { seriesSpreads } from "../src/analytics/spreads.ts";
+
+const USAGE = "Usage: deno task arbitrage --prices FILE --power-mw P --energy-mwh E --rte R " +
+  "[--cycles N] [--degradation D] [--initial-soc MWH]";
+
+const flag = (name: string) => name.replaceAll("_", "-");
+
+/** The API's parameter names in a message, spelled as flags. */
+const flagNames = (message: string) =>
+  message.replace(/\b[a-z]+(?:_[a-z]+)+\b/g, (m) => (m in BATTERY_PARAM_NAMES ? `--${flag(m)}` : m));
+
+async function main(args: string[]): Promise<number> {
+  const options: Record<string, { type: "string" } | { type: "boolean"; short: string }> = {
+    prices: { type: "string" },
+    help: { type: "boolean", short: "h" },
+  };
+  for (const name of Object.keys(BATTERY_PARAM_NAMES)) options[flag(name)] = { type: "string" };
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    values = parseArgs({ args, options, allowPositionals: false, strict: true }).values;
+  } catch (e) {
+    console.error(`${(e as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  for (const required of ["prices", "rte"]) {
+    if (values[required] === undefined) {
+      console.error(`Missing --${required}\n${USAGE}`);
+      return 2;
+    }
+  }
+  const text: Record<string, string | undefined> = {};
+  for (const name of Object.keys(BATTERY_PARAM_NAMES)) text[name] = values[flag(name)] as string | undefined;
+  const file = values.prices as string;
+  try {
+    const battery = batteryFromText(text);
+    const series = parsePriceCsv(await Deno.readTextFile(file));
+    const result = optimizeArbitrage(series, battery);
+    const end = intervalStart(series, series.prices.length);
+    console.log(JSON.stringify(
+      {
+        file,
+        start: new Date(series.startMs).toISOString(),
+        end: new Date(end).toISOString(),
+        interval_minutes: series.intervalMinutes,
+        intervals: { known: knownCount(series), expected: series.prices.length },
+        ...result,
+        spreads: seriesSpreads(series, battery.rte),
+      },
+      null,
+      2,
+    ));
+    return 0;
+  } catch (e) {
+    if (e instanceof BatteryParamError) console.error(`Invalid --${flag(e.param)}: ${flagNames(e.message)}`);
+    else if (e instanceof PriceCsvError) console.error(`Cannot use "${file}": ${e.message}`);
+    else if (e instanceof InfeasibleScheduleError) console.error(e.message);
+    else if (e instanceof Deno.errors.NotFound || e instanceof Deno.errors.PermissionDenied) {
+      console.error(`Cannot read "${file}": ${(e as Error).message}`);
+    } else throw e;
+    return 1;
+  }
+}
+
+if (import.meta.main) Deno.exit(await main(Deno.args));
