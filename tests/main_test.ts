@@ -108,6 +108,8 @@ Deno.test("the Dockerfile's CMD starts the service, serves /health and shuts dow
         return false;
       }
     });
+    // /health answers as soon as the server listens; the start line is written just after, so wait for it.
+    await waitFor("the start line", () => lines().some((l) => l.message === "oasis-stream started"));
     const started = lines().find((l) => l.message === "oasis-stream started");
     assert.ok(started, "a start line says what it is connected to");
     assert.equal(started.dashboard, `http://localhost:${port}/`);
