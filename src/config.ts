@@ -100,30 +100,51 @@ const { value, number, httpUrl } = settingReader(SETTINGS);
 
 /** The resolved configuration. */
 export interface Config {
+  /** The service's name, log level and configuration file. */
   readonly service: {
+    /** Connector name, in every log line. */
     readonly name: string;
+    /** Least level logged. */
     readonly logLevel: LogLevel;
     /** The YAML file read, or null. */
     readonly configFile: string | null;
   };
+  /** How OASIS is asked: endpoint, timeouts, rate limits, retries, breaker, format. */
   readonly oasis: {
+    /** SingleZip endpoint. */
     readonly baseUrl: string;
+    /** Timeout of one request, ms. */
     readonly timeoutMs: number;
+    /** Least time between two request starts, process-wide, ms. */
     readonly minIntervalMs: number;
+    /** Added to that interval against arrival jitter, ms. */
     readonly guardMs: number;
+    /** Most requests started in any 60 s window. */
     readonly ratePerMinute: number;
+    /** Attempts per request, the first included. */
     readonly maxAttempts: number;
+    /** First retry delay, ms (doubles with jitter). */
     readonly backoffInitialMs: number;
+    /** Consecutive failed requests that open the circuit breaker. */
     readonly breakerThreshold: number;
+    /** How long the breaker stays open before a probe, ms. */
     readonly breakerHalfOpenMs: number;
+    /** Result format asked of OASIS. */
     readonly format: ResultFormat;
   };
+  /** Pricing nodes, or an OASIS node group. */
   readonly nodes: NodeSelection;
+  /** Datasets ingested. */
   readonly datasets: readonly DatasetName[];
+  /** HTTP port of the API and dashboard. */
   readonly port: number;
+  /** Hot store settings. */
   readonly store: StoreConfig;
+  /** Bronze publishing settings. */
   readonly bronze: BronzeConfig;
+  /** REST API, WebSocket and dashboard settings. */
   readonly live: LiveConfig;
+  /** Scheduled jobs and backfill settings. */
   readonly jobs: JobsConfig;
 }
 

@@ -20,6 +20,7 @@ export class ConfigError extends Error {
   /** The offending variable. */
   readonly setting: string;
 
+  /** A setting error naming `setting` with `message`. */
   constructor(setting: string, message: string) {
     super(`Invalid setting ${setting}: ${message}`);
     this.name = "ConfigError";

@@ -24,7 +24,9 @@ import { type BronzeLog, type BronzeMessage, type BronzeSink, silentLog } from "
 
 /** How missing topics are created. */
 export interface KafkaTopicSettings {
+  /** Partitions of a created topic. */
   readonly partitions: number;
+  /** Replication factor of a created topic. */
   readonly replicationFactor: number;
   /** `cleanup.policy` of Bronze topics (`compact` keeps one value per key); `.dlq` topics use `delete`. */
   readonly cleanupPolicy: string;
@@ -32,18 +34,25 @@ export interface KafkaTopicSettings {
 
 /** SASL credentials for a real cluster. */
 export interface KafkaSasl {
+  /** SASL mechanism. */
   readonly mechanism: "plain" | "scram-sha-256" | "scram-sha-512";
+  /** SASL user. */
   readonly username: string;
+  /** SASL password. */
   readonly password: string;
 }
 
 /** Everything needed to reach a cluster and create topics. */
 export interface KafkaSettings {
+  /** Bootstrap servers, `host:port`. */
   readonly brokers: readonly string[];
+  /** Kafka client id. */
   readonly clientId: string;
   /** TLS to the brokers (system CA store). */
   readonly ssl: boolean;
+  /** SASL credentials, or null. */
   readonly sasl: KafkaSasl | null;
+  /** How missing topics are created. */
   readonly topics: KafkaTopicSettings;
   /** Most key+value bytes per produce request (gzip makes the on-wire batch far smaller). */
   readonly maxBatchBytes: number;

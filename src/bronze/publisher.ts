@@ -79,8 +79,29 @@ export class BronzePublisher {
    * caller must not move its watermark.
    */
   async publish(fetch: PublishInput, dataset: DatasetName | DatasetSpec): Promise<PublishCounts> {
+    const { messages, counts } = this.messages(fetch, dataset);
+    if (messages.length === 0) return counts;
+    // One call: the outbox checks its bound for the whole answer, so a full outbox takes none of it.
+    await this.#outbox.append(messages);
+    if (this.#metrics) {
+      this.#metrics.accepted += counts.accepted;
+      this.#metrics.dlq += counts.deadLettered;
+    }
+    return counts;
+  }
+
+  /**
+   * The Bronze messages of `fetch` without committing them: validated envelopes for the dataset's topic and
+   * dead letters for its `.dlq` topic, in source order (what `publish` commits).
+   */
+  messages(
+    fetch: PublishInput,
+    dataset: DatasetName | DatasetSpec,
+  ): { messages: BronzeMessage[]; counts: PublishCounts } {
     const spec = typeof dataset === "string" ? DATASETS[dataset] : dataset;
-    if (fetch.result.kind !== "rows") return { rows: 0, accepted: 0, deadLettered: 0 };
+    if (fetch.result.kind !== "rows") {
+      return { messages: [], counts: { rows: 0, accepted: 0, deadLettered: 0 } };
+    }
     const topic = this.topicOf(spec.name);
     const ctx: EnvelopeContext = { dataset: spec.name, fetch, ingestedAt: this.#now().toISOString() };
     const queries = new Map<string, QueryIdentity>();
@@ -135,12 +156,6 @@ export class BronzePublisher {
       messages.push(deadLetter(problem, queryOf(spec.queries[0]!.queryName)));
       deadLettered++;
     }
-    // One call: the outbox checks its bound for the whole answer, so a full outbox takes none of it.
-    await this.#outbox.append(messages);
-    if (this.#metrics) {
-      this.#metrics.accepted += accepted;
-      this.#metrics.dlq += deadLettered;
-    }
-    return { rows: rows.length + problems.length, accepted, deadLettered };
+    return { messages, counts: { rows: rows.length + problems.length, accepted, deadLettered } };
   }
 }

@@ -80,14 +80,22 @@ export interface BronzeConfig {
   readonly kafka: KafkaSettings | null;
   /** Bronze topic of each dataset. */
   readonly topics: Readonly<Record<DatasetName, string>>;
+  /** Directory of the NDJSON sink (one file per topic and UTC date). */
   readonly bronzeDir: string;
+  /** The durable outbox between a poll and the sink. */
   readonly outbox: {
+    /** Deno KV file of the outbox. */
     readonly path: string;
+    /** Rows the outbox holds at most; a poll that would pass it fails. */
     readonly maxRows: number;
+    /** Most rows sent to the sink in one batch. */
     readonly batchMaxRows: number;
+    /** How long a batch waits to fill before it is sent, in ms. */
     readonly lingerMs: number;
   };
+  /** How long shutdown waits for the outbox to drain, in ms. */
   readonly shutdownTimeoutMs: number;
+  /** Confluent schema registry to register the schemas with, or null. */
   readonly schemaRegistry:
     | { readonly url: string; readonly username?: string; readonly password?: string }
     | null;

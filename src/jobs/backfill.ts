@@ -26,12 +26,15 @@ export interface BackfillRequest {
   readonly from: string;
   /** Last operating day (inclusive). */
   readonly to: string;
+  /** Datasets to load. */
   readonly datasets: readonly DatasetName[];
+  /** Nodes to load (LMP datasets). */
   readonly nodes: NodeSelection;
 }
 
 /** The requests of a backfill. */
 export interface BackfillPlan {
+  /** What was asked for. */
   readonly request: BackfillRequest;
   /** Checkpoint id: the same arguments give the same id. */
   readonly run: string;
@@ -41,9 +44,11 @@ export interface BackfillPlan {
   readonly oldestRetained: string;
   /** Days left out because OASIS no longer has them, or null. */
   readonly beyondRetention: { readonly from: string; readonly to: string } | null;
+  /** The request windows of each dataset. */
   readonly datasets: ReadonlyArray<
     { readonly dataset: DatasetName; readonly windows: readonly RequestWindow[] }
   >;
+  /** Windows in all. */
   readonly total: number;
 }
 
@@ -99,20 +104,31 @@ export function planBackfill(request: BackfillRequest, now: Date): BackfillPlan 
 
 /** One window done (or found in the checkpoint). */
 export interface BackfillProgress {
+  /** Windows finished so far. */
   readonly done: number;
+  /** Windows in all. */
   readonly total: number;
+  /** Rows received so far. */
   readonly rows: number;
+  /** Dataset of the window. */
   readonly dataset: DatasetName;
+  /** The window just finished. */
   readonly window: RequestWindow;
+  /** How it ended. */
   readonly result: "rows" | "no-data" | "failed" | "checkpoint";
 }
 
 /** A window that failed after retries. */
 export interface BackfillFailure {
+  /** Dataset of the window. */
   readonly dataset: DatasetName;
+  /** Window start, UTC ISO-8601. */
   readonly start: string;
+  /** Window end (exclusive), UTC ISO-8601. */
   readonly end: string;
+  /** URL requested. */
   readonly url: string;
+  /** Why it failed. */
   readonly message: string;
   /** OASIS error code, when OASIS answered with an error document. */
   readonly code?: number;
@@ -120,23 +136,33 @@ export interface BackfillFailure {
 
 /** Counts of one dataset. */
 export interface DatasetCounts {
+  /** Requests sent by this run. */
   requests: number;
+  /** Windows an earlier run completed. */
   fromCheckpoint: number;
+  /** Source rows received. */
   rows: number;
+  /** Rows committed to Bronze (new or changed intervals). */
   published: number;
+  /** Rows already in Bronze with the same value, not sent again. */
   unchanged: number;
+  /** Windows OASIS answered "no data". */
   noData: number;
+  /** Windows that failed after retries. */
   failed: number;
 }
 
 /** What a backfill did. */
 export interface BackfillSummary {
+  /** Counts of each dataset. */
   readonly datasets: ReadonlyMap<DatasetName, Readonly<DatasetCounts>>;
   /** Requests sent by this run. */
   readonly requests: number;
   /** Windows skipped because an earlier run completed them. */
   readonly fromCheckpoint: number;
+  /** Source rows received. */
   readonly rows: number;
+  /** Windows that failed after retries. */
   readonly failures: readonly BackfillFailure[];
   /** Windows OASIS answered "no data". */
   readonly noData: ReadonlyArray<

@@ -40,21 +40,29 @@ export interface PollDeps extends DeliveryDeps {
 
 /** A window that failed after retries. */
 export interface PollFailure {
+  /** URL requested. */
   readonly url: string;
+  /** Why it failed. */
   readonly message: string;
   /** OASIS error code, when OASIS answered with an error document. */
   readonly code?: number;
+  /** Window start, UTC ISO-8601. */
   readonly start: string;
+  /** Window end (exclusive), UTC ISO-8601. */
   readonly end: string;
 }
 
 /** What one poll did. */
 export interface PollSummary {
+  /** The dataset polled. */
   readonly dataset: DatasetName;
   /** `up-to-date`: nothing to ask for; `locked`: another run (or instance) has this range. */
   readonly outcome: "done" | "partial" | "failed" | "up-to-date" | "locked";
+  /** Interval range asked for, or null when there was nothing to ask. */
   readonly range: { readonly start: string; readonly end: string } | null;
+  /** OASIS requests sent. */
   readonly requests: number;
+  /** Source rows received. */
   readonly rows: number;
   /** Rows committed to Bronze (new or revised). */
   readonly published: number;
@@ -62,6 +70,7 @@ export interface PollSummary {
   readonly revised: number;
   /** Windows OASIS answered "no data" (not yet published, for the newest). */
   readonly noData: number;
+  /** Windows that failed after retries. */
   readonly failures: PollFailure[];
   /** The watermark after the run: end of the newest interval in Bronze and the store. */
   readonly watermark: string | null;

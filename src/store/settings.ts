@@ -83,8 +83,11 @@ export interface RedisSettings {
   readonly url: string;
   /** CA file for a `rediss://` server with a private CA, or null for the system roots. */
   readonly tlsCaFile: string | null;
+  /** First reconnect delay, ms. */
   readonly backoffMs: number;
+  /** Longest reconnect delay, ms. */
   readonly backoffMaxMs: number;
+  /** Timeout of one command, ms. */
   readonly commandTimeoutMs: number;
 }
 
@@ -92,11 +95,17 @@ export interface RedisSettings {
 export interface StoreConfig {
   /** Redis settings, or null to use Deno KV. */
   readonly redis: RedisSettings | null;
+  /** Deno KV file of the embedded store (`:memory:` in tests). */
   readonly kvPath: string;
+  /** Days of each price series kept in the time-series sets. */
   readonly retentionDays: Readonly<Record<Market, number>>;
+  /** Approximate most entries of each zone's price stream. */
   readonly streamMaxLen: number;
+  /** Approximate most entries of the alert stream. */
   readonly alertsMaxLen: number;
+  /** Price alert thresholds. */
   readonly alerts: AlertThresholds;
+  /** How battery signals pick charge and discharge hours. */
   readonly signals: SignalSettings;
 }
 
