@@ -18,6 +18,7 @@
  * retention: { rt_days: 7, fmm_days: 7, da_days: 30 }
  * lookback_hours: 24
  * revision_hours: { lmp_dam: 48, as_dam: 48 }
+ * peak_polling: { enabled: true, peak_start: "06:00", peak_end: "22:00", off_peak_schedule: "*\/15 * * * *" }
  * ```
  *
  * @module
@@ -29,7 +30,9 @@ import { scheduleProblem } from "./jobs/schedule.ts";
 
 /** A configuration file: where it was read from and its text. */
 export interface ConfigFile {
+  /** Where the file was read from (named in error messages). */
   readonly path: string;
+  /** The YAML text. */
   readonly text: string;
 }
 
@@ -123,6 +126,12 @@ const SECTIONS: Readonly<Record<string, Section>> = {
   }),
   lookback_hours: plain("JOB_LOOKBACK_HOURS"),
   revision_hours: perDataset("JOB_REVISION_HOURS", ","),
+  peak_polling: group({
+    enabled: "PEAK_POLLING",
+    peak_start: "PEAK_START",
+    peak_end: "PEAK_END",
+    off_peak_schedule: "OFF_PEAK_SCHEDULE",
+  }),
 };
 
 /** The YAML keys a configuration file may use. */

@@ -304,3 +304,22 @@ Deno.test("quoted CSV (read by d3-dsv) and quote-free CSV (split fast path) give
   assert.equal(a.length, 288);
   assert.deepEqual(b, a);
 });
+
+Deno.test("XML: a data report whose elements carry a namespace prefix (m:) gives the same rows", () => {
+  const name = "20251102_20251102_PRC_INTVL_LMP_RTM_20251103_00_10_00_v3.xml";
+  const text = new TextDecoder().decode(sample(name, DST).bytes);
+  // OASIS error documents use `m:`; a data report written the same way must read identically.
+  const prefixed = text
+    .replace(/<OASISReport xmlns=/, "<m:OASISReport xmlns:m=")
+    .replace(/<(\/?)(?!\?|m:)([A-Za-z_][\w.-]*)/g, "<$1m:$2");
+  assert.notEqual(prefixed, text);
+  assert.match(prefixed, /<m:REPORT_DATA>/);
+  assert.doesNotMatch(prefixed, /<REPORT_DATA>/);
+  const plain = rowsOf(parseFile(sample(name, DST).bytes, name));
+  const withPrefix = rowsOf(parseFile(new TextEncoder().encode(prefixed), name));
+  assert.equal(withPrefix.length, 300);
+  assert.deepEqual(
+    withPrefix.map((r) => [r.interval_start, r.node, r.component, r.value, r.opr_hour]),
+    plain.map((r) => [r.interval_start, r.node, r.component, r.value, r.opr_hour]),
+  );
+});
