@@ -63,3 +63,4 @@ export type {
 export type { AlertThresholds } from "./src/analytics/alerts.ts";
 export type { SignalSettings } from "./src/analytics/signals.ts";
 export type { KafkaSasl, KafkaTopicSettings } from "./src/bronze/kafka_sink.ts";
+export type { PeakPolling } from "./src/jobs/peak_window.ts";

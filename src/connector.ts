@@ -19,6 +19,7 @@ import {
 } from "./jobs/backfill.ts";
 import { deliverWindow } from "./jobs/deliver.ts";
 import { pollDataset, type PollSummary } from "./jobs/poll.ts";
+import { activeSchedule } from "./jobs/peak_window.ts";
 import { schedulePeriodMs } from "./jobs/schedule.ts";
 import { type Log, silentLog } from "./log.ts";
 import type { FetchResult } from "./oasis/client.ts";
@@ -402,7 +403,8 @@ export class CaisoOasisConnector {
         lookbackMs: jobs.lookbackMs,
         revisionMs: jobs.revisionMs[dataset],
         lockTtlMs: jobs.lockTtlMs,
-        holdMs: schedulePeriodMs(jobs.schedules[dataset], now) / 2,
+        // The "done" marker lasts half the period of the schedule in force (off-peak polls are sparser).
+        holdMs: schedulePeriodMs(activeSchedule(dataset, now, jobs.schedules[dataset], jobs.peak), now) / 2,
       },
     }, now);
   }

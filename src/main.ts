@@ -9,10 +9,10 @@
 import { createArbitrageRoutes } from "../routes/arbitrage.ts";
 import { createGapsRoutes } from "../routes/gaps.ts";
 import { type Config, ConfigError, loadConfig } from "./config.ts";
+import { serviceConnector } from "./connector.ts";
 import { type Backends, openBackends } from "./jobs/backends.ts";
 import { JobRunner } from "./jobs/job_runner.ts";
-import { pollDataset } from "./jobs/poll.ts";
-import { schedulePeriodMs } from "./jobs/schedule.ts";
+import { describeSchedule, pollCrons } from "./jobs/peak_window.ts";
 import { setupLogging } from "./log.ts";
 import type { DatasetName } from "./oasis/datasets.ts";
 import { createOasisStack } from "./oasis_stack.ts";
@@ -61,39 +61,31 @@ try {
   await logging.close();
   Deno.exit(1);
 }
-const { store, coordination, bronze } = backends;
+const { store, bronze } = backends;
 
-// ── 5. Jobs: a plain function per run; cron is a table of schedules.
+// ── 5. Jobs: a plain function per run (the library's `poll`, on the shared stack); cron is a table.
+const connector = serviceConnector(config, { oasis, backends, log });
 const scheduled: DatasetName[] = config.jobs.enabled ? [...config.datasets] : [];
+const peak = config.jobs.peak;
 const jobs = new JobRunner({
   schedules: Object.fromEntries(scheduled.map((d) => [d, config.jobs.schedules[d]])),
+  peak,
   breaker: () => oasis.client.breakerState,
   log,
   poll: async (dataset, now, signal) => {
-    const summary = await pollDataset(dataset, {
-      client: oasis.client,
-      publisher: bronze.publisher,
-      store,
-      coordination,
-      nodes: config.nodes,
-      signal,
-      log,
-      settings: {
-        lookbackMs: config.jobs.lookbackMs,
-        revisionMs: config.jobs.revisionMs[dataset],
-        lockTtlMs: config.jobs.lockTtlMs,
-        holdMs: schedulePeriodMs(config.jobs.schedules[dataset], now) / 2,
-      },
-    }, now);
+    const summary = await connector.poll(dataset, now, signal);
     metrics.rowsIngested(dataset, summary.rows);
     return summary;
   },
 });
 const cronStop = new AbortController();
+// With peak polling a real-time dataset has a second, off-peak cron; `tick` acts on each in its part of the day.
 for (const dataset of scheduled) {
-  Deno.cron(`poll ${dataset}`, config.jobs.schedules[dataset], { signal: cronStop.signal }, async () => {
-    await jobs.run(dataset);
-  });
+  for (const cron of pollCrons(dataset, config.jobs.schedules[dataset], peak)) {
+    Deno.cron(cron.name, cron.schedule, { signal: cronStop.signal }, async () => {
+      await jobs.tick(cron);
+    });
+  }
 }
 
 // ── 6. HTTP: REST API, WebSocket fan-out, dashboard, /health, /metrics (routes/, src/server.ts).
@@ -142,7 +134,10 @@ log("info", "oasis-stream started", {
   bronze: backends.names.bronze,
   configFile: config.service.configFile,
   datasets: config.datasets,
-  schedules: Object.fromEntries(scheduled.map((d) => [d, config.jobs.schedules[d]])),
+  schedules: Object.fromEntries(
+    scheduled.map((d) => [d, describeSchedule(d, config.jobs.schedules[d], peak)]),
+  ),
+  peakPolling: peak.enabled,
   jobsEnabled: config.jobs.enabled,
 });
 

@@ -1,18 +1,31 @@
 /**
- * Runs the scheduled polls: `run(dataset)` is what each `Deno.cron` tick (and the immediate run at start)
- * calls. Runs of one dataset never overlap in this process (a tick that finds the previous run still
- * going is skipped and logged); across instances the poll's lock does the same. `status()` is the small
- * read-only view the HTTP layer shows: per dataset the last run, the last successful run, the newest
- * interval in Bronze and the store (and the watermark, its end) and the OASIS circuit breaker; `report()`
- * gives the same in the shape of the HTTP layer's health report. `stop()` aborts running
- * polls and waits for them.
+ * Runs the scheduled polls: `tick(cron)` is what each `Deno.cron` tick calls (it runs the dataset unless
+ * peak polling gives the tick's minute to the dataset's other cron; a peak tick skipped off-peak is counted
+ * and logged at debug level), `run(dataset)` what the immediate run at start calls. Runs of one dataset
+ * never overlap in this process (a tick that finds the previous run still going is skipped and logged);
+ * across instances the poll's lock does the same. `status()` is the small read-only view the HTTP layer
+ * shows: per dataset the last run, the last successful run, the newest interval in Bronze and the store
+ * (and the watermark, its end) and the OASIS circuit breaker; `report()` gives the same in the shape of the
+ * HTTP layer's health report (with peak polling, the mode in force). `stop()` aborts running polls and
+ * waits for them.
  *
  * @module
  */
 import type { BreakerState } from "../oasis/client.ts";
 import { type DatasetName, DATASETS } from "../oasis/datasets.ts";
 import { type Log, silentLog } from "../log.ts";
+import {
+  activeSchedule,
+  cronActs,
+  inPeakWindow,
+  PEAK_POLLING_OFF,
+  peakApplies,
+  type PeakPolling,
+  type PollCron,
+  tickOf,
+} from "./peak_window.ts";
 import type { PollSummary } from "./poll.ts";
+import { scheduleMatches } from "./schedule.ts";
 
 /** The state of one dataset's job. */
 export interface JobStatus {
@@ -34,6 +47,8 @@ export interface JobStatus {
   readonly newestInterval: string | null;
   /** Ticks skipped because the previous run was still going. */
   readonly overlapsSkipped: number;
+  /** Ticks of the dataset's own schedule not polled outside the peak window (peak polling). */
+  readonly offPeakSkipped: number;
 }
 
 /** What `/health` and the dashboard show about the jobs. */
@@ -48,6 +63,12 @@ export interface DatasetRunReport {
   readonly lastRun: string | null;
   readonly newestInterval: string | null;
   readonly lastError: string | null;
+  /** With peak polling, for the real-time datasets only: the schedule in force and the ticks skipped. */
+  readonly polling?: {
+    readonly mode: "peak" | "off-peak";
+    readonly schedule: string;
+    readonly offPeakSkipped: number;
+  };
 }
 
 /** Options of `JobRunner`. */
@@ -58,6 +79,8 @@ export interface JobRunnerOptions {
   readonly poll: (dataset: DatasetName, now: Date, signal: AbortSignal) => Promise<PollSummary>;
   /** Circuit breaker state of the OASIS client. */
   readonly breaker?: () => BreakerState;
+  /** Peak and off-peak polling (default: off). */
+  readonly peak?: PeakPolling;
   readonly clock?: () => Date;
   readonly log?: Log;
 }
@@ -89,8 +112,30 @@ export class JobRunner {
         watermark: null,
         newestInterval: null,
         overlapsSkipped: 0,
+        offPeakSkipped: 0,
       });
     }
+  }
+
+  /**
+   * What a `Deno.cron` tick of `cron` calls: runs its dataset when the cron acts at the tick's minute (peak
+   * crons inside the peak window, off-peak crons outside it); resolves with the summary, or null otherwise.
+   */
+  tick(cron: PollCron): Promise<PollSummary | null> {
+    const peak = this.#options.peak ?? PEAK_POLLING_OFF;
+    const tick = tickOf(this.#clock());
+    if (cronActs(cron.mode, tick, peak)) return this.run(cron.dataset);
+    const status = this.#status.get(cron.dataset);
+    // A peak tick outside the window counts as skipped unless the off-peak cron polls that minute.
+    if (status && cron.mode === "peak" && !scheduleMatches(peak.offPeakSchedule, tick)) {
+      status.offPeakSkipped++;
+      this.#log("debug", "poll skipped: off-peak", {
+        dataset: cron.dataset,
+        tick: tick.toISOString(),
+        offPeakSchedule: peak.offPeakSchedule,
+      });
+    }
+    return Promise.resolve(null);
   }
 
   /** Runs one poll of `dataset` now; resolves with its summary, or null when skipped or stopped. */
@@ -150,6 +195,8 @@ export class JobRunner {
   /** The breaker and each dataset's runs, in the shape of the HTTP layer's `HealthReport` (without Bronze). */
   report(): { breaker: BreakerState; datasets: Record<string, DatasetRunReport> } {
     const { breaker, jobs } = this.status();
+    const peak = this.#options.peak ?? PEAK_POLLING_OFF;
+    const now = this.#clock();
     return {
       breaker,
       datasets: Object.fromEntries(jobs.map((j) => [j.dataset, {
@@ -157,6 +204,15 @@ export class JobRunner {
         lastRun: j.lastRunAt,
         newestInterval: j.newestInterval,
         lastError: j.lastError,
+        ...(peakApplies(j.dataset, peak)
+          ? {
+            polling: {
+              mode: inPeakWindow(now, peak) ? "peak" as const : "off-peak" as const,
+              schedule: activeSchedule(j.dataset, now, j.schedule, peak),
+              offPeakSkipped: j.offPeakSkipped,
+            },
+          }
+          : {}),
       }])),
     };
   }

@@ -1,6 +1,7 @@
 /**
  * Cron schedules as data: checking an expression before `Deno.cron` sees it (five fields, UTC, as
- * `Deno.cron` reads them) and the time between two ticks, which sizes a run's "done" marker.
+ * `Deno.cron` reads them), whether a minute is one of its ticks, and the time between two ticks, which sizes
+ * a run's "done" marker.
  *
  * @module
  */
@@ -32,6 +33,18 @@ export function nextTicks(expression: string, after: Date, count: number): Date[
   } finally {
     cron.stop();
   }
+}
+
+/** A test of whether a minute is a tick of `expression` (UTC; seconds and milliseconds are ignored). */
+export function scheduleMatcher(expression: string): (at: Date) => boolean {
+  // A fixed offset of 0 is UTC without a time-zone lookup per call (about 50 times faster).
+  const cron = new Cron(expression, { paused: true, utcOffset: 0 });
+  return (at) => cron.match(new Date(Math.floor(at.getTime() / 60_000) * 60_000));
+}
+
+/** Whether `expression` has a tick at minute `at` (UTC). */
+export function scheduleMatches(expression: string, at: Date): boolean {
+  return scheduleMatcher(expression)(at);
 }
 
 /** Time between the two ticks of `expression` that follow `at`, in ms (at least one minute). */

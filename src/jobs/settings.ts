@@ -7,6 +7,7 @@
  */
 import { DATASET_NAMES, type DatasetName, DATASETS, isDatasetName } from "../oasis/datasets.ts";
 import { ConfigError, type Env, type SettingDoc, settingReader } from "../settings.ts";
+import { minutesOfDay, PEAK_DATASETS, PEAK_POLLING_OFF, type PeakPolling } from "./peak_window.ts";
 import { scheduleProblem } from "./schedule.ts";
 
 /** Every environment variable the jobs read. */
@@ -22,6 +23,29 @@ export const JOB_SETTINGS: readonly SettingDoc[] = [
     default: "",
     description:
       "Per-dataset cron schedules (UTC), dataset=schedule;…, e.g. `lmp_rtm=*/5 * * * *;crr=0 4 * * *` (defaults: see Datasets)",
+  },
+  {
+    name: "PEAK_POLLING",
+    default: String(PEAK_POLLING_OFF.enabled),
+    description: `true: ${
+      PEAK_DATASETS.join(", ")
+    } poll on their schedule only from PEAK_START to PEAK_END, on OFF_PEAK_SCHEDULE otherwise`,
+  },
+  {
+    name: "PEAK_START",
+    default: PEAK_POLLING_OFF.start,
+    description: "Start of the peak window, HH:MM Pacific time (follows daylight saving time)",
+  },
+  {
+    name: "PEAK_END",
+    default: PEAK_POLLING_OFF.end,
+    description:
+      "End of the peak window, HH:MM Pacific time, exclusive; earlier than PEAK_START: crosses midnight",
+  },
+  {
+    name: "OFF_PEAK_SCHEDULE",
+    default: PEAK_POLLING_OFF.offPeakSchedule,
+    description: "Cron schedule (UTC) of the real-time jobs outside the peak window (with PEAK_POLLING)",
   },
   {
     name: "JOB_LOOKBACK_HOURS",
@@ -57,14 +81,21 @@ export const JOB_SETTINGS: readonly SettingDoc[] = [
 
 /** The resolved job configuration. */
 export interface JobsConfig {
+  /** Whether scheduled polling runs (the API runs either way). */
   readonly enabled: boolean;
   /** Cron schedule (UTC) of each dataset. */
   readonly schedules: Readonly<Record<DatasetName, string>>;
+  /** Peak and off-peak polling of the real-time jobs. */
+  readonly peak: PeakPolling;
+  /** Furthest back a run reaches for intervals it has not got yet, ms. */
   readonly lookbackMs: number;
   /** Revision horizon of each dataset, ms (0: no re-polling). */
   readonly revisionMs: Readonly<Record<DatasetName, number>>;
+  /** Lease of a run's lock, ms. */
   readonly lockTtlMs: number;
+  /** Deno KV file of watermarks, locks and checkpoints without Redis. */
   readonly kvPath: string;
+  /** Deno KV file of the backfill CLI's Bronze outbox. */
   readonly backfillOutboxPath: string;
 }
 
@@ -119,15 +150,38 @@ function revisions(env: Env): Record<DatasetName, number> {
   return out;
 }
 
+function flag(env: Env, name: string): boolean {
+  const text = value(env, name).toLowerCase();
+  if (text !== "true" && text !== "false") throw new ConfigError(name, `"${text}" is not true or false`);
+  return text === "true";
+}
+
+function timeOfDay(env: Env, name: string): string {
+  const text = value(env, name);
+  const minutes = minutesOfDay(text);
+  if (minutes === null) throw new ConfigError(name, `"${text}" is not a time of day HH:MM (00:00 to 23:59)`);
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `${pad(Math.floor(minutes / 60))}:${pad(minutes % 60)}`;
+}
+
+function peak(env: Env): PeakPolling {
+  const start = timeOfDay(env, "PEAK_START");
+  const end = timeOfDay(env, "PEAK_END");
+  if (start === end) throw new ConfigError("PEAK_END", `"${end}" is the start too: the peak window is empty`);
+  return {
+    enabled: flag(env, "PEAK_POLLING"),
+    start,
+    end,
+    offPeakSchedule: checkedSchedule("OFF_PEAK_SCHEDULE", value(env, "OFF_PEAK_SCHEDULE")),
+  };
+}
+
 /** Loads and validates the job settings from `env` (for example `Deno.env.toObject()`). */
 export function loadJobsConfig(env: Env): JobsConfig {
-  const enabled = value(env, "JOBS_ENABLED").toLowerCase();
-  if (enabled !== "true" && enabled !== "false") {
-    throw new ConfigError("JOBS_ENABLED", `"${enabled}" is not true or false`);
-  }
   return {
-    enabled: enabled === "true",
+    enabled: flag(env, "JOBS_ENABLED"),
     schedules: schedules(env),
+    peak: peak(env),
     lookbackMs: number(env, "JOB_LOOKBACK_HOURS", 1, 24 * 31, false) * HOUR_MS,
     revisionMs: revisions(env),
     lockTtlMs: number(env, "JOB_LOCK_TTL_S", 10, 86_400) * 1000,

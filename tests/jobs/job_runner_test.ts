@@ -72,6 +72,7 @@ Deno.test("JobRunner.status() and report() show the last run, the last success, 
     watermark: "2025-07-01T20:05:00.000Z",
     newestInterval: "2025-07-01T20:00:00.000Z",
     overlapsSkipped: 0,
+    offPeakSkipped: 0,
   });
   assert.deepEqual(runner.report(), {
     breaker: "open",

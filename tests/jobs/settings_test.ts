@@ -59,3 +59,46 @@ Deno.test("schedulePeriodMs() is the time between the next two ticks", () => {
   assert.equal(schedulePeriodMs("0 4 * * *", at), 86_400_000);
   assert.equal(scheduleProblem("*/5 * * * *"), null);
 });
+
+Deno.test("peak polling is off by default, with the 06:00–22:00 Pacific window and a */15 off-peak schedule", () => {
+  assert.deepEqual(loadJobsConfig({}).peak, {
+    enabled: false,
+    start: "06:00",
+    end: "22:00",
+    offPeakSchedule: "*/15 * * * *",
+  });
+  assert.deepEqual(
+    loadJobsConfig({
+      PEAK_POLLING: "TRUE",
+      PEAK_START: "5:30",
+      PEAK_END: " 23:45 ",
+      OFF_PEAK_SCHEDULE: "0,30  * * * *",
+    }).peak,
+    { enabled: true, start: "05:30", end: "23:45", offPeakSchedule: "0,30 * * * *" },
+  );
+  assert.equal(
+    loadJobsConfig({ PEAK_START: "22:00", PEAK_END: "06:00" }).peak.end,
+    "06:00",
+    "crosses midnight",
+  );
+});
+
+Deno.test("a bad peak-polling setting fails with a message naming the variable", () => {
+  const cases: Array<[Record<string, string>, RegExp]> = [
+    [{ PEAK_POLLING: "on" }, /Invalid setting PEAK_POLLING: "on" is not true or false/],
+    [{ PEAK_START: "24:00" }, /Invalid setting PEAK_START: "24:00" is not a time of day HH:MM/],
+    [{ PEAK_END: "6pm" }, /Invalid setting PEAK_END: "6pm" is not a time of day HH:MM/],
+    [{ PEAK_START: "06:00", PEAK_END: "6:00" }, /Invalid setting PEAK_END: "06:00" is the start too/],
+    [
+      { OFF_PEAK_SCHEDULE: "*/15 * *" },
+      /Invalid setting OFF_PEAK_SCHEDULE: "\*\/15 \* \*" has 3 fields, not 5/,
+    ],
+  ];
+  for (const [env, message] of cases) {
+    assert.throws(
+      () => loadJobsConfig(env),
+      (e: unknown) => e instanceof ConfigError && message.test(e.message),
+      String(message),
+    );
+  }
+});
