@@ -64,3 +64,4 @@ export type { AlertThresholds } from "./src/analytics/alerts.ts";
 export type { SignalSettings } from "./src/analytics/signals.ts";
 export type { KafkaSasl, KafkaTopicSettings } from "./src/bronze/kafka_sink.ts";
 export type { PeakPolling } from "./src/jobs/peak_window.ts";
+export type { EstimateMethod, EstimateSettings } from "./src/live/estimate.ts";

@@ -7,6 +7,7 @@
  */
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { currentView } from "../src/live/current_view.ts";
+import type { EstimateSettings } from "../src/live/estimate.ts";
 import type { ZoneCatalog } from "../src/live/zone_catalog.ts";
 import { operatingDate, operatingDay } from "../src/oasis/time.ts";
 import type { Market, PriceStore } from "../src/store/store.ts";
@@ -28,6 +29,8 @@ export interface ApiDeps {
   readonly store: PriceStore;
   readonly zones: ZoneCatalog;
   readonly staleAfterMs: number;
+  /** How a missing newest RT price is estimated. */
+  readonly estimates: EstimateSettings;
   readonly now: () => Date;
 }
 
@@ -37,7 +40,8 @@ const bad = json(ErrorBody, "A parameter does not validate; the body names it");
 const currentRoute = createRoute({
   method: "get",
   path: "/api/current",
-  summary: "Current RT, FMM and DA prices, spread, age and staleness of every zone, or of one",
+  summary:
+    "Current RT, FMM and DA prices, spread, age and staleness of every zone, or of one, with a labelled estimate when the newest RT price is missing",
   request: { query: z.object({ zone: ZoneParam.optional() }) },
   responses: {
     200: json(
@@ -140,7 +144,7 @@ export function createApiApp(deps: ApiDeps): OpenAPIHono {
     const { zone } = c.req.valid("query");
     const zones = zone === undefined ? await deps.zones.list() : [await knownZone(zone)];
     const now = deps.now();
-    const views = await Promise.all(zones.map((z) => currentView(deps.store, z, now, deps.staleAfterMs)));
+    const views = await Promise.all(zones.map((z) => currentView(deps.store, z, now, deps)));
     return c.json(
       { generated_at: now.toISOString(), stale_after_s: deps.staleAfterMs / 1000, zones: views },
       200,

@@ -35,6 +35,22 @@ export const ErrorBody = z.object({
   parameter: z.string().optional().openapi({ example: "hours" }),
 }).openapi("Error");
 
+/** A labelled estimate of a missing RT price (inline, so that OpenAPI 3.0 can mark it nullable). */
+export const EstimateBody = z.object({
+  value: z.number().openapi({ description: "Estimated price, $/MWh: never a real price" }),
+  method: z.enum(["da", "interpolate", "previous_day"]).openapi({
+    description:
+      "How it was made: da (DA price of its hour), interpolate (between the real RT prices around a short gap) or previous_day (same Pacific wall-clock interval of the previous operating day)",
+  }),
+  interval_start: z.string().openapi({ description: "Start of the estimated 5-minute interval, UTC" }),
+  fallback: z.boolean().openapi({
+    description: "True when ESTIMATE_METHOD could not produce a value and the next method in the order did",
+  }),
+  basis: z.array(z.object({ market: z.enum(["RT", "DA"]), timestamp: z.string(), price: z.number() }))
+    .readonly()
+    .openapi({ description: "The real prices it was computed from" }),
+});
+
 /** One zone's current prices. */
 export const CurrentBody = z.object({
   zone: z.string(),
@@ -51,6 +67,10 @@ export const CurrentBody = z.object({
     description: "No RT price, or older than STALE_AFTER_S, or store unreachable",
   }),
   store_stale: z.boolean(),
+  estimate: EstimateBody.nullable().openapi({
+    description:
+      "When the RT interval that should be published by now (ESTIMATE_AFTER_S after it ends) has no real price and nothing newer has: an estimate of it, apart from rt_price; otherwise null",
+  }),
 }).openapi("Current");
 
 /** A stored price. */

@@ -47,7 +47,10 @@ export function createApp(deps: AppDeps): Hono {
   const cors = apiCors(deps.live.corsOrigins);
   if (cors !== null) app.use("/api/*", cors);
   if (deps.live.apiToken !== null) app.use("/api/*", apiAuth(deps.live.apiToken));
-  app.route("/", createApiApp({ ...deps, staleAfterMs: deps.live.staleAfterMs }));
+  app.route(
+    "/",
+    createApiApp({ ...deps, staleAfterMs: deps.live.staleAfterMs, estimates: deps.live.estimates }),
+  );
   for (const routes of deps.extraRoutes ?? []) app.route("/", routes);
   app.route("/", createWsApp(deps));
   app.route("/", createHealthApp({ ...deps, maxClients: deps.live.ws.maxConnections }));

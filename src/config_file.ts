@@ -19,6 +19,7 @@
  * lookback_hours: 24
  * revision_hours: { lmp_dam: 48, as_dam: 48 }
  * peak_polling: { enabled: true, peak_start: "06:00", peak_end: "22:00", off_peak_schedule: "*\/15 * * * *" }
+ * estimates: { method: da, max_gap_minutes: 15, after_seconds: 120 }
  * ```
  *
  * @module
@@ -131,6 +132,11 @@ const SECTIONS: Readonly<Record<string, Section>> = {
     peak_start: "PEAK_START",
     peak_end: "PEAK_END",
     off_peak_schedule: "OFF_PEAK_SCHEDULE",
+  }),
+  estimates: group({
+    method: "ESTIMATE_METHOD",
+    max_gap_minutes: "ESTIMATE_MAX_GAP_MIN",
+    after_seconds: "ESTIMATE_AFTER_S",
   }),
 };
 

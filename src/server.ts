@@ -77,6 +77,7 @@ export async function createLiveEdge(deps: HttpServerDeps): Promise<LiveEdge> {
     zones,
     ws: live.ws,
     staleAfterMs: live.staleAfterMs,
+    estimates: live.estimates,
     thresholds: deps.config.store.alerts,
     metrics: deps.metrics,
     now,

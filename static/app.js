@@ -1,6 +1,8 @@
 // The dashboard: one WebSocket (a snapshot, then updates and alerts) drives the tiles, the
 // 24-hour chart and the feeds; battery signals come from the REST API. Times shown are the server's
 // (its clock is learnt from every message), so ages are right even when this machine's clock is not.
+// Estimates of a missing RT price come from the server only (the snapshot, then `GET /api/current` when the
+// clock passes the next interval without a real price); a real RT update removes one at once.
 import { addUpdate, clearUpdates, renderAlerts, renderSignals } from "./feeds.js";
 import { age, interval, money } from "./format.js";
 import { LiveSocket } from "./live_socket.js";
@@ -9,6 +11,7 @@ import { renderTiles } from "./tiles.js";
 import { renderArbitragePanel } from "./arbitrage_panel.js";
 
 const HOUR = 3_600_000;
+const RT_INTERVAL = 300_000;
 const params = new URLSearchParams(location.search);
 const token = params.get("token") ?? sessionStorage.getItem("oasis-stream-token");
 if (params.has("token")) {
@@ -26,6 +29,7 @@ const state = {
   alerts: [],
   thresholds: { high: 100, negative: 0, spread: 50 },
   staleAfterS: 900,
+  estimateAfterS: 120,
   offsetMs: 0,
   connection: "connecting",
   retryInMs: 0,
@@ -43,6 +47,8 @@ const setServerTime = (iso) => {
 const zoneLabel = (zone) => zone.toUpperCase();
 
 const chart = new PriceChart($("chart"), $("stats"));
+// The interval whose estimate was last asked of the server (at most once per interval).
+let estimateAsked = NaN;
 
 async function api(path) {
   const res = await fetch(path, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
@@ -104,6 +110,7 @@ function applySnapshot(m) {
   state.zones = [...m.zones];
   state.thresholds = m.thresholds;
   state.staleAfterS = m.stale_after_s;
+  state.estimateAfterS = m.estimate_after_s ?? state.estimateAfterS;
   socket.setHeartbeat(m.heartbeat_s);
   const zone = m.subscribed === "*" ? state.zone : m.subscribed[0];
   if (zone !== state.zone) return; // an answer to an older subscription
@@ -113,6 +120,7 @@ function applySnapshot(m) {
     state.series[market] = new Map(history[market].map((p) => [p.ms, p.price]));
   }
   state.alerts = [...m.alerts];
+  estimateAsked = NaN; // the snapshot's estimate may be older than the interval due now
   renderZones();
   renderLegend();
   renderTiles(state.current, serverNow(), state.thresholds, state.staleAfterS);
@@ -134,7 +142,38 @@ function applyUpdate(u) {
     c[`${key}_price`] = u.price;
     c[`${key}_timestamp`] = u.timestamp;
   }
+  // A real price for the estimated interval (or a newer one) replaces the estimate.
+  if (u.market === "RT" && c.estimate && u.ms >= Date.parse(c.estimate.interval_start)) c.estimate = null;
   state.current = withDayAhead(c);
+}
+
+// The newest interval that should have a real price by now (src/live/estimate.ts: estimateTarget).
+const estimateTarget = (nowMs) =>
+  Math.floor((nowMs - state.estimateAfterS * 1000 - RT_INTERVAL) / RT_INTERVAL) * RT_INTERVAL;
+
+// When the clock passes an interval without its real price, asks the server for the estimate once.
+async function refreshEstimate() {
+  const c = state.current;
+  if (!c || state.connection !== "live") return;
+  const target = estimateTarget(serverNow());
+  if (Date.parse(c.rt_timestamp) >= target) return;
+  if (c.estimate && Date.parse(c.estimate.interval_start) === target) return;
+  if (estimateAsked === target) return;
+  estimateAsked = target;
+  const zone = state.zone;
+  let estimate;
+  try {
+    const body = await api(`/api/current?zone=${encodeURIComponent(zone)}`);
+    estimate = body.zones.find((z) => z.zone === zone)?.estimate ?? null;
+  } catch {
+    return;
+  }
+  const now = state.current;
+  if (zone !== state.zone || !now) return;
+  // A real price that arrived during the request wins.
+  if (estimate && Date.parse(now.rt_timestamp) >= Date.parse(estimate.interval_start)) return;
+  state.current = { ...now, estimate };
+  renderTiles(state.current, serverNow(), state.thresholds, state.staleAfterS);
 }
 
 function withDayAhead(c) {
@@ -261,6 +300,7 @@ setInterval(() => {
   renderTiles(state.current, serverNow(), state.thresholds, state.staleAfterS);
   renderBanner();
   if (state.connection === "lost") renderStatus();
+  void refreshEstimate();
 }, 1000);
 setInterval(drawChart, 60_000);
 

@@ -1,5 +1,7 @@
 // The four price tiles: RT, FMM, DA for the current hour and the RT − DA spread, each coloured by the
 // legend's rules (green below the negative threshold, orange above the high one, red for a negative spread).
+// Beside the last real RT price, the RT tile shows the server's estimate of a missing newest interval, always
+// labelled with its method and never coloured like a real price.
 import { age, interval, money, signedMoney } from "./format.js";
 
 const TILES = {
@@ -28,6 +30,28 @@ function setTile(id, { value, text, when, ageText, tone, stale, stamp }) {
   el.querySelector(".age").textContent = ageText;
 }
 
+// How each estimate method is labelled: "estimate (DA price)".
+const ESTIMATE_LABELS = {
+  da: "DA price",
+  interpolate: "interpolated",
+  previous_day: "same time yesterday",
+};
+
+function renderEstimate(estimate) {
+  const el = document.getElementById("rt-estimate");
+  el.hidden = !estimate;
+  el.dataset.method = estimate?.method ?? "";
+  el.dataset.interval = estimate?.interval_start ?? "";
+  if (!estimate) return;
+  const label = ESTIMATE_LABELS[estimate.method] ?? estimate.method;
+  el.querySelector(".estimate-value").textContent = money(estimate.value);
+  el.querySelector(".estimate-label").textContent = `estimate (${label}) · ${
+    interval(estimate.interval_start, 5)
+  }`;
+  el.title = "Not a real price: OASIS has not published this interval yet" +
+    (estimate.fallback ? ". The configured method had no data, so this one was used." : ".");
+}
+
 function priceTone(price, thresholds) {
   if (price === null || price === undefined) return null;
   if (price < thresholds.negative) return "low";
@@ -51,6 +75,7 @@ export function renderTiles(current, nowMs, thresholds, staleAfterS) {
       stamp: at,
     });
   }
+  renderEstimate(current?.estimate ?? null);
   const spread = current?.spread ?? null;
   setTile("spread", {
     value: spread,

@@ -128,5 +128,73 @@ Deno.test("an empty file is no settings; the documented keys are the issue's sha
     "retention",
     "lookback_hours",
     "revision_hours",
+    "peak_polling",
+    "estimates",
   ]);
+});
+
+Deno.test("peak_polling in the file sets the peak window and the off-peak schedule (unquoted times too)", () => {
+  const c = loadConfig(
+    {},
+    file(
+      `peak_polling: { enabled: true, peak_start: 05:30, peak_end: "23:00", off_peak_schedule: "0 * * * *" }`,
+    ),
+  );
+  assert.deepEqual(c.jobs.peak, {
+    enabled: true,
+    start: "05:30",
+    end: "23:00",
+    offPeakSchedule: "0 * * * *",
+  });
+  assert.equal(loadConfig({}, file(`peak_polling: { enabled: true }`)).jobs.peak.start, "06:00");
+  assert.equal(loadConfig({}).jobs.peak.enabled, false, "off without the file");
+  assert.equal(
+    loadConfig({ PEAK_POLLING: "false" }, file(`peak_polling: { enabled: true }`)).jobs.peak.enabled,
+    false,
+  );
+});
+
+Deno.test("a bad peak_polling value fails with a message naming its YAML key", () => {
+  rejects(
+    {},
+    `peak_polling: { enabled: sometimes }`,
+    /peak_polling\.enabled in oasis\.yaml: "sometimes" is not true/,
+  );
+  rejects(
+    {},
+    `peak_polling: { peak_start: "25:00" }`,
+    /peak_polling\.peak_start in oasis\.yaml: "25:00" is not a time/,
+  );
+  rejects(
+    {},
+    `peak_polling: { peak_end: 6 }`,
+    /peak_polling\.peak_end in oasis\.yaml: "6" is not a time of day/,
+  );
+  rejects(
+    {},
+    `peak_polling: { peak_start: "22:00", peak_end: "22:00" }`,
+    /peak_polling\.peak_end in oasis\.yaml: "22:00" is the start too: the peak window is empty/,
+  );
+  rejects(
+    {},
+    `peak_polling: { off_peak_schedule: "every 15 minutes" }`,
+    /peak_polling\.off_peak_schedule in oasis\.yaml: "every 15 minutes" has 3 fields, not 5/,
+  );
+  rejects(
+    {},
+    `peak_polling: { window: "06-22" }`,
+    /peak_polling\.window in oasis\.yaml: unknown key \(known: enabled/,
+  );
+  rejects({}, `peak_polling: true`, /peak_polling in oasis\.yaml: is not a mapping/);
+});
+
+Deno.test("estimates in the file set the estimate method, the longest gap interpolated and the lag", () => {
+  const c = loadConfig(
+    {},
+    file(`estimates: { method: previous_day, max_gap_minutes: 30, after_seconds: 60 }`),
+  );
+  assert.deepEqual(c.live.estimates, { method: "previous_day", maxGapMs: 30 * 60_000, afterMs: 60_000 });
+  assert.equal(loadConfig({}).live.estimates.method, "da", "da without the file");
+  rejects({}, `estimates: { method: last }`, /estimates\.method in oasis\.yaml: "last" is not one of da/);
+  rejects({}, `estimates: { max_gap: 10 }`, /estimates\.max_gap in oasis\.yaml: unknown key/);
 });

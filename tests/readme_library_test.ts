@@ -52,15 +52,13 @@ Deno.test("the README's library example runs against the simulator and prints wh
     }).output();
     const stdout = decoder.decode(out.stdout);
     assert.equal(out.code, 0, `${stdout}\n${decoder.decode(out.stderr)}`);
-    const lines = stdout.trim().split("\n");
-    const [rows, envelopes] = lines[0]!.match(/^(\d+) rows, (\d+) envelopes for (\S+)$/)!.slice(1, 3).map(
-      Number,
-    );
-    assert.ok(rows! >= 4 && envelopes === rows, lines[0]);
-    assert.match(lines[0]!, /for ingestion\.market\.caiso\.lmp\.dam\.raw\.v1$/);
-    assert.match(lines[1]!, /^batch: [1-9]\d* requests, [1-9]\d* rows, 0 failed$/);
+    const [first = "", batch = "", passes = ""] = stdout.trim().split("\n");
+    const [rows, envelopes] = first.match(/^(\d+) rows, (\d+) envelopes for (\S+)$/)!.slice(1, 3).map(Number);
+    assert.ok(rows! >= 4 && envelopes === rows, first);
+    assert.match(first, /for ingestion\.market\.caiso\.lmp\.dam\.raw\.v1$/);
+    assert.match(batch, /^batch: [1-9]\d* requests, [1-9]\d* rows, 0 failed$/);
     for (const dataset of ["lmp_dam", "lmp_fmm", "lmp_rtm", "as_dam", "as_fmm", "as_rtm", "crr"]) {
-      assert.match(lines[2]!, new RegExp(`${dataset} (done|partial|up-to-date) \\d+ rows`), lines[2]);
+      assert.match(passes, new RegExp(`${dataset} (done|partial|up-to-date) \\d+ rows`), passes);
     }
     // What the batch and the pass delivered reached the NDJSON Bronze files (the outbox drained on close).
     const topics = [...Deno.readDirSync(join(dir, "bronze"))].map((e) => e.name);

@@ -1,11 +1,19 @@
 /**
- * What `GET /api/current` and the WebSocket `current` message say about one zone: the store's current
- * prices with the day-ahead price of the hour that contains now, the age of the newest real-time price and
- * whether it is stale.
+ * What `GET /api/current` and the WebSocket snapshot say about one zone: the store's current prices with
+ * the day-ahead price of the hour that contains now, the age of the newest real-time price, whether it is
+ * stale and, when the interval that should have a real price by now has none, a labelled estimate of it
+ * (`estimate.ts`), computed here on every read and never stored.
  *
  * @module
  */
-import type { CurrentPrices, PriceStore } from "../store/store.ts";
+import type { CurrentPrices, PriceStore, SeriesPoint } from "../store/store.ts";
+import {
+  type Estimate,
+  estimateInterval,
+  estimateReads,
+  type EstimateSettings,
+  estimateTarget,
+} from "./estimate.ts";
 
 const HOUR_MS = 3_600_000;
 
@@ -17,6 +25,19 @@ export interface CurrentView extends CurrentPrices {
   readonly stale: boolean;
   /** True when the store could not be read and these are its last known values. */
   readonly store_stale: boolean;
+  /**
+   * An estimate of the interval that should have a real price by now, when it has none and nothing newer
+   * does; null otherwise. Never mixed into `rt_price` or `spread`.
+   */
+  readonly estimate: Estimate | null;
+}
+
+/** What a current view depends on besides the store. */
+export interface CurrentViewOptions {
+  /** Age of the newest RT interval start beyond which the view is stale, in ms. */
+  readonly staleAfterMs: number;
+  /** How a missing newest RT price is estimated. */
+  readonly estimates: EstimateSettings;
 }
 
 const EMPTY: Omit<CurrentPrices, "zone"> = {
@@ -30,12 +51,34 @@ const EMPTY: Omit<CurrentPrices, "zone"> = {
   last_update: null,
 };
 
+/** Reads what an estimate needs; null without a missing interval to estimate. */
+async function readEstimate(
+  store: Pick<PriceStore, "history">,
+  zone: string,
+  newestRtMs: number,
+  now: Date,
+  settings: EstimateSettings,
+): Promise<{ estimate: Estimate | null; stale: boolean }> {
+  const target = estimateTarget(now, settings.afterMs);
+  if (newestRtMs >= target.getTime()) return { estimate: null, stale: false };
+  const reads = estimateReads(target, settings.maxGapMs);
+  const [rt, da] = await Promise.all([
+    Promise.all(reads.rt.map((range) => store.history(zone, "RT", range))),
+    store.history(zone, "DA", reads.da),
+  ]);
+  const points: SeriesPoint[] = rt.flatMap((r) => r.value);
+  return {
+    estimate: estimateInterval(target, { rt: points, da: da.value }, settings),
+    stale: da.stale || rt.some((r) => r.stale),
+  };
+}
+
 /** The current view of `zone` at `now`; a zone without data gives null prices and `stale: true`. */
 export async function currentView(
   store: Pick<PriceStore, "current" | "history">,
   zone: string,
   now: Date,
-  staleAfterMs: number,
+  options: CurrentViewOptions,
 ): Promise<CurrentView> {
   const hour = new Date(Math.floor(now.getTime() / HOUR_MS) * HOUR_MS);
   const [read, da] = await Promise.all([
@@ -47,13 +90,16 @@ export async function currentView(
   const daPoint = da.value.at(-1);
   const rtMs = current.rt_timestamp === null ? NaN : Date.parse(current.rt_timestamp);
   const ageMs = now.getTime() - rtMs;
-  const storeStale = read.stale || da.stale;
+  // NaN (no RT price at all) is never at or after the target: estimate then too.
+  const estimated = await readEstimate(store, zone, rtMs, now, options.estimates);
+  const storeStale = read.stale || da.stale || estimated.stale;
   return {
     ...current,
     da_price: daPoint?.price ?? null,
     da_timestamp: daPoint?.timestamp ?? null,
     age_s: Number.isFinite(ageMs) ? Math.max(0, Math.round(ageMs / 1000)) : null,
-    stale: !Number.isFinite(ageMs) || ageMs > staleAfterMs || storeStale,
+    stale: !Number.isFinite(ageMs) || ageMs > options.staleAfterMs || storeStale,
     store_stale: storeStale,
+    estimate: estimated.estimate,
   };
 }

@@ -10,6 +10,7 @@
 import type { AlertThresholds } from "../analytics/alerts.ts";
 import type { Metrics, WsDropReason } from "../metrics.ts";
 import type { AlertEvent, PriceStore, PriceUpdate, Unsubscribe } from "../store/store.ts";
+import type { EstimateSettings } from "./estimate.ts";
 import { parseClientMessage } from "./messages.ts";
 import type { WsSettings } from "./settings.ts";
 import { buildSnapshot, type SnapshotDeps } from "./snapshot.ts";
@@ -32,6 +33,8 @@ export interface FanOutOptions {
   readonly zones: ZoneCatalog;
   readonly ws: WsSettings;
   readonly staleAfterMs: number;
+  /** How snapshots estimate a missing newest RT price. */
+  readonly estimates: EstimateSettings;
   readonly thresholds: AlertThresholds;
   readonly metrics?: Metrics;
   /** Wall clock for snapshots and staleness (default: system clock). */
@@ -78,6 +81,7 @@ export class FanOut {
       zones: options.zones,
       thresholds: options.thresholds,
       staleAfterMs: options.staleAfterMs,
+      estimates: options.estimates,
       heartbeatMs: options.ws.heartbeatMs,
       now: this.#now,
     };

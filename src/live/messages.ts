@@ -39,6 +39,11 @@ export interface SnapshotMessage {
   readonly alerts: readonly AlertEvent[];
   readonly thresholds: AlertThresholds;
   readonly stale_after_s: number;
+  /**
+   * Seconds after an RT interval ends before a missing price of it is estimated: a client that sees the
+   * clock pass that point without a real price asks `GET /api/current` for the estimate.
+   */
+  readonly estimate_after_s: number;
   /** Heartbeat period; 0 when disabled. */
   readonly heartbeat_s: number;
 }

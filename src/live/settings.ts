@@ -6,6 +6,7 @@
  * @module
  */
 import { ConfigError, type Env, type SettingDoc, settingReader } from "../settings.ts";
+import { ESTIMATE_METHODS, type EstimateMethod, type EstimateSettings } from "./estimate.ts";
 
 /** Every environment variable the live edge reads. */
 export const LIVE_SETTINGS: readonly SettingDoc[] = [
@@ -42,13 +43,32 @@ export const LIVE_SETTINGS: readonly SettingDoc[] = [
     description:
       "A WebSocket client with more unsent bytes than this is dropped, so it cannot delay the others",
   },
+  {
+    name: "ESTIMATE_METHOD",
+    default: "da",
+    description:
+      "How a missing newest RT price is estimated (shown apart, labelled, never stored): da (DA price of its hour), interpolate or previous_day; the others follow in the order interpolate, da, previous_day",
+  },
+  {
+    name: "ESTIMATE_MAX_GAP_MIN",
+    default: "15",
+    description: "Longest run of missing RT minutes that interpolate bridges between two real prices (5–120)",
+  },
+  {
+    name: "ESTIMATE_AFTER_S",
+    default: "120",
+    description:
+      "Seconds after an RT interval ends (when OASIS publishes it) before its missing price is estimated (0–3600)",
+  },
 ];
 
 /** WebSocket fan-out limits. */
 export interface WsSettings {
+  /** Most WebSocket clients per process. */
   readonly maxConnections: number;
   /** Heartbeat period in ms; 0 disables the heartbeat. */
   readonly heartbeatMs: number;
+  /** Unsent bytes past which a slow client is dropped. */
   readonly maxBufferedBytes: number;
 }
 
@@ -60,7 +80,10 @@ export interface LiveConfig {
   readonly apiToken: string | null;
   /** Age of the newest RT interval start beyond which current prices are stale, in ms. */
   readonly staleAfterMs: number;
+  /** WebSocket fan-out limits. */
   readonly ws: WsSettings;
+  /** How a missing newest RT price is estimated. */
+  readonly estimates: EstimateSettings;
 }
 
 const { value, number } = settingReader(LIVE_SETTINGS);
@@ -97,6 +120,17 @@ function apiToken(env: Env): string | null {
   return token;
 }
 
+function estimateMethod(env: Env): EstimateMethod {
+  const method = value(env, "ESTIMATE_METHOD");
+  if (!(ESTIMATE_METHODS as readonly string[]).includes(method)) {
+    throw new ConfigError(
+      "ESTIMATE_METHOD",
+      `"${method}" is not one of ${ESTIMATE_METHODS.join(", ")}`,
+    );
+  }
+  return method as EstimateMethod;
+}
+
 /** Loads and validates the live-edge settings from `env` (for example `Deno.env.toObject()`). */
 export function loadLiveConfig(env: Env): LiveConfig {
   return {
@@ -107,6 +141,11 @@ export function loadLiveConfig(env: Env): LiveConfig {
       maxConnections: number(env, "WS_MAX_CONNECTIONS", 1, 1_000_000),
       heartbeatMs: number(env, "WS_HEARTBEAT_S", 0, 3600) * 1000,
       maxBufferedBytes: number(env, "WS_MAX_BUFFERED_BYTES", 1024, 1 << 30),
+    },
+    estimates: {
+      method: estimateMethod(env),
+      maxGapMs: number(env, "ESTIMATE_MAX_GAP_MIN", 5, 120) * 60_000,
+      afterMs: number(env, "ESTIMATE_AFTER_S", 0, 3600) * 1000,
     },
   };
 }

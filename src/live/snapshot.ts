@@ -1,13 +1,14 @@
 /**
- * The `snapshot` message: current prices of the subscribed zones, their last 24 hours of RT, FMM and DA
- * prices (DA also ahead), the recent alerts and the thresholds the dashboard draws. Built from the store, once per
- * subscription and publish (the fan-out caches it), never once per client.
+ * The `snapshot` message: current prices (with any estimate) of the subscribed zones, their last 24 hours
+ * of RT, FMM and DA prices (DA also ahead), the recent alerts and the thresholds the dashboard draws. Built
+ * from the store, once per subscription and publish (the fan-out caches it), never once per client.
  *
  * @module
  */
 import type { AlertThresholds } from "../analytics/alerts.ts";
 import type { PriceStore } from "../store/store.ts";
 import { currentView } from "./current_view.ts";
+import type { EstimateSettings } from "./estimate.ts";
 import type { SnapshotMessage, ZoneHistory } from "./messages.ts";
 import type { ZoneCatalog } from "./zone_catalog.ts";
 
@@ -26,6 +27,8 @@ export interface SnapshotDeps {
   readonly zones: ZoneCatalog;
   readonly thresholds: AlertThresholds;
   readonly staleAfterMs: number;
+  /** How a missing newest RT price is estimated. */
+  readonly estimates: EstimateSettings;
   readonly heartbeatMs: number;
   readonly now: () => Date;
 }
@@ -52,7 +55,7 @@ export async function buildSnapshot(
   const zones = subscribed === "*" ? all : subscribed;
   const withHistory = subscribed === "*" && zones.length > WILDCARD_HISTORY_ZONES ? [] : zones;
   const [current, histories, alerts] = await Promise.all([
-    Promise.all(zones.map((z) => currentView(deps.store, z, now, deps.staleAfterMs))),
+    Promise.all(zones.map((z) => currentView(deps.store, z, now, deps))),
     Promise.all(withHistory.map((z) => zoneHistory(deps.store, z, from, now))),
     deps.store.alerts(SNAPSHOT_ALERTS),
   ]);
@@ -66,6 +69,7 @@ export async function buildSnapshot(
     alerts: alerts.value,
     thresholds: deps.thresholds,
     stale_after_s: deps.staleAfterMs / 1000,
+    estimate_after_s: deps.estimates.afterMs / 1000,
     heartbeat_s: deps.heartbeatMs / 1000,
   };
 }

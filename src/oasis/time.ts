@@ -36,6 +36,29 @@ export function pacificHour(instant: Date): number {
   return Number(partsOf(instant).hour);
 }
 
+/** Pacific wall-clock operating date (`YYYY-MM-DD`), hour (0–23) and minute of `instant`. */
+export function pacificClock(instant: Date): { date: string; hour: number; minute: number } {
+  const p = partsOf(instant);
+  return { date: `${p.year}-${p.month}-${p.day}`, hour: Number(p.hour), minute: Number(p.minute) };
+}
+
+/**
+ * The instants whose Pacific wall clock reads `hour:minute` on operating date `date`, earliest first: none
+ * in the hour skipped when clocks spring forward (02:xx), two in the hour repeated when they fall back
+ * (01:xx, first in PDT, then in PST), one otherwise.
+ */
+export function pacificInstants(date: string, hour: number, minute: number): Date[] {
+  const { year, month, day } = parseDate(date);
+  const out: Date[] = [];
+  // Pacific time is UTC−7 (PDT) or UTC−8 (PST): wall clock + 7 h is the earlier instant, + 8 h the later.
+  for (const offset of [7, 8]) {
+    const candidate = new Date(Date.UTC(year, month - 1, day, hour + offset, minute));
+    const c = pacificClock(candidate);
+    if (c.date === date && c.hour === hour && c.minute === minute) out.push(candidate);
+  }
+  return out;
+}
+
 /** Checks a `YYYY-MM-DD` string and returns its parts; throws `RangeError` naming the value otherwise. */
 export function parseDate(date: string): { year: number; month: number; day: number } {
   const m = DATE_RE.exec(date);
@@ -65,6 +88,12 @@ export function pacificMidnight(date: string): Date {
 export function nextDate(date: string): string {
   const { year, month, day } = parseDate(date);
   return new Date(Date.UTC(year, month - 1, day + 1)).toISOString().slice(0, 10);
+}
+
+/** The operating date before `date`. */
+export function previousDate(date: string): string {
+  const { year, month, day } = parseDate(date);
+  return new Date(Date.UTC(year, month - 1, day - 1)).toISOString().slice(0, 10);
 }
 
 /** `[start, end)` of operating date `date` in UTC; 23, 24 or 25 hours long. */

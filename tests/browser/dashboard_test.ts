@@ -142,3 +142,96 @@ Deno.test("[browser] the dashboard shows live prices and a new interval within a
     await sim.shutdown();
   }
 });
+
+async function estimateShown(page: Page, interval: string | null, timeout: number): Promise<void> {
+  await page.waitForFunction(
+    (want) => {
+      const el = document.querySelector<HTMLElement>("#rt-estimate");
+      return want === null ? el?.hidden === true : el?.hidden === false && el.dataset.interval === want;
+    },
+    interval,
+    { timeout },
+  );
+}
+
+Deno.test("[browser] a missing RT interval shows a labelled estimate beside the last real price until the real one arrives", async () => {
+  // Published up to 20:08: 19:55 and 20:00 have ended, but the service has only 19:55 so far.
+  const sim = startSimulator({ port: 0, now: () => new Date("2026-07-01T20:08:00Z") });
+  sim.simulator.clock.set(new Date("2026-07-01T20:08:00Z"), { frozen: true });
+  const now = () => sim.simulator.clock.now();
+  // A one-second heartbeat: each ping tells the page the server's (simulated) time.
+  const env = { WS_HEARTBEAT_S: "1" };
+  const store = await openKvStore({ config: loadStoreConfig(env), path: ":memory:", clock: now });
+  const client = new OasisClient({
+    baseUrl: sim.url,
+    gate: new RequestGate({ minIntervalMs: 0, ratePerMinute: 10_000 }),
+    maxAttempts: 1,
+  });
+  const server = await startHttpServer({
+    config: { port: 0, hostname: "127.0.0.1", live: loadLiveConfig(env), store: loadStoreConfig(env) },
+    store,
+    metrics: createMetrics(),
+    health: () => ({}),
+    now,
+    extraRoutes: [createArbitrageRoutes({ store, clock: now })],
+  });
+  const browser = await launch();
+  try {
+    const from = new Date("2026-07-01T18:00:00Z");
+    await ingest(
+      client,
+      store,
+      "lmp_dam",
+      new Date("2026-07-01T07:00:00Z"),
+      new Date("2026-07-02T07:00:00Z"),
+    );
+    await ingest(client, store, "lmp_rtm", from, new Date("2026-07-01T20:00:00Z"));
+    const da = (await store.history("sp15", "DA", { from: new Date("2026-07-01T20:00:00Z") })).value[0]!;
+    assert.equal(da.timestamp, "2026-07-01T20:00:00Z");
+
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const problems: string[] = [];
+    page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+    page.on("console", (m) => {
+      if (m.type() === "error") problems.push(`console: ${m.text()}`);
+    });
+    await page.goto(`${server.url}/?zone=sp15`);
+    await tileShows(page, "2026-07-01T19:55:00Z", 15_000);
+    // From the snapshot: the estimate of 20:00, labelled, beside the last real price.
+    await estimateShown(page, "2026-07-01T20:00:00Z", 5000);
+    assert.match(
+      await page.textContent("#rt-estimate .estimate-label") ?? "",
+      /^estimate \(DA price\) · 13:00–13:05$/,
+    );
+    assert.equal(await page.textContent("#rt-estimate .estimate-value"), money(da.price));
+    assert.equal(
+      await page.$eval("#rt-estimate", (el) => getComputedStyle(el).fontStyle),
+      "italic",
+      "set apart from real prices",
+    );
+    assert.equal(await page.textContent("#tile-rt .age"), "13 min ago", "the real price keeps its age");
+    await Deno.mkdir(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: new URL("dashboard_estimate.png", ARTIFACTS).pathname });
+
+    // The real 20:00 price arrives: the estimate goes at once.
+    const updates = await ingest(client, store, "lmp_rtm", from, now());
+    const real = updates.find((u) => u.zone === "sp15" && u.timestamp === "2026-07-01T20:00:00Z");
+    assert.ok(real, "the poll published the 20:00 interval");
+    await tileShows(page, "2026-07-01T20:00:00Z", 1000);
+    await estimateShown(page, null, 1000);
+
+    // Five minutes on, 20:05 has ended without a real price: the page asks for the new estimate.
+    sim.simulator.clock.set(new Date("2026-07-01T20:13:00Z"), { frozen: true });
+    await estimateShown(page, "2026-07-01T20:05:00Z", 5000);
+    assert.equal(await page.textContent("#tile-rt .value"), money(real.price), "the real price stays");
+    await ingest(client, store, "lmp_rtm", from, now());
+    await tileShows(page, "2026-07-01T20:05:00Z", 1000);
+    await estimateShown(page, null, 1000);
+    assert.deepEqual(problems, []);
+  } finally {
+    await browser.close();
+    await server.shutdown();
+    await store.close();
+    await sim.shutdown();
+  }
+});

@@ -264,3 +264,25 @@ Deno.test("[ws] shutdown closes every client with 1001", async () => {
   await s.close();
   assert.equal((await a.closed).code, CLOSE_GOING_AWAY);
 });
+
+Deno.test("[ws] the snapshot carries the estimate of a missing newest RT interval and estimate_after_s", async () => {
+  const s = await startWsServer();
+  try {
+    s.clock.advance(5 * 60_000); // 20:07: the 20:00 interval is due and missing
+    const a = await TestSocket.open(s.wsUrl("?zones=sp15"));
+    const snap = await a.next("snapshot");
+    assert.equal(snap.estimate_after_s, 120);
+    const sp15 = snap.current[0]!;
+    assert.equal(sp15.rt_timestamp, "2026-07-01T19:55:00Z");
+    assert.equal(sp15.estimate?.method, "da");
+    assert.equal(sp15.estimate?.interval_start, "2026-07-01T20:00:00Z");
+    assert.equal(sp15.estimate?.value, 35);
+    assert.ok(
+      !snap.history["sp15"]!.RT.some((p) => p.timestamp === "2026-07-01T20:00:00Z"),
+      "not in history",
+    );
+    await a.close();
+  } finally {
+    await s.close();
+  }
+});

@@ -2,12 +2,13 @@ import assert from "node:assert/strict";
 import { ConfigError } from "../../src/settings.ts";
 import { LIVE_SETTINGS, loadLiveConfig } from "../../src/live/settings.ts";
 
-Deno.test("loadLiveConfig() gives documented defaults: same origin only, no token, 15 min staleness", () => {
+Deno.test("loadLiveConfig() gives documented defaults: same origin only, no token, 15 min staleness, DA estimates", () => {
   assert.deepEqual(loadLiveConfig({}), {
     corsOrigins: [],
     apiToken: null,
     staleAfterMs: 900_000,
     ws: { maxConnections: 10_000, heartbeatMs: 30_000, maxBufferedBytes: 1_048_576 },
+    estimates: { method: "da", maxGapMs: 900_000, afterMs: 120_000 },
   });
 });
 
@@ -19,11 +20,16 @@ Deno.test("loadLiveConfig() reads every setting", () => {
     WS_MAX_CONNECTIONS: "50",
     WS_HEARTBEAT_S: "0",
     WS_MAX_BUFFERED_BYTES: "65536",
+    ESTIMATE_METHOD: "previous_day",
+    ESTIMATE_MAX_GAP_MIN: "30",
+    ESTIMATE_AFTER_S: "0",
   });
   assert.deepEqual(config.corsOrigins, ["https://a.example", "http://localhost:3000"]);
   assert.equal(config.apiToken, "abcdefghijklmnop.-_~+/=");
   assert.equal(config.staleAfterMs, 600_000);
   assert.deepEqual(config.ws, { maxConnections: 50, heartbeatMs: 0, maxBufferedBytes: 65_536 });
+  assert.deepEqual(config.estimates, { method: "previous_day", maxGapMs: 1_800_000, afterMs: 0 });
+  assert.equal(loadLiveConfig({ ESTIMATE_METHOD: "interpolate" }).estimates.method, "interpolate");
   assert.deepEqual(loadLiveConfig({ CORS_ORIGINS: "https://a.example,*" }).corsOrigins, ["*"]);
 });
 
@@ -38,6 +44,13 @@ Deno.test("loadLiveConfig() rejects bad values naming the variable", () => {
     [{ WS_MAX_CONNECTIONS: "ten" }, "WS_MAX_CONNECTIONS"],
     [{ WS_HEARTBEAT_S: "-1" }, "WS_HEARTBEAT_S"],
     [{ WS_MAX_BUFFERED_BYTES: "100" }, "WS_MAX_BUFFERED_BYTES"],
+    [{ ESTIMATE_METHOD: "last" }, "ESTIMATE_METHOD"],
+    [{ ESTIMATE_METHOD: "DA" }, "ESTIMATE_METHOD"],
+    [{ ESTIMATE_MAX_GAP_MIN: "0" }, "ESTIMATE_MAX_GAP_MIN"],
+    [{ ESTIMATE_MAX_GAP_MIN: "7.5" }, "ESTIMATE_MAX_GAP_MIN"],
+    [{ ESTIMATE_MAX_GAP_MIN: "121" }, "ESTIMATE_MAX_GAP_MIN"],
+    [{ ESTIMATE_AFTER_S: "-1" }, "ESTIMATE_AFTER_S"],
+    [{ ESTIMATE_AFTER_S: "3601" }, "ESTIMATE_AFTER_S"],
   ];
   for (const [env, setting] of bad) {
     assert.throws(() => loadLiveConfig(env), (e) => e instanceof ConfigError && e.setting === setting);
@@ -52,6 +65,19 @@ Deno.test("LIVE_SETTINGS documents every variable loadLiveConfig reads", () => {
     "WS_MAX_CONNECTIONS",
     "WS_HEARTBEAT_S",
     "WS_MAX_BUFFERED_BYTES",
+    "ESTIMATE_METHOD",
+    "ESTIMATE_MAX_GAP_MIN",
+    "ESTIMATE_AFTER_S",
   ]);
   for (const s of LIVE_SETTINGS) assert.ok(s.description.length > 10, s.name);
+});
+
+Deno.test("a bad ESTIMATE_METHOD is rejected with a message that names it and the methods", () => {
+  assert.throws(
+    () => loadLiveConfig({ ESTIMATE_METHOD: "last_value" }),
+    (e: unknown) =>
+      e instanceof ConfigError &&
+      e.message ===
+        'Invalid setting ESTIMATE_METHOD: "last_value" is not one of da, interpolate, previous_day',
+  );
 });

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { type Env } from "../../src/settings.ts";
+import type { Env } from "../../src/settings.ts";
 import { loadLiveConfig } from "../../src/live/settings.ts";
 import { createMetrics, type Metrics } from "../../src/metrics.ts";
 import { createLiveEdge, type LiveEdge } from "../../src/server.ts";
