@@ -28,6 +28,8 @@ export interface ProgressOptions {
   readonly writeLine?: (line: string) => void;
   /** Clock in ms for the ETA of plain lines (default `Date.now`). */
   readonly now?: () => number;
+  /** Where the bar is drawn (default `process.stderr`). */
+  readonly stream?: NodeJS.WritableStream;
 }
 
 const span = (p: BackfillProgress) =>
@@ -47,7 +49,7 @@ export function createProgressReporter(options: ProgressOptions = {}): ProgressR
   if (tty) {
     const bar = new cliProgress.SingleBar({
       format: "backfill [{bar}] {value}/{total} requests | {rows} rows | ETA {eta_formatted} | {window}",
-      stream: process.stderr,
+      stream: options.stream ?? process.stderr,
       hideCursor: true,
       etaBuffer: 20,
     }, cliProgress.Presets.shades_classic);
