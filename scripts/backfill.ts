@@ -118,6 +118,7 @@ async function main(args: string[]): Promise<number> {
   let attempts = 0;
   const oasis = createOasisStack(config.oasis, { onRequest: () => attempts++ });
   const backends = await openBackends(config, { outboxPath: config.jobs.backfillOutboxPath, log });
+  oasis.share(backends.gateSlots, log); // one spacing with the service and any other process
   const stop = new AbortController();
   const onSignal = () => stop.abort(new Error("Interrupted"));
   Deno.addSignalListener("SIGINT", onSignal);

@@ -40,7 +40,7 @@ const CORE_SETTINGS: readonly SettingDoc[] = [
     name: "CAISO_OASIS_MIN_INTERVAL_MS",
     default: "5000",
     description:
-      "Least time between two OASIS request starts, process-wide (CAISO's one request per 5 s rule)",
+      "Least time between two OASIS request starts, across every process sharing REDIS_URL or JOBS_KV_PATH (CAISO's one request per 5 s rule)",
   },
   {
     name: "CAISO_OASIS_GUARD_MS",
@@ -115,7 +115,7 @@ export interface Config {
     readonly baseUrl: string;
     /** Timeout of one request, ms. */
     readonly timeoutMs: number;
-    /** Least time between two request starts, process-wide, ms. */
+    /** Least time between two request starts, across processes sharing the gate slots, ms. */
     readonly minIntervalMs: number;
     /** Added to that interval against arrival jitter, ms. */
     readonly guardMs: number;

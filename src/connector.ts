@@ -448,6 +448,8 @@ export class CaisoOasisConnector {
       throw e;
     });
     const backends = await this.#backends;
+    // Requests are spaced together with the service and every other process on the same backends.
+    if (!this.#shared) this.#stack().share(backends.gateSlots, this.#log);
     return {
       backends,
       bronzeDeps: {

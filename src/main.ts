@@ -62,6 +62,8 @@ try {
   Deno.exit(1);
 }
 const { store, bronze } = backends;
+// Every process on this Redis (or JOBS_KV_PATH) spaces its OASIS requests together: backfill CLI, instances.
+oasis.share(backends.gateSlots, log);
 
 // ── 5. Jobs: a plain function per run (the library's `poll`, on the shared stack); cron is a table.
 const connector = serviceConnector(config, { oasis, backends, log });

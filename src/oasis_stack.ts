@@ -1,18 +1,23 @@
 /**
- * Builds the OASIS request stack from configuration: one process-wide gate, the off-thread parser and the
- * client. Shared by the service (`main.ts`) and the backfill CLI so that both ask OASIS the same way.
+ * Builds the OASIS request stack from configuration: one gate, the off-thread parser and the client.
+ * Shared by the service (`main.ts`), the backfill CLI and the library connector so that all ask OASIS the
+ * same way. Once the backends are open, `share()` makes the gate reserve each start in the slots every
+ * process on the same Redis or `JOBS_KV_PATH` reserves in, so the spacing holds across processes.
  *
  * @module
  */
 import type { Config } from "./config.ts";
+import { type Log, silentLog } from "./log.ts";
 import { OasisClient, type OasisRequestEvent } from "./oasis/client.ts";
-import { RequestGate } from "./oasis/gate.ts";
+import { RequestGate, type SharedSlots } from "./oasis/gate.ts";
 import { WorkerParser } from "./oasis/worker_parser.ts";
 
 /** The client and what it owns; `close()` stops the parser worker. */
 export interface OasisStack {
   readonly client: OasisClient;
   readonly gate: RequestGate;
+  /** Spaces requests together with every process reserving in `slots`; logs when it has to go alone. */
+  share(slots: SharedSlots, log?: Log): void;
   close(): void;
 }
 
@@ -40,5 +45,20 @@ export function createOasisStack(
     parse: (bytes, ctx) => parser.parse(bytes, ctx),
     onRequest: options.onRequest,
   });
-  return { client, gate, close: () => parser.close() };
+  return {
+    client,
+    gate,
+    share: (slots, log = silentLog) =>
+      gate.share(
+        slots,
+        (state, error) =>
+          state === "local"
+            ? log("warn", "shared oasis request gate unreachable; spacing requests in this process only", {
+              gate: slots.kind,
+              error: error?.message,
+            })
+            : log("info", "shared oasis request gate reachable again", { gate: slots.kind }),
+      ),
+    close: () => parser.close(),
+  };
 }

@@ -1,15 +1,24 @@
 /**
- * Opens what the service and the backfill CLI deliver to, from configuration: the hot store with the job
- * coordination (both on Redis when `REDIS_URL` is set, else the store's and the jobs' Deno KV files) and
- * Bronze publishing on an outbox in its own Deno KV file (the service's and the CLI's are different files,
- * because one process owns an outbox). The caller closes them in its own order.
+ * Opens what the service and the backfill CLI deliver to, from configuration: the hot store, the job
+ * coordination and the OASIS request gate's shared slots, and Bronze publishing on an outbox in its own
+ * Deno KV file (the service's and the CLI's are different files, because one process owns an outbox). The
+ * caller closes them in its own order.
+ *
+ * With `REDIS_URL` the store, the coordination and the gate slots live in Redis, and the coordination is
+ * mirrored in the jobs' Deno KV file (`JOBS_KV_PATH`), which answers while Redis is down: polling and
+ * Bronze publishing go on (the store counts its failed writes, and the watermark waits until the store
+ * has the rows again); the gate spaces requests per process meanwhile. Without Redis all three are local:
+ * the store's Deno KV file, and `JOBS_KV_PATH`, shared with a backfill CLI running beside the service.
  *
  * @module
  */
 import type { Config } from "../config.ts";
 import { type Bronze, createBronze } from "../bronze/bronze_service.ts";
 import type { Log } from "../log.ts";
-import { type Coordination, openKvCoordination } from "../store/coordination.ts";
+import type { SharedSlots } from "../oasis/gate_slots.ts";
+import { type Coordination, KvCoordination } from "../store/coordination.ts";
+import { FailoverCoordination } from "../store/failover_coordination.ts";
+import { KvGateSlots } from "../store/kv_gate_slots.ts";
 import { openKvStore } from "../store/kv_store.ts";
 import { createRedisStore } from "../store/redis_store.ts";
 import { redactUrl } from "../store/settings.ts";
@@ -19,6 +28,8 @@ import type { PriceStore } from "../store/store.ts";
 export interface Backends {
   readonly store: PriceStore;
   readonly coordination: Coordination;
+  /** Reserved OASIS request starts shared by every process on the same Redis or `JOBS_KV_PATH`. */
+  readonly gateSlots: SharedSlots;
   readonly bronze: Bronze;
   /** What each is connected to (passwords hidden). */
   readonly names: { readonly store: string; readonly coordination: string; readonly bronze: string };
@@ -28,7 +39,7 @@ export interface Backends {
   closeStore(): Promise<void>;
 }
 
-async function openOutboxKv(path: string): Promise<Deno.Kv> {
+async function openKvFile(path: string): Promise<Deno.Kv> {
   const dir = path.replace(/\/[^/]*$/, "");
   if (path !== ":memory:" && dir !== path && dir !== "") await Deno.mkdir(dir, { recursive: true });
   return await Deno.openKv(path);
@@ -39,20 +50,43 @@ export async function openBackends(
   config: Config,
   options: { readonly outboxPath: string; readonly log: Log },
 ): Promise<Backends> {
-  let store: PriceStore, coordination: Coordination, storeName: string;
-  if (config.store.redis) {
-    const redis = createRedisStore({ config: config.store });
-    // The first runs start at once: give Redis its connect timeout; past it go on degraded (polls fail
-    // and are retried, reads turn stale) rather than refuse to start.
-    await redis.waitUntilReady(config.store.redis.commandTimeoutMs).catch((e) =>
-      options.log("warn", "redis not reachable yet; polls fail until it is", { error: (e as Error).message })
-    );
-    [store, coordination] = [redis, redis.coordination()];
-    storeName = `redis ${redactUrl(config.store.redis.url)}`;
-  } else {
-    store = await openKvStore({ config: config.store });
-    coordination = await openKvCoordination(config.jobs.kvPath);
-    storeName = `deno kv ${config.store.kvPath}`;
+  let store: PriceStore, coordination: Coordination, gateSlots: SharedSlots, storeName: string;
+  const jobsName = `deno kv ${config.jobs.kvPath}`;
+  const jobsKv = await openKvFile(config.jobs.kvPath);
+  const local = new KvCoordination({ kv: jobsKv, ownsKv: true });
+  try {
+    if (config.store.redis) {
+      const redis = createRedisStore({ config: config.store });
+      storeName = `redis ${redactUrl(config.store.redis.url)}`;
+      // The first runs start at once: give Redis its connect timeout; past it go on degraded (Bronze gets
+      // the rows, the store counts failed writes, reads turn stale) rather than refuse to start.
+      await redis.waitUntilReady(config.store.redis.commandTimeoutMs).catch((e) =>
+        options.log("warn", "redis not reachable yet; polls go on with the local job coordination", {
+          error: (e as Error).message,
+        })
+      );
+      const name = storeName;
+      coordination = new FailoverCoordination({
+        primary: redis.coordination(),
+        local,
+        onPrimary: (reachable, error) =>
+          reachable
+            ? options.log("info", "redis job coordination reachable again", { redis: name })
+            : options.log("warn", "redis job coordination unreachable; using its local mirror", {
+              redis: name,
+              mirror: jobsName,
+              error: error?.message,
+            }),
+      });
+      [store, gateSlots] = [redis, redis.gateSlots()];
+    } else {
+      store = await openKvStore({ config: config.store });
+      [coordination, gateSlots] = [local, new KvGateSlots({ kv: jobsKv })];
+      storeName = `deno kv ${config.store.kvPath}`;
+    }
+  } catch (error) {
+    await local.close();
+    throw error;
   }
   const closeStore = async () => {
     await coordination.close();
@@ -60,7 +94,7 @@ export async function openBackends(
   };
   let outboxKv: Deno.Kv | undefined;
   try {
-    outboxKv = await openOutboxKv(options.outboxPath);
+    outboxKv = await openKvFile(options.outboxPath);
     const bronze = await createBronze(config.bronze, {
       kv: outboxKv,
       log: options.log,
@@ -71,10 +105,11 @@ export async function openBackends(
     return {
       store,
       coordination,
+      gateSlots,
       bronze,
       names: {
         store: storeName,
-        coordination: coordination.kind === "redis" ? storeName : `deno kv ${config.jobs.kvPath}`,
+        coordination: coordination.kind === "redis" ? `${storeName} (mirror ${jobsName})` : jobsName,
         bronze: config.bronze.kafka
           ? `kafka ${config.bronze.kafka.brokers.join(",")} (outbox ${options.outboxPath})`
           : `ndjson ${config.bronze.bronzeDir} (outbox ${options.outboxPath})`,

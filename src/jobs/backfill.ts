@@ -15,7 +15,7 @@ import type { OasisRequestError } from "../oasis/errors.ts";
 import { nextDate, pacificMidnight } from "../oasis/time.ts";
 import { type NodeSelection, planWindows, type RequestWindow } from "../oasis/windows.ts";
 import type { Coordination } from "../store/coordination.ts";
-import { deliverWindow, type DeliveryDeps } from "./deliver.ts";
+import { deliverWindow, type DeliveryDeps, DeliveryError } from "./deliver.ts";
 
 /** How long OASIS keeps most reports (OASIS FAQ: "the previous 39 months"). */
 export const OASIS_RETENTION_MONTHS = 39;
@@ -231,6 +231,7 @@ export async function runBackfill(plan: BackfillPlan, deps: BackfillDeps): Promi
       } catch (error) {
         if (deps.signal?.aborted) throw error;
         const e = error as Partial<OasisRequestError> & Error;
+        if (error instanceof DeliveryError) c.published += error.delivered.published; // in Bronze already
         c.failed++;
         failures.push({
           dataset,

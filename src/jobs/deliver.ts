@@ -39,11 +39,18 @@ export interface Delivered {
   readonly starts: ReadonlySet<number>;
 }
 
-/** The hot store did not accept the rows (backend down): the window must be fetched again. */
+/**
+ * The hot store did not accept the rows (backend down): the window must be fetched again. Bronze has its
+ * rows by then (`delivered` counts them) and their digests are saved, so the re-fetch sends none again.
+ */
 export class DeliveryError extends Error {
-  constructor(message: string, options?: ErrorOptions) {
+  /** What reached Bronze before the store refused. */
+  readonly delivered: Delivered;
+
+  constructor(message: string, delivered: Delivered, options?: ErrorOptions) {
     super(message, options);
     this.name = "DeliveryError";
+    this.delivered = delivered;
   }
 }
 
@@ -122,20 +129,22 @@ export async function deliverWindow(
       options.digestTtlMs,
     );
   }
-  if (MARKET_OF_DATASET[window.dataset] !== undefined && result.rows.length > 0) {
-    const ingested = await deps.store.ingest(result.rows, options.now);
-    if (!ingested.stored) {
-      throw new DeliveryError(
-        `Hot store did not accept the rows of ${window.dataset} ${window.start.toISOString()}..` +
-          `${window.end.toISOString()}; the window is fetched again next run`,
-      );
-    }
-  }
-  return {
+  const delivered: Delivered = {
     rows: result.rows.length + result.problems.length,
     published,
     unchanged: result.rows.length - rows.length,
     revised,
     starts: new Set([...groups.keys()].filter(Number.isFinite)),
   };
+  if (MARKET_OF_DATASET[window.dataset] !== undefined && result.rows.length > 0) {
+    const ingested = await deps.store.ingest(result.rows, options.now);
+    if (!ingested.stored) {
+      throw new DeliveryError(
+        `Hot store did not accept the rows of ${window.dataset} ${window.start.toISOString()}..` +
+          `${window.end.toISOString()} (they are in Bronze); the window is fetched again next run`,
+        delivered,
+      );
+    }
+  }
+  return delivered;
 }

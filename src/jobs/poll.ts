@@ -13,7 +13,7 @@ import type { OasisRequestError } from "../oasis/errors.ts";
 import { type NodeSelection, planWindows, type RequestWindow } from "../oasis/windows.ts";
 import type { Coordination } from "../store/coordination.ts";
 import { type Log, silentLog } from "../log.ts";
-import { deliverWindow, type DeliveryDeps } from "./deliver.ts";
+import { deliverWindow, type DeliveryDeps, DeliveryError } from "./deliver.ts";
 import { nextWatermark, runRange, type WindowOutcome } from "./watermark.ts";
 
 /** Per-dataset numbers of a run. */
@@ -124,6 +124,12 @@ export async function pollDataset(dataset: DatasetName, deps: PollDeps, now: Dat
         outcomes.push({ window, ok: true, starts: d.starts });
       } catch (error) {
         if (deps.signal?.aborted) throw error;
+        if (error instanceof DeliveryError) {
+          // Bronze has these rows (the store is down): count them; the window is fetched again next run.
+          rows += error.delivered.rows;
+          published += error.delivered.published;
+          revised += error.delivered.revised;
+        }
         failures.push(failureOf(window, error));
         outcomes.push({ window, ok: false });
         log("warn", "window failed", { dataset, ...failures.at(-1)! });

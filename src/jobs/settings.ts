@@ -69,7 +69,7 @@ export const JOB_SETTINGS: readonly SettingDoc[] = [
     name: "JOBS_KV_PATH",
     default: "data/jobs.kv",
     description:
-      "Deno KV file of watermarks, locks and checkpoints when REDIS_URL is unset (Redis otherwise)",
+      "Deno KV file of watermarks, locks, checkpoints and the shared OASIS request gate when REDIS_URL is unset; with Redis, the local mirror of the job coordination used while Redis is down",
   },
   {
     name: "BACKFILL_OUTBOX_PATH",
@@ -93,7 +93,7 @@ export interface JobsConfig {
   readonly revisionMs: Readonly<Record<DatasetName, number>>;
   /** Lease of a run's lock, ms. */
   readonly lockTtlMs: number;
-  /** Deno KV file of watermarks, locks and checkpoints without Redis. */
+  /** Deno KV file of the job coordination and gate slots without Redis; their local mirror with it. */
   readonly kvPath: string;
   /** Deno KV file of the backfill CLI's Bronze outbox. */
   readonly backfillOutboxPath: string;

@@ -36,7 +36,7 @@ export type ParseFn = (bytes: Uint8Array, ctx: ParseContext) => Promise<ParseRes
 export interface OasisClientOptions {
   /** SingleZip endpoint (`OASIS_BASE_URL` or the simulator's). */
   baseUrl: string;
-  /** The process-wide gate every attempt passes. */
+  /** The gate every attempt passes (shared by every job, and with other processes once shared). */
   gate: RequestGate;
   /** Fetch function (default: `globalThis.fetch`). */
   fetch?: typeof fetch;

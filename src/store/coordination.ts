@@ -2,7 +2,8 @@
  * Coordination of scheduled jobs across instances: per-dataset watermarks, locks (leases that can be kept
  * as a "done" marker), per-interval digests of what reached Bronze, and backfill checkpoints. Shared by
  * every instance through Redis when `REDIS_URL` is set (`redis_coordination.ts`, on the store's
- * connection), otherwise kept in a local Deno KV file (`KvCoordination`, below).
+ * connection, mirrored locally by `failover_coordination.ts`), otherwise kept in a local Deno KV file
+ * (`KvCoordination`, below), which the service and the backfill CLI may open at the same time.
  *
  * @module
  */
@@ -40,6 +41,8 @@ export interface Coordination {
   /** Releases what this object owns (the KV file it opened; nothing for Redis). */
   close(): Promise<void>;
 }
+
+import { retryWhileLocked } from "./kv_retry.ts";
 
 /** How long checkpoints of an unfinished backfill are kept. */
 export const CHECKPOINT_TTL_MS = 30 * 86_400_000;
@@ -85,10 +88,13 @@ export class KvCoordination implements Coordination {
   async advanceWatermark(dataset: string, to: Date): Promise<Date> {
     const key = [...this.#prefix, "watermark", dataset];
     for (;;) {
-      const e = await this.#kv.get<number>(key);
-      if (e.value !== null && e.value >= to.getTime()) return new Date(e.value);
-      const res = await this.#kv.atomic().check(e).set(key, to.getTime()).commit();
-      if (res.ok) return to;
+      const done = await retryWhileLocked(async () => {
+        const e = await this.#kv.get<number>(key);
+        if (e.value !== null && e.value >= to.getTime()) return new Date(e.value);
+        const res = await this.#kv.atomic().check(e).set(key, to.getTime()).commit();
+        return res.ok ? to : null;
+      });
+      if (done !== null) return done;
     }
   }
 
@@ -96,21 +102,25 @@ export class KvCoordination implements Coordination {
     const key = [...this.#prefix, "lock", name];
     const token = crypto.randomUUID();
     for (;;) {
-      const e = await this.#kv.get<LockValue>(key);
-      const now = this.#clock().getTime();
-      if (e.value !== null && e.value.until > now) return null;
-      const value: LockValue = { token, until: now + ttlMs };
-      const res = await this.#kv.atomic().check(e).set(key, value).commit();
-      if (res.ok) return this.#lease(name, key, token);
+      const taken = await retryWhileLocked(async () => {
+        const e = await this.#kv.get<LockValue>(key);
+        const now = this.#clock().getTime();
+        if (e.value !== null && e.value.until > now) return "held";
+        const value: LockValue = { token, until: now + ttlMs };
+        return (await this.#kv.atomic().check(e).set(key, value).commit()).ok ? "taken" : "raced";
+      });
+      if (taken === "held") return null;
+      if (taken === "taken") return this.#lease(name, key, token);
     }
   }
 
   #lease(name: string, key: Deno.KvKey, token: string): Lease {
-    const ifMine = async (write: (op: Deno.AtomicOperation) => Deno.AtomicOperation) => {
-      const e = await this.#kv.get<LockValue>(key);
-      if (e.value?.token !== token) return;
-      await write(this.#kv.atomic().check(e)).commit();
-    };
+    const ifMine = (write: (op: Deno.AtomicOperation) => Deno.AtomicOperation) =>
+      retryWhileLocked(async () => {
+        const e = await this.#kv.get<LockValue>(key);
+        if (e.value?.token !== token) return;
+        await write(this.#kv.atomic().check(e)).commit();
+      });
     return {
       name,
       release: () => ifMine((op) => op.delete(key)),
@@ -138,11 +148,13 @@ export class KvCoordination implements Coordination {
   async saveDigests(scope: string, entries: ReadonlyMap<number, string>, ttlMs: number): Promise<void> {
     const list = [...entries];
     for (let i = 0; i < list.length; i += BATCH) {
-      const op = this.#kv.atomic();
-      for (const [id, digest] of list.slice(i, i + BATCH)) {
-        op.set([...this.#prefix, "digest", scope, id], digest, { expireIn: ttlMs });
-      }
-      const res = await op.commit();
+      const res = await retryWhileLocked(() => {
+        const op = this.#kv.atomic();
+        for (const [id, digest] of list.slice(i, i + BATCH)) {
+          op.set([...this.#prefix, "digest", scope, id], digest, { expireIn: ttlMs });
+        }
+        return op.commit();
+      });
       if (!res.ok) throw new Error("Deno KV refused to store interval digests");
     }
   }
@@ -157,11 +169,13 @@ export class KvCoordination implements Coordination {
 
   async markDone(run: string, ids: readonly string[]): Promise<void> {
     for (let i = 0; i < ids.length; i += BATCH) {
-      const op = this.#kv.atomic();
-      for (const id of ids.slice(i, i + BATCH)) {
-        op.set([...this.#prefix, "checkpoint", run, id], true, { expireIn: CHECKPOINT_TTL_MS });
-      }
-      const res = await op.commit();
+      const res = await retryWhileLocked(() => {
+        const op = this.#kv.atomic();
+        for (const id of ids.slice(i, i + BATCH)) {
+          op.set([...this.#prefix, "checkpoint", run, id], true, { expireIn: CHECKPOINT_TTL_MS });
+        }
+        return op.commit();
+      });
       if (!res.ok) throw new Error("Deno KV refused to store a backfill checkpoint");
     }
   }
@@ -170,9 +184,11 @@ export class KvCoordination implements Coordination {
     const keys: Deno.KvKey[] = [];
     for await (const e of this.#kv.list({ prefix: [...this.#prefix, "checkpoint", run] })) keys.push(e.key);
     for (let i = 0; i < keys.length; i += BATCH) {
-      const op = this.#kv.atomic();
-      for (const key of keys.slice(i, i + BATCH)) op.delete(key);
-      await op.commit();
+      await retryWhileLocked(() => {
+        const op = this.#kv.atomic();
+        for (const key of keys.slice(i, i + BATCH)) op.delete(key);
+        return op.commit();
+      });
     }
   }
 

@@ -26,7 +26,9 @@ import {
 } from "./redis_codec.ts";
 import { RedisSubscriptions } from "./redis_subscriptions.ts";
 import type { Coordination } from "./coordination.ts";
-import { RedisCoordination } from "./redis_coordination.ts";
+import { RedisCoordination, type RedisEval } from "./redis_coordination.ts";
+import { RedisGateSlots } from "./redis_gate_slots.ts";
+import type { SharedSlots } from "../oasis/gate_slots.ts";
 import { redactUrl, type RedisSettings, type StoreConfig } from "./settings.ts";
 import { StoreCore, type ZoneSnapshot } from "./store_core.ts";
 import {
@@ -86,6 +88,9 @@ export class RedisStore implements PriceStore {
   #pendingUpdates: PriceUpdate[] = [];
   #pendingAlerts: AlertEvent[] = [];
   #lastAlerts: AlertEvent[] = [];
+  /** Lua scripts of the coordination and the gate slots, on this connection. */
+  readonly #eval: RedisEval = (script, keys, args) =>
+    this.#client.eval(script, keys.length, ...keys, ...args);
 
   /** Starts connecting at once; use `waitUntilReady()` to require a reachable server. */
   constructor(options: RedisStoreOptions) {
@@ -336,10 +341,12 @@ export class RedisStore implements PriceStore {
 
   /** Job coordination (watermarks, locks, digests, checkpoints) on this store's connection and prefix. */
   coordination(): Coordination {
-    return new RedisCoordination({
-      eval: (script, keys, args) => this.#client.eval(script, keys.length, ...keys, ...args),
-      prefix: this.#keys.prefix,
-    });
+    return new RedisCoordination({ eval: this.#eval, prefix: this.#keys.prefix });
+  }
+
+  /** The OASIS request gate's slots shared by every process on this server, on this store's connection. */
+  gateSlots(): SharedSlots {
+    return new RedisGateSlots({ eval: this.#eval, prefix: this.#keys.prefix });
   }
 
   stats(): StoreStats {

@@ -1,17 +1,6 @@
 import assert from "node:assert/strict";
-import FakeTimers from "@sinonjs/fake-timers";
+import { withClock } from "./fake_clock.ts";
 import { RequestGate } from "../../src/oasis/gate.ts";
-
-type Clock = ReturnType<typeof FakeTimers.install>;
-
-async function withClock(fn: (clock: Clock) => Promise<void>): Promise<void> {
-  const clock = FakeTimers.install({ now: 0, toFake: ["setTimeout", "clearTimeout", "Date"] });
-  try {
-    await fn(clock);
-  } finally {
-    clock.uninstall();
-  }
-}
 
 /** Starts `n` callers at once; returns the time each was let through, in call order, and the grant order. */
 function acquireMany(gate: RequestGate, n: number) {
