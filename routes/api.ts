@@ -1,11 +1,12 @@
 /**
  * The REST API (`/api/*`): current prices, history, alerts and battery signals, read from the hot store.
  * Routes are declared with `@hono/zod-openapi`, so one definition validates the request and documents it
- * in `GET /api/openapi.json`. A parameter that does not validate throws `ParameterError` (400 naming it).
+ * in `GET /api/openapi.json` (served by `app.ts` for every mounted sub-app). A parameter that does not
+ * validate throws `ParameterError` (400 naming it).
  *
  * @module
  */
-import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { createRoute, z } from "@hono/zod-openapi";
 import { currentView } from "../src/live/current_view.ts";
 import type { EstimateSettings } from "../src/live/estimate.ts";
 import type { ZoneCatalog } from "../src/live/zone_catalog.ts";
@@ -20,9 +21,11 @@ import {
   PointBody,
   SignalBody,
   TypeParam,
+  wholeNumber,
   ZoneParam,
 } from "./api_schemas.ts";
 import { ParameterError } from "./errors.ts";
+import { type ApiApp, createOpenApiApp } from "./openapi_app.ts";
 
 /** What the API reads. */
 export interface ApiDeps {
@@ -80,7 +83,7 @@ const alertsRoute = createRoute({
   summary: "Recent price alerts, newest first",
   request: {
     query: z.object({
-      limit: z.coerce.number().int().min(1).max(1000).default(50).openapi({
+      limit: wholeNumber(1, 1000).default(50).openapi({
         param: { name: "limit", in: "query" },
         example: 50,
       }),
@@ -122,17 +125,9 @@ const signalsRoute = createRoute({
   },
 });
 
-/** The `/api/*` sub-app, its OpenAPI document included. */
-export function createApiApp(deps: ApiDeps): OpenAPIHono {
-  const api = new OpenAPIHono({
-    defaultHook: (result) => {
-      if (result.success) return;
-      const issue = result.error.issues[0];
-      const name = String(issue?.path[0] ?? result.target);
-      const missing = issue?.code === "invalid_type" && /received undefined$/.test(issue.message);
-      throw new ParameterError(name, missing ? "is required" : issue?.message ?? "does not validate");
-    },
-  });
+/** The `/api/*` sub-app of current prices, history, alerts and signals. */
+export function createApiApp(deps: ApiDeps): ApiApp {
+  const api = createOpenApiApp();
   const knownZone = async (zone: string) => {
     if (!(await deps.zones.has(zone))) {
       throw new ParameterError("zone", `unknown zone "${zone}" (known: ${deps.zones.known().join(", ")})`);
@@ -181,15 +176,5 @@ export function createApiApp(deps: ApiDeps): OpenAPIHono {
     return c.json({ zone, date: day, type, stale: read.stale, signals: read.value }, 200);
   });
 
-  api.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", { type: "http", scheme: "bearer" });
-  api.doc("/api/openapi.json", {
-    openapi: "3.0.3",
-    info: {
-      title: "oasis-stream API",
-      version: "1.0.0",
-      description: "Live CAISO OASIS prices. When API_TOKEN is set, every /api route needs a bearer token.",
-    },
-    security: [{}, { bearerAuth: [] }],
-  });
   return api;
 }

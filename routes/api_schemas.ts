@@ -20,9 +20,24 @@ export const TypeParam = z.enum(["rt", "fmm", "da"]).default("rt").openapi({
   description: "Market: rt (5-minute real-time), fmm (15-minute) or da (hourly day-ahead)",
 });
 
+/**
+ * A whole number written in plain decimal digits (`^[0-9]+$`), then checked against `[min, max]`: no sign,
+ * space, hex (`0x10`), exponent (`1e2`) or fraction, which a plain `Number()` coercion would let through.
+ */
+export function wholeNumber(min: number, max: number) {
+  const digits = (v: unknown) => (typeof v === "string" && /^[0-9]+$/.test(v) ? Number(v) : v);
+  return z.preprocess(
+    digits,
+    z.number({ error: (issue) => `${JSON.stringify(issue.input)} is not a whole number (digits 0-9 only)` })
+      .int()
+      .min(min)
+      .max(max),
+  );
+}
+
 /** Path parameter of `/api/history/{hours}`. */
 export const HoursParam = z.object({
-  hours: z.coerce.number().int().min(1).max(720).openapi({
+  hours: wholeNumber(1, 720).openapi({
     param: { name: "hours", in: "path" },
     example: 24,
     description: "Hours back from now, 1 to 720",

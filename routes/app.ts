@@ -1,11 +1,15 @@
 /**
  * The whole HTTP surface as one Hono app: request metrics, CORS and the bearer token on `/api/*`, the API,
  * `/ws`, `/health`, `/metrics` and the dashboard, with ONE `onError` that turns every thrown error into a
- * JSON body without a stack (4xx for bad input, 500 only for a fault of the server).
+ * JSON body without a stack (4xx for bad input, 500 only for a fault of the server). The root is an
+ * `OpenAPIHono`, so mounting an API sub-app built with `createOpenApiApp()` adds its routes to
+ * `GET /api/openapi.json`.
  *
  * @module
  */
-import { Hono } from "hono";
+import { OpenAPIHono } from "@hono/zod-openapi";
+import type { Hono } from "hono";
+import type { BlankEnv } from "hono/types";
 import type { FanOut } from "../src/live/fan_out.ts";
 import type { HealthReport } from "../src/live/health_report.ts";
 import type { LiveConfig } from "../src/live/settings.ts";
@@ -16,6 +20,7 @@ import { createApiApp } from "./api.ts";
 import { apiAuth, apiCors } from "./auth.ts";
 import { type ErrorLog, jsonErrorHandler, jsonNotFound } from "./errors.ts";
 import { createHealthApp } from "./health.ts";
+import { serveOpenApiDocument } from "./openapi_app.ts";
 import { countRequests, createMetricsApp } from "./metrics.ts";
 import { createStaticApp, STATIC_DIR } from "./static.ts";
 import { createWsApp } from "./ws.ts";
@@ -34,13 +39,16 @@ export interface AppDeps {
   readonly log?: ErrorLog;
   /** Dashboard files (default `static/`). */
   readonly staticDir?: URL;
-  /** More sub-apps, mounted at `/` behind the same CORS and token rules (e.g. `/api/gaps`). */
+  /**
+   * More sub-apps, mounted at `/` behind the same CORS and token rules (e.g. `/api/gaps`); an `/api/*` one
+   * built with `createOpenApiApp()` is documented in `/api/openapi.json`.
+   */
   readonly extraRoutes?: readonly Hono[];
 }
 
 /** Builds the app; it serves nothing until passed to `Deno.serve` (or called with `app.request()`). */
 export function createApp(deps: AppDeps): Hono {
-  const app = new Hono();
+  const app = new OpenAPIHono<BlankEnv>();
   app.onError(jsonErrorHandler(deps.log));
   app.notFound(jsonNotFound);
   app.use("*", countRequests(deps.metrics));
@@ -52,6 +60,7 @@ export function createApp(deps: AppDeps): Hono {
     createApiApp({ ...deps, staleAfterMs: deps.live.staleAfterMs, estimates: deps.live.estimates }),
   );
   for (const routes of deps.extraRoutes ?? []) app.route("/", routes);
+  serveOpenApiDocument(app);
   app.route("/", createWsApp(deps));
   app.route("/", createHealthApp({ ...deps, maxClients: deps.live.ws.maxConnections }));
   app.route("/", createMetricsApp(deps.metrics));

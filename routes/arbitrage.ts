@@ -8,33 +8,23 @@
  * - `GET /api/arbitrage/summary?date=&…battery…`: the same figures in brief for every zone (the dashboard
  *   panel reads it for yesterday and today).
  *
- * A bad parameter throws `ParameterError` (400 naming it); a day without prices answers 404 and impossible
- * limits 422, all mapped to JSON by the app's `onError`. Mount with `app.route("/", createArbitrageRoutes(…))`.
+ * Both are `createRoute` definitions (documented in `/api/openapi.json`). A bad parameter throws
+ * `ParameterError` (400 naming it; `date` must lie within what OASIS keeps, about 39 months back to
+ * tomorrow); a day without prices answers 404 and impossible limits 422, all mapped to JSON by the app's
+ * `onError`. The summary is cached per date, battery and prices (`arbitrage_summary.ts`). Mount with
+ * `app.route("/", createArbitrageRoutes(…))`.
  *
  * @module
  */
-import { Hono } from "hono";
+import { createRoute } from "@hono/zod-openapi";
 import { HTTPException } from "hono/http-exception";
-import {
-  type ArbitrageResult,
-  InfeasibleScheduleError,
-  optimizeArbitrage,
-} from "../src/analytics/arbitrage.ts";
-import {
-  arbitrageDay,
-  captureRates,
-  type DayReport,
-  type DaySeries,
-  NoPricesError,
-} from "../src/analytics/arbitrage_day.ts";
+import { InfeasibleScheduleError } from "../src/analytics/arbitrage.ts";
+import { arbitrageDay, type DayReport, NoPricesError } from "../src/analytics/arbitrage_day.ts";
 import type { Battery } from "../src/analytics/battery.ts";
-import { liveValue } from "../src/analytics/live_value.ts";
-import { knownCount, type PriceSeries } from "../src/analytics/price_series.ts";
-import { seriesSpreads } from "../src/analytics/spreads.ts";
-import type { GridBudget } from "../src/analytics/soc_grid.ts";
 import { defaultStrategyHours } from "../src/analytics/strategies.ts";
 import { hoursInDay, operatingDate, operatingDay } from "../src/oasis/time.ts";
 import type { PriceStore } from "../src/store/store.ts";
+import { json } from "./api_schemas.ts";
 import {
   batteryOf,
   dateOf,
@@ -45,15 +35,23 @@ import {
   rejectUnknown,
   zoneOf,
 } from "./arbitrage_query.ts";
+import {
+  ARBITRAGE_ERRORS,
+  ArbitrageBody,
+  ArbitrageQuery,
+  SummaryBody,
+  SummaryQuery,
+} from "./arbitrage_schemas.ts";
+import { createSummarizer, type SummarizerOptions } from "./arbitrage_summary.ts";
+import { type ApiApp, createOpenApiApp } from "./openapi_app.ts";
 
 /** What the arbitrage routes read. */
 export interface ArbitrageDeps {
   readonly store: Pick<PriceStore, "history" | "zones">;
   readonly clock?: () => Date;
+  /** The summary's cache (size, and a hook called on each computation). */
+  readonly summary?: SummarizerOptions;
 }
-
-/** The summary's grid: 650–900 points for a day of 5-minute prices, measured within 0.05 % of the optimum. */
-const SUMMARY_GRID: GridBudget = { cells: 300_000, minSteps: 300, maxSteps: 5_000 };
 
 /** Stored energy now (`?soc=`, MWh), default the battery's initial charge; within the usable band. */
 function socOf(query: Query, battery: Battery): number {
@@ -91,13 +89,33 @@ function answer<T>(fn: () => T, where: string): T {
   }
 }
 
-/** The Hono sub-app serving `GET /api/arbitrage` and `GET /api/arbitrage/summary`. */
-export function createArbitrageRoutes(deps: ArbitrageDeps): Hono {
-  const app = new Hono();
-  const clock = deps.clock ?? (() => new Date());
+const arbitrageRoute = createRoute({
+  method: "get",
+  path: "/api/arbitrage",
+  summary:
+    "Perfect-foresight value and schedule of a battery for one zone and Pacific operating day, TB1-TB4 spreads, capture rates of simple strategies and, for today, the live remaining value",
+  description: "Any other query parameter, or one given twice, answers 400.",
+  request: { query: ArbitrageQuery },
+  responses: { 200: json(ArbitrageBody, "The day's value"), ...ARBITRAGE_ERRORS },
+});
 
-  app.get("/api/arbitrage", async (c) => {
-    const query = c.req.query();
+const summaryRoute = createRoute({
+  method: "get",
+  path: "/api/arbitrage/summary",
+  summary: "The day's arbitrage figures in brief for every zone (cached until a price of the day changes)",
+  description: "Any other query parameter, or one given twice, answers 400.",
+  request: { query: SummaryQuery },
+  responses: { 200: json(SummaryBody, "Every zone's figures"), 400: ARBITRAGE_ERRORS[400] },
+});
+
+/** The sub-app serving `GET /api/arbitrage` and `GET /api/arbitrage/summary`. */
+export function createArbitrageRoutes(deps: ArbitrageDeps): ApiApp {
+  const app = createOpenApiApp();
+  const clock = deps.clock ?? (() => new Date());
+  const summarize = createSummarizer(deps.summary);
+
+  app.openapi(arbitrageRoute, async (c) => {
+    const query = c.req.valid("query");
     rejectUnknown(c.req.queries(), ["zone", "date", "market", "n", "soc"]);
     const now = clock();
     const battery = batteryOf(query);
@@ -120,24 +138,24 @@ export function createArbitrageRoutes(deps: ArbitrageDeps): Hono {
       stale,
       battery: batteryBody(battery),
       ...report,
-    });
+    }, 200);
   });
 
-  app.get("/api/arbitrage/summary", async (c) => {
-    const query = c.req.query();
+  app.openapi(summaryRoute, async (c) => {
+    const query = c.req.valid("query");
     rejectUnknown(c.req.queries(), ["date", "n", "soc"]);
     const now = clock();
     const battery = batteryOf(query);
     const date = dateOf(query, now);
     const n = numberOf(query, "n", 1, 12, true) ?? defaultStrategyHours(battery);
     const live = date === operatingDate(now) ? { nowMs: now.getTime(), socMwh: socOf(query, battery) } : null;
-    let stale = false;
-    const zones = [];
-    for (const zone of (await deps.store.zones()).value) {
-      const loaded = await loadDay(deps.store, zone, date, false);
-      stale ||= loaded.stale;
-      zones.push({ zone, ...zoneSummary(loaded.day, battery, n, live) });
-    }
+    const loaded = await Promise.all(
+      (await deps.store.zones()).value.map(async (zone) => ({
+        zone,
+        ...await loadDay(deps.store, zone, date, false),
+      })),
+    );
+    const zones = await summarize({ date, days: loaded, battery, strategyHours: n, live });
     const { start, end } = operatingDay(date);
     return c.json({
       date,
@@ -145,56 +163,12 @@ export function createArbitrageRoutes(deps: ArbitrageDeps): Hono {
       from: start.toISOString(),
       to: end.toISOString(),
       generated_at: now.toISOString(),
-      stale,
+      stale: loaded.some((l) => l.stale),
       battery: batteryBody(battery),
       strategy_hours: n,
       zones,
-    });
+    }, 200);
   });
 
   return app;
-}
-
-/** Perfect foresight on `series`, or null without prices or without a feasible schedule. */
-function perfect(series: PriceSeries, battery: Battery): ArbitrageResult | null {
-  if (knownCount(series) === 0) return null;
-  try {
-    return optimizeArbitrage(series, battery, { grid: SUMMARY_GRID });
-  } catch (e) {
-    if (e instanceof InfeasibleScheduleError) return null;
-    throw e;
-  }
-}
-
-/** One zone's line of the summary. */
-function zoneSummary(
-  day: DaySeries,
-  battery: Battery,
-  n: number,
-  live: { nowMs: number; socMwh: number } | null,
-) {
-  const da = perfect(day.da, battery);
-  const rt = perfect(day.rt, battery);
-  const brief = (r: ArbitrageResult | null) =>
-    r === null ? null : { value_usd: r.value_usd, value_usd_per_mw_day: r.value_usd_per_mw_day };
-  const remaining = live && da !== null
-    ? liveValue({ da: day.da, rt: day.rt, battery, ...live, options: { grid: SUMMARY_GRID } })
-    : null;
-  return {
-    da: brief(da),
-    rt: brief(rt),
-    rt_intervals: { known: knownCount(day.rt), expected: day.rt.prices.length },
-    tb4: {
-      da: seriesSpreads(day.da, battery.rte)[3] ?? null,
-      rt: seriesSpreads(day.rt, battery.rte)[3] ?? null,
-    },
-    capture: captureRates(day, battery, n, da, rt),
-    live: remaining === null ? null : {
-      from: remaining.from,
-      soc_mwh: remaining.soc_mwh,
-      remaining_value_usd: remaining.remaining_value_usd,
-      day_value_usd: remaining.day_value_usd,
-      ...(remaining.note ? { note: remaining.note } : {}),
-    },
-  };
 }

@@ -9,9 +9,10 @@ import type { Battery } from "../src/analytics/battery.ts";
 import { BATTERY_PARAM_NAMES, batteryFromText, parseNumber } from "../src/analytics/battery_params.ts";
 import type { ArbitrageMarket, DaySeries } from "../src/analytics/arbitrage_day.ts";
 import { type PriceSeries, seriesFromPoints } from "../src/analytics/price_series.ts";
-import { operatingDate, operatingDay, parseDate } from "../src/oasis/time.ts";
+import { operatingDate, operatingDay } from "../src/oasis/time.ts";
 import type { Market, PriceStore } from "../src/store/store.ts";
 import { ZONE_PATTERN } from "../src/store/zone.ts";
+import { checkDate } from "./date_window.ts";
 import { ParameterError } from "./errors.ts";
 
 /** The markets `?market=` accepts. */
@@ -20,8 +21,8 @@ export const MARKETS: readonly ArbitrageMarket[] = ["da", "fmm", "rt", "two-sett
 /** The battery assumed when the query gives no power or no energy: 1 MW, 4 MWh. */
 export const DEFAULT_BATTERY_TEXT = { power_mw: "1", energy_mwh: "4" } as const;
 
-/** Query parameters as `c.req.query()` gives them. */
-export type Query = Readonly<Record<string, string>>;
+/** Query parameters by name (absent: undefined). */
+export type Query = Readonly<Record<string, string | undefined>>;
 
 /** Rejects parameters outside `allowed` or given twice (either would otherwise be silently ignored). */
 export function rejectUnknown(queries: Readonly<Record<string, string[]>>, allowed: readonly string[]): void {
@@ -46,15 +47,9 @@ export function batteryOf(query: Query): Battery {
   return asParameter(() => batteryFromText(text));
 }
 
-/** `?date=`: a Pacific operating date; default the date of `now`. */
+/** `?date=`: a Pacific operating date OASIS can have prices for (see `date_window.ts`); default today. */
 export function dateOf(query: Query, now: Date): string {
-  const date = query.date?.trim() || operatingDate(now);
-  try {
-    parseDate(date);
-  } catch (e) {
-    throw new ParameterError("date", (e as Error).message);
-  }
-  return date;
+  return checkDate("date", query.date?.trim() || operatingDate(now), now);
 }
 
 /** `?market=`: default `da`. */

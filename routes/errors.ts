@@ -14,7 +14,9 @@ export class ParameterError extends HTTPException {
   readonly parameter: string;
 
   constructor(parameter: string, message: string) {
-    super(400, { message: `Invalid parameter "${parameter}": ${message}` });
+    const text = `Invalid parameter "${parameter}": ${message}`;
+    // Its own JSON response too, so a sub-app answers the same body when mounted without `jsonErrorHandler`.
+    super(400, { message: text, res: Response.json({ error: text, parameter }, { status: 400 }) });
     this.name = "ParameterError";
     this.parameter = parameter;
   }

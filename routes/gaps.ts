@@ -4,19 +4,25 @@
  * (default: every configured one); `from` and `to` are Pacific operating days `YYYY-MM-DD` (inclusive) or
  * ISO-8601 instants (default: today's operating day). The grid ends at the newest interval that
  * can exist (the last ended real-time interval; the end of today for day-ahead) and starts no earlier than
- * the store's retention. A bad parameter answers 400 with `{ error, parameter }`. Mount with
- * `app.route("/", createGapsRoutes(deps))`.
+ * the store's retention; a date or instant outside what OASIS keeps (about 39 months back to tomorrow), or a
+ * range that ends before the store's retention of every dataset asked for, answers 400. The route is a
+ * `createRoute` definition (documented in `/api/openapi.json`); a bad parameter throws `ParameterError`
+ * (400 with `{ error, parameter }`). Mount with `app.route("/", createGapsRoutes(deps))`.
  *
  * @module
  */
-import { Hono } from "hono";
+import { createRoute, z } from "@hono/zod-openapi";
 import { findGaps, GAP_DATASETS } from "../src/jobs/gaps.ts";
 import { newestEnd } from "../src/jobs/watermark.ts";
 import { type DatasetName, DATASETS, isDatasetName } from "../src/oasis/datasets.ts";
-import { nextDate, operatingDate, pacificMidnight, parseDate, toIso } from "../src/oasis/time.ts";
+import { nextDate, operatingDate, pacificMidnight, toIso } from "../src/oasis/time.ts";
 import type { NodeSelection } from "../src/oasis/windows.ts";
 import { MARKET_OF_DATASET } from "../src/store/price_points.ts";
 import type { Market, PriceStore } from "../src/store/store.ts";
+import { ErrorBody, json } from "./api_schemas.ts";
+import { checkDate, checkInstant } from "./date_window.ts";
+import { ParameterError } from "./errors.ts";
+import { type ApiApp, createOpenApiApp } from "./openapi_app.ts";
 
 /** What the gaps route reads. */
 export interface GapsDeps {
@@ -34,66 +40,117 @@ export interface GapsDeps {
 export const MAX_GAP_RANGE_DAYS = 31;
 const DAY_MS = 86_400_000;
 
-class BadParameter extends Error {
-  constructor(readonly parameter: string, message: string) {
-    super(`Invalid parameter "${parameter}": ${message}`);
-  }
-}
+const edge = (name: "from" | "to", description: string) =>
+  z.string().optional().openapi({
+    param: { name, in: "query" },
+    example: "2026-07-01",
+    description: `${description}: a Pacific operating date YYYY-MM-DD (inclusive) or an ISO-8601 instant; ` +
+      "default today. Within about 39 months back to tomorrow",
+  });
 
-function instant(name: string, text: string, edge: "start" | "end"): Date {
+const GapRangeBody = z.object({ start: z.string(), end: z.string(), intervals: z.number() });
+
+/** Answer of `GET /api/gaps`. */
+export const GapsBody = z.object({
+  generated_at: z.string(),
+  from: z.string(),
+  to: z.string(),
+  stale: z.boolean(),
+  datasets: z.array(z.object({
+    dataset: z.string(),
+    market: z.enum(["RT", "FMM", "DA"]),
+    interval_minutes: z.number(),
+    from: z.string().openapi({ description: "Start of the grid checked: the range cut to the retention" }),
+    to: z.string().openapi({ description: "End of the grid checked: the range cut to the newest interval" }),
+    nodes: z.array(z.object({
+      node: z.string(),
+      zone: z.string(),
+      expected: z.number(),
+      present: z.number(),
+      missing: z.number(),
+      gaps: z.array(GapRangeBody).readonly(),
+    })).readonly(),
+  })),
+}).openapi("Gaps");
+
+const gapsRoute = createRoute({
+  method: "get",
+  path: "/api/gaps",
+  summary: "Missing intervals per dataset and node, from the hot store against the expected interval grid",
+  request: {
+    query: z.object({
+      dataset: z.string().optional().openapi({
+        param: { name: "dataset", in: "query" },
+        enum: [...GAP_DATASETS],
+        description: "One configured LMP dataset; default every configured one",
+      }),
+      from: edge("from", "Start"),
+      to: edge("to", "End"),
+    }),
+  },
+  responses: {
+    200: json(GapsBody, "Gaps per dataset and node"),
+    400: json(ErrorBody, "A parameter does not validate; the body names it"),
+  },
+});
+
+function instant(name: "from" | "to", text: string, end: boolean, now: Date): Date {
   if (/^\d{4}-\d{2}-\d{2}$/.test(text)) {
-    try {
-      parseDate(text);
-    } catch (e) {
-      throw new BadParameter(name, (e as Error).message);
-    }
-    return pacificMidnight(edge === "start" ? text : nextDate(text));
+    const date = checkDate(name, text, now);
+    return pacificMidnight(end ? nextDate(date) : date);
   }
   const ms = /T/.test(text) ? Date.parse(text) : NaN;
-  if (Number.isNaN(ms)) throw new BadParameter(name, `"${text}" is not YYYY-MM-DD or an ISO-8601 instant`);
-  return new Date(ms);
+  if (Number.isNaN(ms)) throw new ParameterError(name, `"${text}" is not YYYY-MM-DD or an ISO-8601 instant`);
+  return checkInstant(name, new Date(ms), now);
 }
 
 /** The Hono sub-app serving `GET /api/gaps`. */
-export function createGapsRoutes(deps: GapsDeps): Hono {
-  const app = new Hono();
+export function createGapsRoutes(deps: GapsDeps): ApiApp {
+  const app = createOpenApiApp();
   const now = deps.now ?? (() => new Date());
-  app.get("/api/gaps", async (c) => {
-    try {
-      const at = now();
-      const q = (name: string) => c.req.query(name)?.trim() || undefined;
-      const offered = deps.datasets.filter((d) => GAP_DATASETS.includes(d));
-      const dataset = q("dataset");
-      if (dataset !== undefined && (!isDatasetName(dataset) || !offered.includes(dataset))) {
-        throw new BadParameter(
-          "dataset",
-          `"${dataset}" is not one of ${offered.join(", ") || "(none configured)"}`,
-        );
-      }
-      const from = instant("from", q("from") ?? operatingDate(at), "start");
-      const to = instant("to", q("to") ?? operatingDate(at), "end");
-      if (from >= to) throw new BadParameter("from", `${toIso(from)} is not before "to" (${toIso(to)})`);
-      if (to.getTime() - from.getTime() > MAX_GAP_RANGE_DAYS * DAY_MS) {
-        throw new BadParameter("to", `the range is longer than ${MAX_GAP_RANGE_DAYS} days`);
-      }
-      const datasets = [];
-      let stale = false;
-      for (const d of dataset === undefined ? offered : [dataset as DatasetName]) {
-        const spec = DATASETS[d];
-        const market = MARKET_OF_DATASET[d]!;
-        const until = market === "DA" ? pacificMidnight(nextDate(operatingDate(at))) : newestEnd(spec, at);
-        const kept = deps.retentionDays ? at.getTime() - deps.retentionDays[market] * DAY_MS : -Infinity;
-        const start = new Date(Math.max(from.getTime(), kept));
-        const end = new Date(Math.min(to.getTime(), until.getTime()));
-        const found = await findGaps(deps, d, { from: start, to: end < start ? start : end });
-        stale ||= found.stale;
-        datasets.push(found.value);
-      }
-      return c.json({ generated_at: toIso(at), from: toIso(from), to: toIso(to), stale, datasets });
-    } catch (error) {
-      if (!(error instanceof BadParameter)) throw error;
-      return c.json({ error: error.message, parameter: error.parameter }, 400);
+  app.openapi(gapsRoute, async (c) => {
+    const at = now();
+    const query = c.req.valid("query");
+    const q = (name: keyof typeof query) => query[name]?.trim() || undefined;
+    const offered = deps.datasets.filter((d) => GAP_DATASETS.includes(d));
+    const dataset = q("dataset");
+    if (dataset !== undefined && (!isDatasetName(dataset) || !offered.includes(dataset))) {
+      throw new ParameterError(
+        "dataset",
+        `"${dataset}" is not one of ${offered.join(", ") || "(none configured)"}`,
+      );
     }
+    const from = instant("from", q("from") ?? operatingDate(at), false, at);
+    const to = instant("to", q("to") ?? operatingDate(at), true, at);
+    if (from >= to) throw new ParameterError("from", `${toIso(from)} is not before "to" (${toIso(to)})`);
+    if (to.getTime() - from.getTime() > MAX_GAP_RANGE_DAYS * DAY_MS) {
+      throw new ParameterError("to", `the range is longer than ${MAX_GAP_RANGE_DAYS} days`);
+    }
+    const selected = dataset === undefined ? offered : [dataset as DatasetName];
+    const kept = (d: DatasetName) =>
+      deps.retentionDays ? at.getTime() - deps.retentionDays[MARKET_OF_DATASET[d]!] * DAY_MS : -Infinity;
+    const oldestKept = Math.min(...selected.map(kept));
+    if (selected.length > 0 && to.getTime() <= oldestKept) {
+      throw new ParameterError(
+        "to",
+        `the range ends at ${toIso(to)}, before the store's retention (the oldest prices it keeps start ` +
+          `at ${toIso(new Date(oldestKept))})`,
+      );
+    }
+    const datasets = [];
+    let stale = false;
+    for (const d of selected) {
+      const market = MARKET_OF_DATASET[d]!;
+      const until = market === "DA"
+        ? pacificMidnight(nextDate(operatingDate(at)))
+        : newestEnd(DATASETS[d], at);
+      const start = new Date(Math.max(from.getTime(), kept(d)));
+      const end = new Date(Math.min(to.getTime(), until.getTime()));
+      const found = await findGaps(deps, d, { from: start, to: end < start ? start : end });
+      stale ||= found.stale;
+      datasets.push(found.value);
+    }
+    return c.json({ generated_at: toIso(at), from: toIso(from), to: toIso(to), stale, datasets }, 200);
   });
   return app;
 }

@@ -86,7 +86,10 @@ export interface GapDeps {
   readonly nodes: NodeSelection;
 }
 
-/** The gaps of `dataset` (an LMP dataset) over `[from, to)`; `stale` when the store answered from memory. */
+/**
+ * The gaps of `dataset` (an LMP dataset) over `[from, to)`; `stale` when the store answered from memory. An
+ * empty or inverted range expects nothing and reads no prices (a reversed store range is an error in KV).
+ */
 export async function findGaps(
   deps: GapDeps,
   dataset: DatasetName,
@@ -110,11 +113,11 @@ export async function findGaps(
     targets = zones.value.map((zone) => ({ node: zone, zone }));
   }
   const nodes: NodeGaps[] = [];
+  const empty = range.to.getTime() <= range.from.getTime();
   for (const { node, zone } of targets) {
-    const history = await deps.store.history(zone, market, {
-      from: range.from,
-      to: new Date(range.to.getTime() - 1),
-    });
+    const history = empty
+      ? { value: [], stale: false }
+      : await deps.store.history(zone, market, { from: range.from, to: new Date(range.to.getTime() - 1) });
     stale ||= history.stale;
     const present = new Set(history.value.map((p) => p.ms));
     const have = expected.filter((t) => present.has(t)).length;

@@ -91,8 +91,9 @@ Deno.test("[browser] the service's own polls reach the dashboard: the newest pri
   let browser: Browser | undefined;
   try {
     // The immediate run at start fetches what OASIS has published: up to the interval ending at oasisNow.
-    const first = await until("the first poll's RT price", 60_000, currentRt).catch(async (e) => {
-      throw new Error(`${e.message}\n${output}\n${await stderr}`);
+    const first = await until("the first poll's RT price", 60_000, currentRt).catch((e) => {
+      // stderr is read in full only once the child has exited (in finally): show stdout here.
+      throw new Error(`${e.message}\n${output}`);
     });
     assert.ok(
       Date.parse(first.timestamp) < oasisNow.getTime(),
@@ -117,6 +118,8 @@ Deno.test("[browser] the service's own polls reach the dashboard: the newest pri
     const next = await until("the next poll's new RT interval", 90_000, async () => {
       const rt = await currentRt();
       return rt && rt.timestamp !== first.timestamp ? rt : undefined;
+    }).catch((e) => {
+      throw new Error(`${e.message}\n${output}`);
     });
     assert.equal(Date.parse(next.timestamp), Date.parse(first.timestamp) + five);
     await page.waitForFunction(
@@ -131,7 +134,14 @@ Deno.test("[browser] the service's own polls reach the dashboard: the newest pri
     try {
       child.kill("SIGTERM");
     } catch { /* already exited */ }
+    // A service that ignores SIGTERM is killed after 30 s, and the test fails below.
+    const killer = setTimeout(() => {
+      try {
+        child.kill("SIGKILL");
+      } catch { /* exited */ }
+    }, 30_000);
     const status = await child.status;
+    clearTimeout(killer);
     await reading.catch(() => {});
     await sim.shutdown();
     await Deno.remove(dir, { recursive: true }).catch(() => {});

@@ -100,6 +100,20 @@ Deno.test("[api] every bad history parameter answers 400 naming the parameter", 
     await badParameter(t, "/api/history/24?zone=sp15&type=RT", "type");
   }));
 
+Deno.test("[api] hours and limit take plain decimal digits only: no hex, exponent, sign or spaces", () =>
+  withEdge(async (t) => {
+    for (const hours of ["0x10", "%2024", "24%20", "1e2", "%2B24", "24.0", "0b11", "Infinity"]) {
+      await badParameter(t, `/api/history/${hours}?zone=sp15`, "hours");
+    }
+    for (const limit of ["1e2", "0x10", "%205", "%2B5", "5.0", ""]) {
+      await badParameter(t, `/api/alerts?limit=${limit}`, "limit");
+    }
+    assert.equal((await ok(t, "/api/history/024?zone=sp15")).hours, 24);
+    const twice = await t.request("/api/alerts?limit=1&limit=2");
+    assert.equal(twice.status, 400);
+    assert.match((await twice.json()).error, /Invalid parameter "limit": is given more than once/);
+  }));
+
 Deno.test("[api] GET /api/alerts answers recent alerts newest first, limited", () =>
   withEdge(async (t) => {
     assert.deepEqual((await ok(t, "/api/alerts")).alerts, []);

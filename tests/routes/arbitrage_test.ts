@@ -142,6 +142,30 @@ Deno.test("[arbitrage] bad parameters answer 400 naming the parameter", async ()
   assert.equal(summary.body.parameter, "rte");
 });
 
+Deno.test("[arbitrage] a date outside what OASIS keeps (about 39 months) up to tomorrow answers 400 naming it", async () => {
+  const window = /is not from 2023-04-01 to 2026-07-02/;
+  for (const path of ["/api/arbitrage?zone=sp15&", "/api/arbitrage/summary?"]) {
+    for (const date of ["9999-12-31", "0001-01-01", "2023-03-31", "2026-07-03", "1970-01-01"]) {
+      const r = await get(`${path}date=${date}`);
+      assert.equal(r.status, 400, `${path}${date}`);
+      assert.equal(r.body.parameter, "date");
+      assert.match(r.body.error, window);
+    }
+    const none = await get(`${path}date=0000-00-00`);
+    assert.equal(none.status, 400);
+    assert.match(none.body.error, /no such day/);
+  }
+  // The bounds themselves are valid dates: no prices in this store, so 404.
+  for (const date of ["2023-04-01", "2026-07-02"]) {
+    assert.equal((await get(`/api/arbitrage?zone=sp15&date=${date}`)).status, 404, date);
+  }
+  const n = await get("/api/arbitrage?zone=sp15&date=2026-06-30&n=0x4");
+  assert.equal(n.status, 400);
+  assert.match(n.body.error, /Invalid parameter "n": "0x4" is not a whole number/);
+  const hex = await get("/api/arbitrage?zone=sp15&date=2026-06-30&power_mw=0x10");
+  assert.match(hex.body.error, /Invalid parameter "power_mw": "0x10" is not a number \(decimal/);
+});
+
 Deno.test("[arbitrage] a day without prices answers 404 and impossible limits 422, never 500", async () => {
   const none = await get("/api/arbitrage?zone=sp15&date=2026-05-01");
   assert.equal(none.status, 404);
@@ -157,7 +181,8 @@ Deno.test("[arbitrage] a day without prices answers 404 and impossible limits 42
 });
 
 Deno.test("[arbitrage] 23- and 25-hour days have 23 and 25 hourly intervals", async () => {
-  const dst = appFor(fakeStore(["2026-03-08", "2026-11-01"], Infinity));
+  // Dates are checked against the clock (OASIS keeps ~39 months up to tomorrow): look back from 2 November.
+  const dst = appFor(fakeStore(["2026-03-08", "2026-11-01"], Infinity), "2026-11-02T20:00:00Z");
   for (const [date, hours] of [["2026-03-08", 23], ["2026-11-01", 25]] as const) {
     const r = await get(`/api/arbitrage?zone=sp15&date=${date}&energy_mwh=1&rte=1`, dst);
     assert.equal(r.status, 200);

@@ -4,6 +4,11 @@
  *
  * @module
  */
+import type { Hono } from "hono";
+import { createArbitrageRoutes } from "../../routes/arbitrage.ts";
+import type { SummarizerOptions } from "../../routes/arbitrage_summary.ts";
+import { createGapsRoutes } from "../../routes/gaps.ts";
+import { DEFAULT_NODES } from "../../src/oasis/datasets.ts";
 import type { Env } from "../../src/settings.ts";
 import { loadLiveConfig } from "../../src/live/settings.ts";
 import { createMetrics, type Metrics } from "../../src/metrics.ts";
@@ -35,6 +40,29 @@ export interface TestEdgeOptions {
   readonly health?: () => HealthReport | Promise<HealthReport>;
   /** Ingest the standard day of prices (default true). */
   readonly seed?: boolean;
+  /** Mount the arbitrage and gaps routes as `main.ts` does (default false). */
+  readonly serviceRoutes?: boolean;
+  /** The arbitrage summary's cache options (with `serviceRoutes`). */
+  readonly summary?: SummarizerOptions;
+}
+
+/** The sub-apps `main.ts` passes as `extraRoutes`, on `store` and `clock`. */
+export function serviceRoutes(
+  store: KvStore,
+  clock: TestClock,
+  env: Env = {},
+  summary?: SummarizerOptions,
+): Hono[] {
+  return [
+    createArbitrageRoutes({ store, clock: clock.now, summary }),
+    createGapsRoutes({
+      store,
+      nodes: { nodes: DEFAULT_NODES },
+      datasets: ["lmp_dam", "lmp_fmm", "lmp_rtm"],
+      retentionDays: loadStoreConfig(env).retentionDays,
+      now: clock.now,
+    }),
+  ];
 }
 
 /** Ingests 24 h of RT and FMM prices and 2 days of DA prices for SP15 and NP15 up to `NOW`. */
@@ -63,6 +91,7 @@ export async function startEdge(options: TestEdgeOptions = {}): Promise<TestEdge
     metrics,
     health: options.health ?? (() => ({ breaker: "closed" })),
     now: clock.now,
+    extraRoutes: options.serviceRoutes ? serviceRoutes(store, clock, env, options.summary) : undefined,
   });
   return {
     edge,

@@ -1,0 +1,126 @@
+/**
+ * The figures of `GET /api/arbitrage/summary`: per zone, the day-ahead and real-time perfect-foresight
+ * values, TB4, capture rates and, for today, the live remaining value. Computing them is about a second of
+ * synchronous dynamic programming for a day of 5-minute prices, and every dashboard asks for today and
+ * yesterday on load and every few minutes, so the figures are cached: keyed by date, zones, battery,
+ * strategy hours and (for today) the next interval and the stored energy, and fingerprinted by the prices
+ * they were computed from, so a new or revised price recomputes them and nothing else does. Identical
+ * requests in flight share one computation.
+ *
+ * @module
+ */
+import {
+  type ArbitrageResult,
+  InfeasibleScheduleError,
+  optimizeArbitrage,
+} from "../src/analytics/arbitrage.ts";
+import { captureRates, type DaySeries } from "../src/analytics/arbitrage_day.ts";
+import type { Battery } from "../src/analytics/battery.ts";
+import { liveValue } from "../src/analytics/live_value.ts";
+import { knownCount, type PriceSeries } from "../src/analytics/price_series.ts";
+import type { GridBudget } from "../src/analytics/soc_grid.ts";
+import { seriesSpreads } from "../src/analytics/spreads.ts";
+import { SummaryCache } from "./summary_cache.ts";
+
+/** The summary's grid: 650–900 points for a day of 5-minute prices, measured within 0.05 % of the optimum. */
+const SUMMARY_GRID: GridBudget = { cells: 300_000, minSteps: 300, maxSteps: 5_000 };
+const FIVE_MIN = 300_000;
+
+/** Today's live inputs: now and the stored energy now. */
+export interface LiveInput {
+  readonly nowMs: number;
+  readonly socMwh: number;
+}
+
+/** What one summary is computed from. */
+export interface SummaryInput {
+  readonly date: string;
+  /** Each zone's day of prices (FMM unused). */
+  readonly days: ReadonlyArray<{ readonly zone: string; readonly day: DaySeries }>;
+  readonly battery: Battery;
+  readonly strategyHours: number;
+  /** For today; null otherwise. */
+  readonly live: LiveInput | null;
+}
+
+/** One zone's line of the summary. */
+export type ZoneSummary = { zone: string } & ReturnType<typeof zoneSummary>;
+
+/** Options of `createSummarizer`. */
+export interface SummarizerOptions {
+  /** Summaries kept (default 32; a dashboard asks for 2 per battery). */
+  readonly maxEntries?: number;
+  /** Called each time the figures are computed rather than shared (tests count the computations). */
+  readonly onCompute?: (date: string) => void;
+}
+
+/** A cached, coalescing `summarize`. */
+export function createSummarizer(
+  options: SummarizerOptions = {},
+): (input: SummaryInput) => Promise<ZoneSummary[]> {
+  const cache = new SummaryCache<ZoneSummary[]>(options.maxEntries);
+  return (input) => {
+    const key = JSON.stringify({
+      date: input.date,
+      zones: input.days.map((d) => d.zone),
+      battery: input.battery,
+      n: input.strategyHours,
+      // The live value depends on now only through the next 5-minute interval.
+      live: input.live && {
+        from: Math.ceil(input.live.nowMs / FIVE_MIN) * FIVE_MIN,
+        soc: input.live.socMwh,
+      },
+    });
+    const fingerprint = JSON.stringify(input.days.map(({ day }) => [day.da, day.rt]));
+    return cache.get(key, fingerprint, () => {
+      options.onCompute?.(input.date);
+      return summarize(input);
+    });
+  };
+}
+
+/** The summary's figures of every zone (uncached). */
+export function summarize(input: SummaryInput): ZoneSummary[] {
+  return input.days.map(({ zone, day }) => ({
+    zone,
+    ...zoneSummary(day, input.battery, input.strategyHours, input.live),
+  }));
+}
+
+/** Perfect foresight on `series`, or null without prices or without a feasible schedule. */
+function perfect(series: PriceSeries, battery: Battery): ArbitrageResult | null {
+  if (knownCount(series) === 0) return null;
+  try {
+    return optimizeArbitrage(series, battery, { grid: SUMMARY_GRID });
+  } catch (e) {
+    if (e instanceof InfeasibleScheduleError) return null;
+    throw e;
+  }
+}
+
+function zoneSummary(day: DaySeries, battery: Battery, n: number, live: LiveInput | null) {
+  const da = perfect(day.da, battery);
+  const rt = perfect(day.rt, battery);
+  const brief = (r: ArbitrageResult | null) =>
+    r === null ? null : { value_usd: r.value_usd, value_usd_per_mw_day: r.value_usd_per_mw_day };
+  const remaining = live && da !== null
+    ? liveValue({ da: day.da, rt: day.rt, battery, ...live, options: { grid: SUMMARY_GRID } })
+    : null;
+  return {
+    da: brief(da),
+    rt: brief(rt),
+    rt_intervals: { known: knownCount(day.rt), expected: day.rt.prices.length },
+    tb4: {
+      da: seriesSpreads(day.da, battery.rte)[3] ?? null,
+      rt: seriesSpreads(day.rt, battery.rte)[3] ?? null,
+    },
+    capture: captureRates(day, battery, n, da, rt),
+    live: remaining === null ? null : {
+      from: remaining.from,
+      soc_mwh: remaining.soc_mwh,
+      remaining_value_usd: remaining.remaining_value_usd,
+      day_value_usd: remaining.day_value_usd,
+      ...(remaining.note ? { note: remaining.note } : {}),
+    },
+  };
+}

@@ -1,0 +1,95 @@
+/** `GET /api/arbitrage/summary`'s cache: identical requests share one computation; a new price recomputes. */
+import assert from "node:assert/strict";
+import { SummaryCache } from "../../routes/summary_cache.ts";
+import { priceRows, SP15, startEdge } from "./helpers.ts";
+
+async function summaryEdge() {
+  const computed: string[] = [];
+  const t = await startEdge({ serviceRoutes: true, summary: { onCompute: (date) => computed.push(date) } });
+  const get = async (query = "") => {
+    const res = await t.request(`/api/arbitrage/summary${query}`);
+    assert.equal(res.status, 200);
+    return await res.json();
+  };
+  return { t, computed, get };
+}
+
+Deno.test("[arbitrage] concurrent identical summary requests compute once, and later ones reuse it", async () => {
+  const { t, computed, get } = await summaryEdge();
+  try {
+    const [a, b] = await Promise.all([get(), get()]);
+    assert.deepEqual(computed, ["2026-07-01"]);
+    assert.deepEqual(a.zones, b.zones);
+    assert.ok(a.zones[0].live !== null, "today: the live value is part of what is shared");
+    const again = await get();
+    assert.deepEqual(again.zones, a.zones);
+    assert.equal(computed.length, 1, "a later identical request is served from the cache");
+    await get("?date=2026-06-30");
+    await get("?energy_mwh=2");
+    await get("?soc=1");
+    assert.equal(computed.length, 4, "another date, battery or stored energy is another summary");
+    await get("?power_mw=1&energy_mwh=4");
+    assert.equal(computed.length, 4, "the default battery spelt out is the same battery");
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("[arbitrage] a new or revised price of the day recomputes the summary; another day's does not", async () => {
+  const { t, computed, get } = await summaryEdge();
+  try {
+    const before = await get();
+    await get("?date=2026-06-30");
+    assert.equal(computed.length, 2);
+    // A revised real-time price today (12:00 Pacific): today's figures change, yesterday's are kept.
+    const revised = await t.store.ingest(priceRows("lmp_rtm", SP15, "2026-07-01T19:00:00Z", [900]));
+    assert.equal(revised.updates[0]?.revised, true);
+    const after = await get();
+    assert.equal(computed.length, 3);
+    const sp15 = (body: { zones: { zone: string; rt: { value_usd: number } }[] }) =>
+      body.zones.find((z) => z.zone === "sp15")!;
+    assert.notEqual(sp15(after).rt.value_usd, sp15(before).rt.value_usd);
+    await get("?date=2026-06-30");
+    assert.equal(computed.length, 3, "yesterday's prices did not change");
+    // A new day-ahead price for tomorrow does not touch today's summary either.
+    await t.store.ingest(priceRows("lmp_dam", SP15, "2026-07-02T07:00:00Z", [50]));
+    await get();
+    assert.equal(computed.length, 3);
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("[arbitrage] today's summary is recomputed when the next 5-minute interval starts", async () => {
+  const { t, computed, get } = await summaryEdge();
+  try {
+    const first = await get(); // 13:02 Pacific: the live value starts at 13:05
+    t.clock.advance(60_000);
+    await get();
+    assert.equal(computed.length, 1, "13:03 has the same next interval");
+    t.clock.advance(4 * 60_000);
+    const later = await get();
+    assert.equal(computed.length, 2);
+    assert.notEqual(later.zones[0].live.from, first.zones[0].live.from);
+    assert.notEqual(later.generated_at, first.generated_at, "the envelope is never cached");
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("SummaryCache keeps the most recently used keys and forgets a failed computation", async () => {
+  const cache = new SummaryCache<number>(2);
+  let runs = 0;
+  const compute = () => ++runs;
+  await cache.get("a", "1", compute);
+  await cache.get("b", "1", compute);
+  await cache.get("a", "1", compute); // a is now the most recent
+  await cache.get("c", "1", compute); // evicts b
+  assert.equal(cache.size, 2);
+  assert.equal(runs, 3);
+  await cache.get("b", "1", compute);
+  assert.equal(runs, 4);
+  await assert.rejects(cache.get("d", "1", () => Promise.reject(new Error("boom"))));
+  await cache.get("d", "1", compute);
+  assert.equal(runs, 5, "the failure was not kept");
+});
