@@ -18,6 +18,7 @@ import type { DatasetName } from "./oasis/datasets.ts";
 import { createOasisStack } from "./oasis_stack.ts";
 import { createMetrics } from "./metrics.ts";
 import { startHttpServer } from "./server.ts";
+import { FailoverCoordination } from "./store/failover_coordination.ts";
 
 // ── 1. Configuration: one validated object, or a message naming the bad setting and exit code 2.
 const env = Deno.env.toObject();
@@ -91,7 +92,19 @@ for (const dataset of scheduled) {
 }
 
 // ── 6. HTTP: REST API, WebSocket fan-out, dashboard, /health, /metrics (routes/, src/server.ts).
-metrics.watch({ bronze: () => bronze.metrics, breaker: () => oasis.client.breakerState });
+// The Redis coordination reports whether Redis answers (its local mirror serves meanwhile); KV has no mirror.
+const coordinationHealth = () => {
+  const c = backends.coordination;
+  return c instanceof FailoverCoordination
+    ? { kind: c.kind, reachable: c.reachable, fallbacks: c.fallbacks }
+    : undefined;
+};
+metrics.watch({
+  bronze: () => bronze.metrics,
+  breaker: () => oasis.client.breakerState,
+  gate: () => oasis.gate.stats,
+  coordination: coordinationHealth,
+});
 // Bronze counts as reachable unless sends have been failing with nothing acknowledged since the last check
 // (or the outbox is full).
 let lastSends = { published: 0, failures: 0, reachable: true };
@@ -116,6 +129,8 @@ const http = await startHttpServer({
   health: () => ({
     ...jobs.report(),
     bronze: { sink: backends.names.bronze, reachable: bronzeReachable(), outboxDepth: bronze.outbox.depth },
+    gate: oasis.gate.stats,
+    coordination: coordinationHealth(),
   }),
   extraRoutes: [
     createArbitrageRoutes({ store }),

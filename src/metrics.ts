@@ -10,6 +10,7 @@ import { Counter, Gauge, Histogram, Registry } from "prom-client";
 import type { AlertEvent } from "./analytics/alerts.ts";
 import type { BronzeMetrics } from "./bronze/metrics.ts";
 import type { BreakerState, OasisRequestEvent } from "./oasis/client.ts";
+import type { GateStats } from "./oasis/gate.ts";
 import type { StoreStats } from "./store/store.ts";
 
 /** Values read at scrape time; each source is optional. */
@@ -17,6 +18,9 @@ export interface MetricSources {
   readonly store?: () => StoreStats;
   readonly bronze?: () => BronzeMetrics;
   readonly breaker?: () => BreakerState;
+  readonly gate?: () => GateStats;
+  /** The job coordination's Redis reachability, or undefined when it has no local mirror (Deno KV). */
+  readonly coordination?: () => { readonly reachable: boolean; readonly fallbacks: number } | undefined;
 }
 
 /** Why a WebSocket client was closed by the server. */
@@ -135,6 +139,63 @@ export class Metrics {
         }
       },
     });
+    const gauge = (
+      name: string,
+      help: string,
+      label: "store" | "backend",
+      read: () => { labels: Record<string, string>; value: number } | undefined,
+    ) =>
+      new Gauge({
+        name,
+        help,
+        labelNames: [label],
+        registers,
+        collect() {
+          const v = read();
+          this.reset();
+          if (v) this.set(v.labels, v.value);
+        },
+      });
+    const gate = () => {
+      const g = sources().gate?.();
+      return g?.shared ? g : undefined;
+    };
+    gauge(
+      "oasis_gate_shared",
+      "1 while OASIS request starts are reserved in slots every process shares, 0 while spaced locally",
+      "store",
+      () => {
+        const g = gate();
+        return g && { labels: { store: g.shared! }, value: g.state === "local" ? 0 : 1 };
+      },
+    );
+    gauge(
+      "oasis_gate_local_starts_total",
+      "OASIS request starts spaced locally because the shared gate store failed or was slow",
+      "store",
+      () => {
+        const g = gate();
+        return g && { labels: { store: g.shared! }, value: g.fallbacks };
+      },
+    );
+    gauge(
+      "jobs_coordination_reachable",
+      "1 while the job coordination's Redis answers, 0 while its local mirror answers",
+      "backend",
+      () => {
+        const c = sources().coordination?.();
+        return c && { labels: { backend: "redis" }, value: c.reachable ? 1 : 0 };
+      },
+    );
+    gauge(
+      "jobs_coordination_fallbacks_total",
+      "Job coordination calls answered by the local mirror because Redis failed",
+      "backend",
+      () => {
+        const c = sources().coordination?.();
+        return c && { labels: { backend: "redis" }, value: c.fallbacks };
+      },
+    );
     this.#storeMetrics(registers, sources);
     this.#bronzeMetrics(registers, sources);
     new Gauge({

@@ -1,12 +1,14 @@
 /**
  * `GET /health`: what the composition root reports (Bronze sink, breaker, per-dataset runs) joined with what
  * the server sees itself (store reachability, WebSocket clients), and the verdict. The service is ready when
- * the hot store and the Bronze sink are reachable; an open OASIS breaker or stale data makes it `degraded`
- * but still ready (it serves what it has); not ready answers 503.
+ * the hot store and the Bronze sink are reachable; an open OASIS breaker, job coordination on its local
+ * mirror (Redis down) or an OASIS gate spacing only locally makes it `degraded` but still ready (it serves
+ * what it has and polling goes on); not ready answers 503.
  *
  * @module
  */
 import type { BreakerState } from "../oasis/client.ts";
+import type { GateStats } from "../oasis/gate.ts";
 import type { StoreStats } from "../store/store.ts";
 
 /** One dataset's polling, as the composition root tracks it. */
@@ -34,6 +36,20 @@ export interface HealthReport {
   readonly breaker?: BreakerState;
   /** Per dataset. */
   readonly datasets?: Readonly<Record<string, DatasetHealth>>;
+  /** The OASIS request gate: shared across processes, or spacing locally after the shared store failed. */
+  readonly gate?: GateStats;
+  /** The job coordination (watermarks, locks, digests): Redis, or its local mirror while Redis is down. */
+  readonly coordination?: CoordinationHealth;
+}
+
+/** The job coordination's state. */
+export interface CoordinationHealth {
+  /** Backend kind. */
+  readonly kind: string;
+  /** False while Redis is unreachable and the local mirror answers. */
+  readonly reachable: boolean;
+  /** Calls the local mirror answered because Redis failed. */
+  readonly fallbacks: number;
 }
 
 /** The body of `GET /health`. */
@@ -46,7 +62,12 @@ export interface HealthBody {
   readonly checks: {
     readonly store: { readonly ok: boolean; readonly backend: string; readonly failed_writes: number };
     readonly bronze: HealthReport["bronze"] & { readonly ok: boolean } | { readonly ok: boolean };
-    readonly oasis: { readonly ok: boolean; readonly breaker: BreakerState | "unknown" };
+    readonly oasis: {
+      readonly ok: boolean;
+      readonly breaker: BreakerState | "unknown";
+      readonly gate?: GateStats;
+    };
+    readonly coordination?: CoordinationHealth & { readonly ok: boolean };
     readonly websocket: { readonly ok: true; readonly clients: number; readonly max: number };
   };
   readonly datasets: Readonly<Record<string, DatasetHealth>>;
@@ -71,7 +92,10 @@ export function judgeHealth(inputs: HealthInputs): HealthBody {
   const bronzeOk = report !== null && (bronze?.reachable ?? true);
   const breaker = report?.breaker ?? "unknown";
   const ready = store.connected && bronzeOk;
-  const degraded = breaker === "open" || breaker === "half-open";
+  const coordination = report?.coordination;
+  // Polling goes on without Redis coordination or a shared gate, but several instances no longer coordinate.
+  const degraded = breaker === "open" || breaker === "half-open" || coordination?.reachable === false ||
+    report?.gate?.state === "local";
   return {
     status: !ready ? "unavailable" : degraded ? "degraded" : "ok",
     live: true,
@@ -85,8 +109,9 @@ export function judgeHealth(inputs: HealthInputs): HealthBody {
         : bronze === undefined
         ? { ok: true }
         : { ...bronze, ok: bronze.reachable },
-      oasis: { ok: breaker !== "open", breaker },
+      oasis: { ok: breaker !== "open", breaker, ...(report?.gate ? { gate: report.gate } : {}) },
       websocket: { ok: true, clients: inputs.clients, max: inputs.maxClients },
+      ...(coordination ? { coordination: { ...coordination, ok: coordination.reachable } } : {}),
     },
     datasets: report?.datasets ?? {},
   };

@@ -79,3 +79,21 @@ Deno.test("[health] GET /health/live answers 200", async () => {
     await t.close();
   }
 });
+
+Deno.test("[health] job coordination on its local mirror (Redis down) is degraded but still ready", async () => {
+  const { status, body } = await health(() => ({
+    coordination: { kind: "redis", reachable: false, fallbacks: 4 },
+  }));
+  assert.equal(status, 200);
+  assert.equal(body.status, "degraded");
+  assert.deepEqual(body.checks.coordination, { kind: "redis", reachable: false, fallbacks: 4, ok: false });
+});
+
+Deno.test("[health] an OASIS gate spacing only locally is degraded; a shared one is ok", async () => {
+  const local = await health(() => ({ gate: { shared: "redis", state: "local", fallbacks: 2 } }));
+  assert.equal(local.status, 200);
+  assert.equal(local.body.status, "degraded");
+  assert.deepEqual(local.body.checks.oasis.gate, { shared: "redis", state: "local", fallbacks: 2 });
+  const shared = await health(() => ({ gate: { shared: "kv", state: "shared", fallbacks: 0 } }));
+  assert.equal(shared.body.status, "ok");
+});

@@ -70,3 +70,23 @@ Deno.test("[metrics] two Metrics objects never share a registry", async () => {
   a.rowsIngested("lmp_dam", 5);
   assert.equal(value(await b.text(), 'ingest_rows_total{dataset="lmp_dam"}'), undefined);
 });
+
+Deno.test("[metrics] the shared OASIS gate and the job coordination's Redis reachability are exported", async () => {
+  let gate = { shared: "redis", state: "shared" as "shared" | "local", fallbacks: 0 };
+  let coordination = { reachable: true, fallbacks: 0 };
+  const m = createMetrics({ gate: () => gate, coordination: () => coordination });
+  let text = await m.text();
+  assert.equal(value(text, "oasis_gate_shared"), 1);
+  assert.equal(value(text, "jobs_coordination_reachable"), 1);
+  gate = { shared: "redis", state: "local", fallbacks: 3 };
+  coordination = { reachable: false, fallbacks: 5 };
+  text = await m.text();
+  assert.equal(value(text, "oasis_gate_shared"), 0);
+  assert.equal(value(text, "oasis_gate_local_starts_total"), 3);
+  assert.equal(value(text, "jobs_coordination_reachable"), 0);
+  assert.equal(value(text, "jobs_coordination_fallbacks_total"), 5);
+  // Without a shared gate or a Redis coordination (the embedded default) the series are absent.
+  const plain = await createMetrics({ coordination: () => undefined }).text();
+  assert.equal(value(plain, "oasis_gate_shared"), undefined);
+  assert.equal(value(plain, "jobs_coordination_reachable"), undefined);
+});
