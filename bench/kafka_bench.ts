@@ -3,7 +3,10 @@
  * the local broker by `KafkaSink` (kafkajs, idempotent, acks=-1, gzip) from prebuilt envelopes, and by the
  * whole Bronze path (envelope + zod validation + Deno KV outbox + drainer), next to `kcat` (librdkafka)
  * producing the same envelopes with the same keys, headers, acks, idempotence and codec: the practical
- * limit. Needs the broker (`scripts/kafka.sh start`); `kcat` from Debian (`apt-get install -y kcat`).
+ * limit. kcat and KafkaSink take turns, `PAIRS` times, so that both sides see the same machine load; the
+ * ratio is of their medians. Two rows show where the time goes: kafkajs encoding the produce requests
+ * alone (no broker), and the Deno KV outbox alone (`bronze_parts_bench.ts`). Needs the broker
+ * (`scripts/kafka.sh start`); `kcat` from Debian (`apt-get install -y kcat`).
  *
  * @module
  */
@@ -16,7 +19,8 @@ import { BronzePublisher, type PublishInput } from "../src/bronze/publisher.ts";
 import type { KafkaSettings } from "../src/bronze/kafka_sink.ts";
 import type { BronzeMessage } from "../src/bronze/sink.ts";
 import { parseResponse } from "../src/oasis/parse.ts";
-import type { BenchRow } from "./bench_util.ts";
+import { type BenchRow, median } from "./bench_util.ts";
+import { timeKafkajsEncoding, timeOutbox } from "./bronze_parts_bench.ts";
 
 const ZIP = new URL(
   "../tests/fixtures/oasis-samples/singlezip_PRC_LMP_DAM_v1_ALL_APNODES_start-20200102T00Z.zip",
@@ -26,6 +30,8 @@ const URL_2020 = "https://oasis.caiso.com/oasisapi/SingleZip?resultformat=6&quer
   "&market_run_id=DAM&startdatetime=20200102T00:00-0000&enddatetime=20200103T00:00-0000&grp_type=ALL_APNODES";
 const BATCH_ROWS = 10_000;
 const PARTITIONS = 3;
+/** kcat / KafkaSink runs, alternated. */
+const PAIRS = 3;
 
 function progress(step: string): void {
   console.error(`kafka bench: ${step} …`);
@@ -63,25 +69,29 @@ async function buildMessages(fetch: PublishInput, topic: string): Promise<Bronze
   }
 }
 
-async function timeKcat(brokers: string, topic: string, messages: readonly BronzeMessage[]): Promise<number> {
-  const dir = await Deno.makeTempDir({ prefix: "kcat-bench-" });
-  try {
-    const file = `${dir}/messages.txt`;
-    await Deno.writeTextFile(file, messages.map((m) => `${m.key}\t${m.value}`).join("\n") + "\n");
-    const headers = Object.entries(messages[0]!.headers).flatMap(([k, v]) => ["-H", `${k}=${v}`]);
-    const args = [
-      ["-P", "-b", brokers, "-t", topic, "-K", "\t", "-z", "gzip", "-l", file],
-      ["-X", "acks=all", "-X", "enable.idempotence=true", "-X", "partitioner=murmur2_random"],
-      headers,
-    ].flat();
-    const t0 = performance.now();
-    const out = await new Deno.Command("kcat", { args, stdout: "null", stderr: "piped" }).output();
-    const ms = performance.now() - t0;
-    if (!out.success) throw new Error(`kcat failed: ${new TextDecoder().decode(out.stderr).slice(-500)}`);
-    return ms;
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+/** kcat's input: one `key<TAB>value` line per message (JSON never holds a raw tab or newline). */
+async function writeKcatInput(messages: readonly BronzeMessage[]): Promise<string> {
+  const file = await Deno.makeTempFile({ prefix: "kcat-bench-", suffix: ".txt" });
+  await Deno.writeTextFile(file, messages.map((m) => `${m.key}\t${m.value}`).join("\n") + "\n");
+  return file;
+}
+
+async function timeKcat(
+  brokers: string,
+  topic: string,
+  file: string,
+  headers: Readonly<Record<string, string>>,
+): Promise<number> {
+  const args = [
+    ["-P", "-b", brokers, "-t", topic, "-K", "\t", "-z", "gzip", "-l", file],
+    ["-X", "acks=all", "-X", "enable.idempotence=true", "-X", "partitioner=murmur2_random"],
+    Object.entries(headers).flatMap(([k, v]) => ["-H", `${k}=${v}`]),
+  ].flat();
+  const t0 = performance.now();
+  const out = await new Deno.Command("kcat", { args, stdout: "null", stderr: "piped" }).output();
+  const ms = performance.now() - t0;
+  if (!out.success) throw new Error(`kcat failed: ${new TextDecoder().decode(out.stderr).slice(-500)}`);
+  return ms;
 }
 
 async function timeSink(brokers: string, messages: readonly BronzeMessage[]): Promise<number> {
@@ -100,7 +110,7 @@ async function timeFullPath(
   brokers: string,
   topic: string,
   fetch: PublishInput,
-): Promise<{ ms: number; commitMs: number }> {
+): Promise<{ ms: number; buildMs: number; commitMs: number }> {
   const dir = await Deno.makeTempDir({ prefix: "outbox-bench-" });
   const kv = await Deno.openKv(`${dir}/outbox.kv`);
   const sink = createKafkaSink(settings(brokers));
@@ -115,9 +125,17 @@ async function timeFullPath(
       metrics: createBronzeMetrics(),
     });
     drainer.start();
+    let appendAt = 0, commitMs = 0;
+    const timed = {
+      append: async (messages: readonly BronzeMessage[]) => {
+        appendAt = performance.now();
+        await outbox.append(messages);
+        commitMs = performance.now() - appendAt;
+      },
+    };
     const t0 = performance.now();
-    await new BronzePublisher({ outbox, topics: { lmp_dam: topic } }).publish(fetch, "lmp_dam");
-    const commitMs = performance.now() - t0;
+    await new BronzePublisher({ outbox: timed, topics: { lmp_dam: topic } }).publish(fetch, "lmp_dam");
+    const buildMs = appendAt - t0;
     let timer: ReturnType<typeof setTimeout> | undefined;
     await Promise.race([
       drainer.drained(),
@@ -130,7 +148,7 @@ async function timeFullPath(
     ]).finally(() => clearTimeout(timer));
     const ms = performance.now() - t0;
     await drainer.close(10_000);
-    return { ms, commitMs };
+    return { ms, buildMs, commitMs };
   } finally {
     await sink.close();
     kv.close();
@@ -173,24 +191,67 @@ export async function runKafkaBench(): Promise<BenchRow[]> {
     const add = (name: string, ms: number, note: string) =>
       out.push({ name, ms, rowsPerS: rows / (ms / 1000), mbPerS: mb / (ms / 1000), note });
 
-    let kcatMs: number | undefined;
+    const kcatRuns: number[] = [];
+    const sinkRuns: number[] = [];
+    let kcatError = "";
+    const kcatInput = await writeKcatInput(messages);
     try {
-      progress("kcat");
-      kcatMs = await timeKcat(brokers, topics.kcat, messages);
-      add("kcat (librdkafka), same envelopes", kcatMs, "practical limit; acks=all, idempotent, gzip");
-    } catch (error) {
-      out.push({ name: "kcat", ms: 0, note: `not run: ${error instanceof Error ? error.message : error}` });
+      for (let i = 0; i < PAIRS; i++) {
+        if (!kcatError) {
+          try {
+            progress(`kcat ${i + 1}/${PAIRS}`);
+            kcatRuns.push(await timeKcat(brokers, topics.kcat, kcatInput, messages[0]!.headers));
+          } catch (error) {
+            kcatError = error instanceof Error ? error.message : String(error);
+          }
+        }
+        progress(`KafkaSink ${i + 1}/${PAIRS}`);
+        sinkRuns.push(await timeSink(brokers, messages));
+      }
+    } finally {
+      await Deno.remove(kcatInput);
     }
+    const kcatMs = kcatRuns.length ? median(kcatRuns) : undefined;
     const ratio = (ms: number) => kcatMs ? `${(kcatMs / ms * 100).toFixed(0)} % of kcat` : "";
-    progress("KafkaSink");
-    const sinkMs = await timeSink(brokers, messages);
-    add("KafkaSink (kafkajs), prebuilt envelopes", sinkMs, `${ratio(sinkMs)}; ${BATCH_ROWS}-row sends`);
+    if (kcatMs) {
+      add("kcat (librdkafka), same envelopes", kcatMs, "practical limit; acks=all, idempotent, gzip");
+    } else out.push({ name: "kcat", ms: 0, note: `not run: ${kcatError}` });
+    const pairs = (runs: number[]) =>
+      kcatRuns.length
+        ? ` (per run: ${kcatRuns.map((k, i) => `${(k / runs[i]! * 100).toFixed(0)} %`).join(", ")})`
+        : "";
+    const sinkMs = median(sinkRuns);
+    add(
+      "KafkaSink (kafkajs), prebuilt envelopes",
+      sinkMs,
+      `${ratio(sinkMs)}${pairs(sinkRuns)}; acks=-1, idempotent, gzip, 1 MB requests`,
+    );
+    progress("kafkajs encoding");
+    try {
+      const encodeMs = await timeKafkajsEncoding(messages, PARTITIONS);
+      add(
+        "kafkajs encoding the same produce requests, no broker",
+        encodeMs,
+        `${(encodeMs / sinkMs * 100).toFixed(0)} % of KafkaSink's time: the client's CPU floor`,
+      );
+    } catch (error) {
+      out.push({ name: "kafkajs encoding", ms: 0, note: `not run: ${error}` });
+    }
+    progress("outbox");
+    const box = await timeOutbox(messages, BATCH_ROWS);
+    add(
+      "Deno KV outbox alone: commit, then read + remove",
+      box.commitMs + box.drainMs,
+      `commit ${box.commitMs.toFixed(0)} ms, read + remove ${box.drainMs.toFixed(0)} ms (file KV)`,
+    );
     progress("full path");
     const full = await timeFullPath(brokers, topics.full, fetch);
     add(
       "full path: envelope + zod + KV outbox + drainer",
       full.ms,
-      `${ratio(full.ms)}; outbox commit ${full.commitMs.toFixed(0)} ms`,
+      `${ratio(full.ms)}; envelopes ${full.buildMs.toFixed(0)} ms, outbox commit ${
+        full.commitMs.toFixed(0)
+      } ms`,
     );
   } finally {
     await admin.deleteTopics({ topics: Object.values(topics) }).catch(() => {});

@@ -58,6 +58,9 @@ export interface KafkaSettings {
   readonly maxBatchBytes: number;
 }
 
+/** Tries of `ensureTopics` when the broker answers with a retriable error. */
+const ENSURE_ATTEMPTS = 5;
+
 /** The part of a kafkajs producer the sink uses. */
 export type ProducerLike = Pick<Producer, "connect" | "disconnect" | "sendBatch">;
 /** The part of a kafkajs admin client the sink uses. */
@@ -100,8 +103,24 @@ export class KafkaSink implements BronzeSink {
     this.#log = options.log ?? silentLog;
   }
 
-  /** Creates the missing topics with the configured partitions, replication factor and cleanup policy. */
+  /**
+   * Creates the missing topics with the configured partitions, replication factor and cleanup policy. A
+   * retriable failure is tried again a few times: right after CreateTopics a busy KRaft broker can answer
+   * the leader check with UNKNOWN_TOPIC_OR_PARTITION (kafkajs only waits out LEADER_NOT_AVAILABLE).
+   */
   async ensureTopics(topics: readonly string[]): Promise<void> {
+    for (let attempt = 1;; attempt++) {
+      try {
+        return await this.#createMissing(topics);
+      } catch (error) {
+        if (attempt >= ENSURE_ATTEMPTS || (error as { retriable?: boolean }).retriable !== true) throw error;
+        this.#log("warn", "kafka topic creation failed; trying again", { attempt, error: String(error) });
+        await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
+      }
+    }
+  }
+
+  async #createMissing(topics: readonly string[]): Promise<void> {
     if (!this.#adminUp) {
       await this.#admin.connect();
       this.#adminUp = true;

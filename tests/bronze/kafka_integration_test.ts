@@ -7,7 +7,6 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { Kafka, logLevel } from "kafkajs";
 import { type Bronze, createBronze } from "../../src/bronze/bronze_service.ts";
 import { unframeConfluent } from "../../src/bronze/schema_registry.ts";
 import { loadBronzeConfig } from "../../src/bronze/settings.ts";
@@ -17,36 +16,11 @@ import type { OasisRow } from "../../src/oasis/row.ts";
 import type { PublishInput } from "../../src/bronze/publisher.ts";
 import { excerptFetch } from "./bronze_fixtures.ts";
 import { fakeRegistry } from "./fake_registry.ts";
+import { assertReachable, bootstrap, consumeAll, type Consumed } from "./kafka_fixtures.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 const RUN = `${Date.now().toString(36)}-${crypto.randomUUID().slice(0, 6)}`;
 const NOW = () => new Date("2026-01-01T00:00:00Z");
-
-function bootstrap(): string {
-  const servers = Deno.env.get("KAFKA_BOOTSTRAP_SERVERS");
-  if (!servers) {
-    throw new Error(
-      "KAFKA_BOOTSTRAP_SERVERS is unset: these tests need the real broker. Run `deno task test` " +
-        "(scripts/with_services.sh starts it) or `bash scripts/kafka.sh start` and export the line it prints.",
-    );
-  }
-  return servers;
-}
-
-async function assertReachable(servers: string): Promise<void> {
-  const admin = new Kafka({ brokers: servers.split(","), logLevel: logLevel.NOTHING, retry: { retries: 2 } })
-    .admin();
-  try {
-    await admin.connect();
-    await admin.listTopics();
-  } catch (error) {
-    throw new Error(
-      `Kafka broker at ${servers} is unreachable: ${error}. Start it: bash scripts/kafka.sh start`,
-    );
-  } finally {
-    await admin.disconnect().catch(() => {});
-  }
-}
 
 /** Topic names unique to this run, so reruns never see old messages. */
 function topicsFor(test: string): { lmp: string; as: string } {
@@ -81,62 +55,6 @@ async function startBronze(
 async function stopBronze({ kv, bronze }: { kv: Deno.Kv; bronze: Bronze }): Promise<void> {
   await bronze.close(10_000);
   kv.close();
-}
-
-interface Consumed {
-  topic: string;
-  key: string;
-  value: Uint8Array;
-  headers: Record<string, string>;
-}
-
-/** Every message in `topics` (their whole length, from the high watermarks), via a fresh consumer group. */
-async function consumeAll(
-  servers: string,
-  topics: readonly string[],
-  timeoutMs = 90_000,
-): Promise<Consumed[]> {
-  const kafka = new Kafka({
-    brokers: servers.split(","),
-    clientId: "it-consumer",
-    logLevel: logLevel.NOTHING,
-  });
-  const admin = kafka.admin();
-  await admin.connect();
-  let expected = 0;
-  for (const topic of topics) {
-    for (const p of await admin.fetchTopicOffsets(topic)) expected += Number(p.high) - Number(p.low);
-  }
-  await admin.disconnect();
-  const got: Consumed[] = [];
-  if (expected === 0) return got;
-  const consumer = kafka.consumer({ groupId: `it-${RUN}-${crypto.randomUUID().slice(0, 8)}` });
-  await consumer.connect();
-  try {
-    await consumer.subscribe({ topics: [...topics], fromBeginning: true });
-    let done!: () => void;
-    const finished = new Promise<void>((resolve) => done = resolve);
-    await consumer.run({
-      eachMessage: ({ topic, message }) => {
-        const headers: Record<string, string> = {};
-        for (const [k, v] of Object.entries(message.headers ?? {})) headers[k] = String(v);
-        got.push({ topic, key: String(message.key), value: new Uint8Array(message.value ?? []), headers });
-        if (got.length >= expected) done();
-        return Promise.resolve();
-      },
-    });
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new Error(`Consumed ${got.length} of ${expected} messages within ${timeoutMs} ms`)),
-        timeoutMs,
-      );
-    });
-    await Promise.race([finished, timeout]).finally(() => clearTimeout(timer));
-  } finally {
-    await consumer.disconnect();
-  }
-  return got;
 }
 
 /** A simulator-free answer: hourly AS prices for two regions and four types, plus one impossible row. */

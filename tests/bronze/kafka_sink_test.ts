@@ -17,6 +17,8 @@ class FakeKafka {
   connects = 0;
   disconnects = 0;
   failSends = 0;
+  /** CreateTopics calls that create the topics but then fail the leader check (a busy KRaft broker). */
+  failLeaderChecks = 0;
 
   producer(): ProducerLike {
     return {
@@ -38,6 +40,11 @@ class FakeKafka {
       createTopics: ({ topics }: { topics: ITopicConfig[] }) => {
         this.created.push(...topics);
         this.existing.push(...topics.map((t) => t.topic));
+        if (this.failLeaderChecks-- > 0) {
+          return Promise.reject(
+            Object.assign(new Error("This server does not host this topic-partition"), { retriable: true }),
+          );
+        }
         return Promise.resolve(true);
       },
     } as AdminLike;
@@ -69,6 +76,32 @@ Deno.test("KafkaSink.ensureTopics() creates only missing topics, .dlq ones with 
       configEntries: [{ name: "cleanup.policy", value: "delete" }],
     },
   ]);
+  await sink.close();
+});
+
+Deno.test("KafkaSink.ensureTopics() tries again when the broker does not yet know a topic it just created", async () => {
+  const fake = new FakeKafka();
+  fake.failLeaderChecks = 1;
+  const sink = sinkOn(fake);
+  await sink.ensureTopics(["x.raw.v1"]);
+  assert.deepEqual(fake.created.map((t) => t.topic), ["x.raw.v1"], "created once");
+  await sink.close();
+});
+
+Deno.test("KafkaSink.ensureTopics() does not try again after an error that is not retriable", async () => {
+  const fake = new FakeKafka();
+  const admin = fake.admin();
+  let calls = 0;
+  const sink = new KafkaSink({
+    producer: fake.producer(),
+    admin: {
+      ...admin,
+      createTopics: () => Promise.reject(new Error(`Invalid replication factor ${++calls}`)),
+    },
+    topics: TOPICS,
+  });
+  await assert.rejects(sink.ensureTopics(["x.raw.v1"]), /Invalid replication factor 1/);
+  assert.equal(calls, 1);
   await sink.close();
 });
 
