@@ -6,8 +6,7 @@
  *
  * @module
  */
-import { createArbitrageRoutes } from "../routes/arbitrage.ts";
-import { createGapsRoutes } from "../routes/gaps.ts";
+import { createServiceRoutes } from "../routes/service_routes.ts";
 import { type Config, ConfigError, loadConfig } from "./config.ts";
 import { serviceConnector } from "./connector.ts";
 import { type Backends, openBackends } from "./jobs/backends.ts";
@@ -132,15 +131,12 @@ const http = await startHttpServer({
     gate: oasis.gate.stats,
     coordination: coordinationHealth(),
   }),
-  extraRoutes: [
-    createArbitrageRoutes({ store }),
-    createGapsRoutes({
-      store,
-      nodes: config.nodes,
-      datasets: config.datasets,
-      retentionDays: config.store.retentionDays,
-    }),
-  ],
+  extraRoutes: createServiceRoutes({
+    store,
+    nodes: config.nodes,
+    datasets: config.datasets,
+    retentionDays: config.store.retentionDays,
+  }),
 });
 log("info", "oasis-stream started", {
   url: http.url,

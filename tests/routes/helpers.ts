@@ -5,9 +5,8 @@
  * @module
  */
 import type { Hono } from "hono";
-import { createArbitrageRoutes } from "../../routes/arbitrage.ts";
 import type { SummarizerOptions } from "../../routes/arbitrage_summary.ts";
-import { createGapsRoutes } from "../../routes/gaps.ts";
+import { createServiceRoutes } from "../../routes/service_routes.ts";
 import { DEFAULT_NODES } from "../../src/oasis/datasets.ts";
 import type { Env } from "../../src/settings.ts";
 import { loadLiveConfig } from "../../src/live/settings.ts";
@@ -46,23 +45,21 @@ export interface TestEdgeOptions {
   readonly summary?: SummarizerOptions;
 }
 
-/** The sub-apps `main.ts` passes as `extraRoutes`, on `store` and `clock`. */
+/** The sub-apps `main.ts` passes as `extraRoutes` (the same factory), on `store` and `clock`. */
 export function serviceRoutes(
   store: KvStore,
   clock: TestClock,
   env: Env = {},
   summary?: SummarizerOptions,
 ): Hono[] {
-  return [
-    createArbitrageRoutes({ store, clock: clock.now, summary }),
-    createGapsRoutes({
-      store,
-      nodes: { nodes: DEFAULT_NODES },
-      datasets: ["lmp_dam", "lmp_fmm", "lmp_rtm"],
-      retentionDays: loadStoreConfig(env).retentionDays,
-      now: clock.now,
-    }),
-  ];
+  return createServiceRoutes({
+    store,
+    nodes: { nodes: DEFAULT_NODES },
+    datasets: ["lmp_dam", "lmp_fmm", "lmp_rtm"],
+    retentionDays: loadStoreConfig(env).retentionDays,
+    clock: clock.now,
+    summary,
+  });
 }
 
 /** Ingests 24 h of RT and FMM prices and 2 days of DA prices for SP15 and NP15 up to `NOW`. */

@@ -1,0 +1,32 @@
+/**
+ * The `/api` sub-apps the service mounts beside the REST API (gaps and battery arbitrage), built in one
+ * place so that `main.ts` and the tests (OpenAPI coverage, fuzzing) mount exactly the same routes.
+ *
+ * @module
+ */
+import type { SummarizerOptions } from "./arbitrage_summary.ts";
+import { createArbitrageRoutes } from "./arbitrage.ts";
+import { createGapsRoutes, type GapsDeps } from "./gaps.ts";
+import type { ApiApp } from "./openapi_app.ts";
+
+/** What the service's extra routes read. */
+export interface ServiceRoutesDeps extends Omit<GapsDeps, "now"> {
+  /** Clock (default `new Date()`). */
+  readonly clock?: () => Date;
+  /** The arbitrage summary's cache options. */
+  readonly summary?: SummarizerOptions;
+}
+
+/** The gaps and arbitrage sub-apps, as the service mounts them (`AppDeps.extraRoutes`). */
+export function createServiceRoutes(deps: ServiceRoutesDeps): ApiApp[] {
+  return [
+    createArbitrageRoutes({ store: deps.store, clock: deps.clock, summary: deps.summary }),
+    createGapsRoutes({
+      store: deps.store,
+      nodes: deps.nodes,
+      datasets: deps.datasets,
+      retentionDays: deps.retentionDays,
+      now: deps.clock,
+    }),
+  ];
+}
