@@ -52,6 +52,8 @@ export interface SummarizerOptions {
   readonly maxEntries?: number;
   /** Called each time the figures are computed rather than shared (tests count the computations). */
   readonly onCompute?: (date: string) => void;
+  /** Computes the figures (the service passes a `WorkerSummarizer`'s); default `summarize` in process. */
+  readonly compute?: (input: SummaryInput) => ZoneSummary[] | Promise<ZoneSummary[]>;
 }
 
 /** A cached, coalescing `summarize`. */
@@ -74,7 +76,7 @@ export function createSummarizer(
     const fingerprint = JSON.stringify(input.days.map(({ day }) => [day.da, day.rt]));
     return cache.get(key, fingerprint, () => {
       options.onCompute?.(input.date);
-      return summarize(input);
+      return (options.compute ?? summarize)(input);
     });
   };
 }

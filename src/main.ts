@@ -7,6 +7,7 @@
  * @module
  */
 import { createServiceRoutes } from "../routes/service_routes.ts";
+import { WorkerSummarizer } from "../routes/worker_summarizer.ts";
 import { type Config, ConfigError, loadConfig } from "./config.ts";
 import { serviceConnector } from "./connector.ts";
 import { type Backends, openBackends } from "./jobs/backends.ts";
@@ -120,6 +121,8 @@ function bronzeReachable(): boolean {
   }
   return lastSends.reachable && bronze.outbox.depth < config.bronze.outbox.maxRows;
 }
+// Arbitrage summaries (about a second of DP each) are computed in a worker, never on the event loop.
+const summaries = new WorkerSummarizer();
 const http = await startHttpServer({
   config,
   store,
@@ -132,6 +135,7 @@ const http = await startHttpServer({
     coordination: coordinationHealth(),
   }),
   extraRoutes: createServiceRoutes({
+    summary: { compute: (input) => summaries.summarize(input) },
     store,
     nodes: config.nodes,
     datasets: config.datasets,
@@ -172,6 +176,7 @@ async function shutdown(signal: string): Promise<void> {
   await jobs.stop();
   log("info", "shutdown: cron stopped");
   await http.shutdown();
+  summaries.close();
   log("info", "shutdown: http stopped");
   const left = await backends.closeBronze();
   log(left > 0 ? "warn" : "info", "shutdown: producer and outbox flushed", { rowsLeftInOutbox: left });

@@ -1,6 +1,8 @@
 /** `GET /api/arbitrage/summary`'s cache: identical requests share one computation; a new price recomputes. */
 import assert from "node:assert/strict";
 import { SummaryCache } from "../../routes/summary_cache.ts";
+import { WorkerSummarizer } from "../../routes/worker_summarizer.ts";
+import { summarize, type SummaryInput, type ZoneSummary } from "../../routes/arbitrage_summary.ts";
 import { priceRows, SP15, startEdge } from "./helpers.ts";
 
 async function summaryEdge() {
@@ -92,4 +94,56 @@ Deno.test("SummaryCache keeps the most recently used keys and forgets a failed c
   await assert.rejects(cache.get("d", "1", () => Promise.reject(new Error("boom"))));
   await cache.get("d", "1", compute);
   assert.equal(runs, 5, "the failure was not kept");
+});
+
+Deno.test("[arbitrage] summaries computed in the worker equal the in-process ones and leave the event loop free", async () => {
+  const worker = new WorkerSummarizer();
+  // Whether a timer set when the computation starts fires before the computation settles.
+  const timerFired: Record<string, boolean> = {};
+  const watched =
+    (name: string, compute: (input: SummaryInput) => ZoneSummary[] | Promise<ZoneSummary[]>) =>
+    async (input: SummaryInput) => {
+      let fired = false;
+      setTimeout(() => fired = true, 0);
+      const out = await compute(input);
+      timerFired[name] = fired;
+      return out;
+    };
+  const inProcess = await startEdge({
+    serviceRoutes: true,
+    summary: { compute: watched("main", summarize) },
+  });
+  const viaWorker = await startEdge({
+    serviceRoutes: true,
+    summary: { compute: watched("worker", (input) => worker.summarize(input)) },
+  });
+  try {
+    const read = async (t: typeof inProcess) => {
+      const res = await t.request("/api/arbitrage/summary?date=2026-06-30");
+      assert.equal(res.status, 200);
+      return (await res.json()).zones;
+    };
+    const expected = await read(inProcess);
+    const zones = await read(viaWorker);
+    assert.deepEqual(zones, expected);
+    assert.ok(zones.some((z: { da: unknown }) => z.da !== null), "the day has figures");
+    assert.deepEqual(timerFired, { main: false, worker: true }, "only the worker leaves the event loop free");
+  } finally {
+    worker.close();
+    await viaWorker.close();
+    await inProcess.close();
+  }
+});
+
+Deno.test("[arbitrage] a closed worker summarizer rejects what it was computing instead of hanging", async () => {
+  const worker = new WorkerSummarizer();
+  const pending = worker.summarize({
+    date: "2026-06-30",
+    days: [],
+    battery: {} as never,
+    strategyHours: 4,
+    live: null,
+  });
+  worker.close();
+  await assert.rejects(pending, /Summarizer closed/);
 });
