@@ -71,12 +71,14 @@ export class KvStore implements PriceStore {
     this.#ownsKv = options.ownsKv ?? false;
   }
 
-  async ingest(rows: readonly OasisRow[], now: Date = this.#core.clock()): Promise<IngestResult> {
-    const prepared = await this.#core.prepare(rows, now, (zones) => this.#load(zones));
-    const stored = await this.#write(prepared.plan);
-    const result = this.#core.commit(prepared, stored);
-    if (stored) this.#fanOut(prepared.plan);
-    return result;
+  ingest(rows: readonly OasisRow[], now: Date = this.#core.clock()): Promise<IngestResult> {
+    return this.#core.exclusive(async () => {
+      const prepared = await this.#core.prepare(rows, now, (zones) => this.#load(zones));
+      const stored = await this.#write(prepared.plan);
+      const result = this.#core.commit(prepared, stored);
+      if (stored) this.#fanOut(prepared.plan);
+      return result;
+    });
   }
 
   async #load(zones: readonly string[]): Promise<Map<string, ZoneSnapshot>> {

@@ -53,6 +53,54 @@ export function encodeCurrent(c: CurrentPrices): Record<string, string> {
   return out;
 }
 
+/** Each market's fields in the current hash, with the timestamp field that orders them. */
+const CURRENT_GROUPS: ReadonlyArray<readonly [keyof CurrentPrices, ReadonlyArray<keyof CurrentPrices>]> = [
+  ["rt_timestamp", ["rt_price", "rt_timestamp", "spread"]],
+  ["fmm_timestamp", ["fmm_price", "fmm_timestamp"]],
+  ["da_timestamp", ["da_price", "da_timestamp"]],
+];
+
+/**
+ * Merges current prices into `caiso:{zone}:current` (KEYS[1]) one market at a time: a market's fields are
+ * written only when its timestamp is not older than the stored one, so an instance whose mirror has not seen
+ * another instance's newer real-time price never moves the hash back. ARGV: groups `G tsField ts n
+ * (field value)×n`, then `S field value` entries set unconditionally. An empty value means null.
+ */
+export const CURRENT_MERGE_SCRIPT = `
+local key = KEYS[1]
+local i = 1
+while i <= #ARGV do
+  if ARGV[i] == 'G' then
+    local cur = redis.call('HGET', key, ARGV[i + 1])
+    local newer = (not cur) or cur == '' or ARGV[i + 2] >= cur
+    local n = tonumber(ARGV[i + 3])
+    if newer then
+      for j = 0, n - 1 do
+        redis.call('HSET', key, ARGV[i + 4 + 2 * j], ARGV[i + 5 + 2 * j])
+      end
+    end
+    i = i + 4 + 2 * n
+  else
+    redis.call('HSET', key, ARGV[i + 1], ARGV[i + 2])
+    i = i + 3
+  end
+end
+return 1
+`;
+
+/** ARGV of `CURRENT_MERGE_SCRIPT` for `c`: the markets it has a price for, and `last_update`. */
+export function currentMergeArgs(c: CurrentPrices): string[] {
+  const out: string[] = [];
+  for (const [tsField, fields] of CURRENT_GROUPS) {
+    const ts = c[tsField];
+    if (ts === null || ts === undefined) continue;
+    out.push("G", tsField, String(ts), String(fields.length));
+    for (const f of fields) out.push(f, c[f] === null ? "" : String(c[f]));
+  }
+  if (c.last_update !== null) out.push("S", "last_update", c.last_update);
+  return out;
+}
+
 /** Parses `HGETALL caiso:{zone}:current`; null for an empty hash. */
 export function decodeCurrent(zone: string, hash: Readonly<Record<string, string>>): CurrentPrices | null {
   if (Object.keys(hash).length === 0) return null;

@@ -16,6 +16,8 @@ import type { OasisRow } from "../oasis/row.ts";
 import type { IngestPlan } from "./ingest_plan.ts";
 import { RedisKeys } from "./keys.ts";
 import {
+  CURRENT_MERGE_SCRIPT,
+  currentMergeArgs,
   decodeAlert,
   decodeCurrent,
   decodeWithScores,
@@ -162,10 +164,12 @@ export class RedisStore implements PriceStore {
     }
   }
 
-  async ingest(rows: readonly OasisRow[], now: Date = this.#core.clock()): Promise<IngestResult> {
-    const prepared = await this.#core.prepare(rows, now, (zones) => this.#load(zones));
-    const stored = await this.#write(prepared.plan);
-    return this.#core.commit(prepared, stored);
+  ingest(rows: readonly OasisRow[], now: Date = this.#core.clock()): Promise<IngestResult> {
+    return this.#core.exclusive(async () => {
+      const prepared = await this.#core.prepare(rows, now, (zones) => this.#load(zones));
+      const stored = await this.#write(prepared.plan);
+      return this.#core.commit(prepared, stored);
+    });
   }
 
   async #load(zones: readonly string[]): Promise<Map<string, ZoneSnapshot>> {
@@ -228,7 +232,8 @@ export class RedisStore implements PriceStore {
         m.publish(this.#keys.updates(u.zone), JSON.stringify(u));
       }
       for (const c of plan.current) {
-        m.del(this.#keys.current(c.zone)).hset(this.#keys.current(c.zone), encodeCurrent(c));
+        // Merged per market, never older over newer: another instance may have written a newer price.
+        m.eval(CURRENT_MERGE_SCRIPT, 1, this.#keys.current(c.zone), ...currentMergeArgs(c));
       }
       for (const t of plan.trims) {
         m.zremrangebyscore(this.#keys.series(t.zone, t.market), "-inf", `(${t.cutoffMs}`);

@@ -59,12 +59,24 @@ export class StoreCore {
   readonly #config: CoreConfig;
   readonly #skipped: Record<string, number> = {};
   #ingests = 0;
+  #queue: Promise<unknown> = Promise.resolve();
 
   /** `clock` defaults to the system clock. */
   constructor(config: CoreConfig, clock: () => Date = () => new Date()) {
     this.#config = config;
     this.clock = clock;
     this.state = new HotState(config.alertsMaxLen);
+  }
+
+  /**
+   * Runs `ingest` steps one poll at a time. A poll is planned against the mirror, written, then applied to
+   * the mirror; two polls planned together (every dataset runs at once at start) would each build the
+   * zone's current prices without the other's rows, and the later write would clobber the earlier.
+   */
+  exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.#queue.then(fn, fn);
+    this.#queue = run.catch(() => {});
+    return run;
   }
 
   /** Plans one poll; zones not yet mirrored are loaded first (a failed load is retried next poll). */

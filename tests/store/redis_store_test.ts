@@ -172,3 +172,30 @@ Deno.test("reconnectDelay() doubles from REDIS_BACKOFF_MS up to REDIS_BACKOFF_MA
   ]);
   assert.deepEqual([1, 4, 60].map((n) => reconnectDelay(n, s, () => 0)), [50, 400, 500]);
 });
+
+t("two instances: one polling FMM never moves the real-time price another instance wrote back", async () => {
+  const url = requireRedisUrl();
+  const prefix = `test:${crypto.randomUUID()}:`;
+  const clock = () => new Date("2025-06-10T19:07:00Z");
+  const open = () => new RedisStore({ config: { ...testConfig({ REDIS_URL: url }) }, prefix, clock });
+  const [a, b] = [open(), open()];
+  try {
+    await Promise.all([a.waitUntilReady(10_000), b.waitUntilReady(10_000)]);
+    // Both instances mirror NP15 at 18:50; then A (the 5-minute job's instance) gets 18:55 and 19:00.
+    await a.ingest(priceRows("lmp_rtm", NP15, "2025-06-10T18:50:00Z", [40]));
+    await b.ingest(priceRows("lmp_fmm", NP15, "2025-06-10T18:30:00Z", [50]));
+    await a.ingest(priceRows("lmp_rtm", NP15, "2025-06-10T18:55:00Z", [41, 42]));
+    // B (the 15-minute job's instance) has only 18:50 in its mirror when it writes the 18:45 FMM price.
+    await b.ingest(priceRows("lmp_fmm", NP15, "2025-06-10T18:45:00Z", [51]));
+    const current = (await a.current("np15")).value;
+    assert.equal(current?.rt_timestamp, "2025-06-10T19:00:00Z");
+    assert.equal(current?.rt_price, 42);
+    assert.equal(current?.fmm_timestamp, "2025-06-10T18:45:00Z");
+    assert.equal(current?.fmm_price, 51);
+    assert.deepEqual((await b.current("np15")).value, current, "both instances read the same hash");
+  } finally {
+    await a.close();
+    await b.close();
+    await deletePrefix(url, prefix);
+  }
+});

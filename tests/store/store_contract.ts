@@ -46,6 +46,27 @@ export function storeContract(label: string, factory: StoreFactory): void {
   const test = (name: string, fn: () => Promise<void>) =>
     Deno.test({ name: `[${label}] ${name}`, fn, sanitizeOps: false, sanitizeResources: false });
 
+  test("concurrent ingests of different datasets keep each other's current prices (no lost update)", async () => {
+    await withStore(factory, async (store) => {
+      // The service polls every dataset at once at start: day-ahead, 5-minute and 15-minute rows arrive
+      // together for the same zones, and each must leave the others' fields in the current hash.
+      const da = Array.from({ length: 24 }, (_, i) => 30 + i);
+      const results = await Promise.all([
+        store.ingest(priceRows("lmp_rtm", NP15, "2025-06-10T18:30:00Z", [40, 41, 42, 43, 44, 45, 46])),
+        store.ingest(priceRows("lmp_dam", NP15, "2025-06-10T07:00:00Z", da)),
+        store.ingest(priceRows("lmp_fmm", NP15, "2025-06-10T18:30:00Z", [50, 51, 52])),
+      ]);
+      assert.ok(results.every((r) => r.stored));
+      const current = (await store.current("np15")).value;
+      assert.ok(current);
+      assert.equal(current.rt_price, 46);
+      assert.equal(current.rt_timestamp, "2025-06-10T19:00:00Z");
+      assert.equal(current.fmm_price, 52);
+      assert.equal(current.da_price, 30 + 12, "the DA price of 12:00 PDT");
+      assert.equal(current.spread, 46 - 42);
+    });
+  });
+
   test("ingest stores per-zone current prices, history and the RT − DA spread", async () => {
     await withStore(factory, async (store) => {
       const da = Array.from({ length: 24 }, (_, i) => 30 + i);
