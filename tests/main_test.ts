@@ -5,6 +5,7 @@
  * answers `/health`, and on SIGTERM shuts down in order and exits 0.
  */
 import assert from "node:assert/strict";
+import { freePort } from "./store/helpers.ts";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startSimulator } from "../src/simulator/simulator.ts";
@@ -32,13 +33,6 @@ async function dockerfile(): Promise<{ cmd: string[]; runs: string[]; env: Recor
 async function denoDir(): Promise<string> {
   const out = await new Deno.Command(Deno.execPath(), { args: ["info", "--json"], stdout: "piped" }).output();
   return JSON.parse(decoder.decode(out.stdout)).denoDir;
-}
-
-function freePort(): number {
-  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (l.addr as Deno.NetAddr).port;
-  l.close();
-  return port;
 }
 
 Deno.test("the Dockerfile's CMD starts the service, serves /health and shuts down in order on SIGTERM", async () => {

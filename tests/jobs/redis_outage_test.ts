@@ -6,6 +6,7 @@
  * no Bronze key is ever written twice with the same value.
  */
 import assert from "node:assert/strict";
+import { freePort } from "../store/helpers.ts";
 import { join } from "node:path";
 import { bronzeKey } from "../../src/bronze/envelope.ts";
 import { loadConfig } from "../../src/config.ts";
@@ -19,7 +20,9 @@ import { FailoverCoordination } from "../../src/store/failover_coordination.ts";
 import type { RedisStore } from "../../src/store/redis_store.ts";
 import { redisRaw, waitFor } from "../store/helpers.ts";
 
-const PORT = Deno.env.get("REDIS_OUTAGE_PORT") ?? "16392";
+// A port of its own, free now (a fixed one may be held by a server another run left behind).
+const PORT = Deno.env.get("REDIS_OUTAGE_PORT") ?? String(freePort());
+
 const SCRIPT = new URL("../../scripts/redis.sh", import.meta.url).pathname;
 const CACHE = new URL("../../.cache/redis-outage", import.meta.url).pathname;
 /** Bronze rows of one 5-minute interval: 3 hubs × LMP, MCE, MCC, MCL, MGHG. */

@@ -121,3 +121,11 @@ export function withDb(url: string, db: number): string {
   u.pathname = `/${db}`;
   return u.toString();
 }
+
+/** A loopback TCP port that is free now. */
+export function freePort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  listener.close();
+  return port;
+}

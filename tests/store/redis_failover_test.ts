@@ -4,11 +4,14 @@
  * stopped under them).
  */
 import assert from "node:assert/strict";
+import { freePort } from "./helpers.ts";
 import { RedisStore } from "../../src/store/redis_store.ts";
 import type { PriceUpdate } from "../../src/store/store.ts";
 import { NP15, priceRows, redisRaw, TestClock, testConfig, waitFor } from "./helpers.ts";
 
-const PORT = Deno.env.get("REDIS_FAILOVER_PORT") ?? "16391";
+// A port of its own, free now (a fixed one may be held by a server another run left behind).
+const PORT = Deno.env.get("REDIS_FAILOVER_PORT") ?? String(freePort());
+
 const SCRIPT = new URL("../../scripts/redis.sh", import.meta.url).pathname;
 const CACHE = new URL("../../.cache/redis-failover", import.meta.url).pathname;
 const FAST = { REDIS_BACKOFF_MS: "50", REDIS_BACKOFF_MAX_MS: "300", REDIS_COMMAND_TIMEOUT_MS: "2000" };
