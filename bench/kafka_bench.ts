@@ -1,23 +1,25 @@
 /**
  * Kafka publishing benchmark on the real 2020 ALL_APNODES SingleZip (162,848 rows): records/s produced to
- * the local broker by `KafkaSink` (kafkajs, idempotent, acks=-1, gzip) from prebuilt envelopes, and by the
- * whole Bronze path (envelope + zod validation + Deno KV outbox + drainer), next to `kcat` (librdkafka)
- * producing the same envelopes with the same keys, headers, acks, idempotence and codec: the practical
- * limit. kcat and KafkaSink take turns, `PAIRS` times, so that both sides see the same machine load; the
- * ratio is of their medians. Two rows show where the time goes: kafkajs encoding the produce requests
- * alone (no broker), and the Deno KV outbox alone (`bronze_parts_bench.ts`). Needs the broker
- * (`scripts/kafka.sh start`); `kcat` from Debian (`apt-get install -y kcat`).
+ * the local broker by `KafkaSink` (kafkajs, idempotent, acks=-1, gzip) and by `LibrdkafkaSink` (librdkafka
+ * through FFI, the same guarantees) from prebuilt envelopes, and by the whole Bronze path (envelope + zod
+ * validation + Deno KV outbox + drainer) with each sink, next to `kcat` (librdkafka) producing the same
+ * envelopes with the same keys, headers, acks, idempotence and codec: the practical limit. kcat, KafkaSink
+ * and LibrdkafkaSink take turns, `PAIRS` times, so that all see the same machine load; the ratios are of
+ * their medians. Two rows show where the time goes: kafkajs encoding the produce requests alone (no
+ * broker), and the Deno KV outbox alone (`bronze_parts_bench.ts`). Needs the broker
+ * (`scripts/kafka.sh start`); `kcat` and `librdkafka1` from Debian (`apt-get install -y kcat`).
  *
  * @module
  */
 import { Kafka, logLevel } from "kafkajs";
-import { createKafkaSink } from "../src/bronze/kafka_sink.ts";
+import { createKafkaSink, createKafkaTopicAdmin } from "../src/bronze/kafka_sink.ts";
+import { createLibrdkafkaSink } from "../src/bronze/librdkafka_sink.ts";
 import { createBronzeMetrics } from "../src/bronze/metrics.ts";
 import { Outbox } from "../src/bronze/outbox.ts";
 import { OutboxDrainer } from "../src/bronze/outbox_drainer.ts";
 import { BronzePublisher, type PublishInput } from "../src/bronze/publisher.ts";
 import type { KafkaSettings } from "../src/bronze/kafka_sink.ts";
-import type { BronzeMessage } from "../src/bronze/sink.ts";
+import type { BronzeMessage, BronzeSink } from "../src/bronze/sink.ts";
 import { parseResponse } from "../src/oasis/parse.ts";
 import { type BenchRow, median } from "./bench_util.ts";
 import { timeKafkajsEncoding, timeOutbox } from "./bronze_parts_bench.ts";
@@ -94,8 +96,22 @@ async function timeKcat(
   return ms;
 }
 
-async function timeSink(brokers: string, messages: readonly BronzeMessage[]): Promise<number> {
-  const sink = createKafkaSink(settings(brokers));
+/** The sinks measured: kafkajs (`KafkaSink`) and librdkafka through FFI (`LibrdkafkaSink`). */
+type SinkKind = "kafkajs" | "librdkafka";
+
+function createSink(kind: SinkKind, brokers: string): BronzeSink {
+  const s = settings(brokers);
+  return kind === "kafkajs"
+    ? createKafkaSink(s)
+    : createLibrdkafkaSink(s, { topicAdmin: createKafkaTopicAdmin(s) });
+}
+
+async function timeSink(
+  kind: SinkKind,
+  brokers: string,
+  messages: readonly BronzeMessage[],
+): Promise<number> {
+  const sink = createSink(kind, brokers);
   try {
     await sink.send(messages.slice(0, 100)); // connect and warm up (these 100 are counted twice; negligible)
     const t0 = performance.now();
@@ -107,13 +123,14 @@ async function timeSink(brokers: string, messages: readonly BronzeMessage[]): Pr
 }
 
 async function timeFullPath(
+  kind: SinkKind,
   brokers: string,
   topic: string,
   fetch: PublishInput,
 ): Promise<{ ms: number; buildMs: number; commitMs: number }> {
   const dir = await Deno.makeTempDir({ prefix: "outbox-bench-" });
   const kv = await Deno.openKv(`${dir}/outbox.kv`);
-  const sink = createKafkaSink(settings(brokers));
+  const sink = createSink(kind, brokers);
   try {
     await sink.send([]);
     const outbox = await Outbox.open({ kv, maxRows: 1_000_000 });
@@ -172,7 +189,13 @@ export async function runKafkaBench(): Promise<BenchRow[]> {
   };
   const rows = parsed.rows.length;
   const run = `${Date.now().toString(36)}`;
-  const topics = { kcat: `bench.kcat.${run}`, sink: `bench.sink.${run}`, full: `bench.full.${run}` };
+  const topics = {
+    kcat: `bench.kcat.${run}`,
+    sink: `bench.sink.${run}`,
+    full: `bench.full.${run}`,
+    rdkSink: `bench.rdk.sink.${run}`,
+    rdkFull: `bench.rdk.full.${run}`,
+  };
   const admin = new Kafka({ brokers: brokers.split(","), logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
   const out: BenchRow[] = [];
@@ -193,6 +216,9 @@ export async function runKafkaBench(): Promise<BenchRow[]> {
 
     const kcatRuns: number[] = [];
     const sinkRuns: number[] = [];
+    const rdkRuns: number[] = [];
+    let rdkError = "";
+    const rdkMessages = messages.map((m) => ({ ...m, topic: topics.rdkSink }));
     let kcatError = "";
     const kcatInput = await writeKcatInput(messages);
     try {
@@ -206,7 +232,15 @@ export async function runKafkaBench(): Promise<BenchRow[]> {
           }
         }
         progress(`KafkaSink ${i + 1}/${PAIRS}`);
-        sinkRuns.push(await timeSink(brokers, messages));
+        sinkRuns.push(await timeSink("kafkajs", brokers, messages));
+        if (!rdkError) {
+          try {
+            progress(`LibrdkafkaSink ${i + 1}/${PAIRS}`);
+            rdkRuns.push(await timeSink("librdkafka", brokers, rdkMessages));
+          } catch (error) {
+            rdkError = error instanceof Error ? error.message : String(error);
+          }
+        }
       }
     } finally {
       await Deno.remove(kcatInput);
@@ -226,6 +260,14 @@ export async function runKafkaBench(): Promise<BenchRow[]> {
       sinkMs,
       `${ratio(sinkMs)}${pairs(sinkRuns)}; acks=-1, idempotent, gzip, 1 MB requests`,
     );
+    if (rdkRuns.length === PAIRS) {
+      const rdkMs = median(rdkRuns);
+      add(
+        "LibrdkafkaSink (librdkafka FFI), prebuilt envelopes",
+        rdkMs,
+        `${ratio(rdkMs)}${pairs(rdkRuns)}; acks=all, idempotent, gzip, murmur2_random`,
+      );
+    } else out.push({ name: "LibrdkafkaSink", ms: 0, note: `not run: ${rdkError}` });
     progress("kafkajs encoding");
     try {
       const encodeMs = await timeKafkajsEncoding(messages, PARTITIONS);
@@ -245,7 +287,7 @@ export async function runKafkaBench(): Promise<BenchRow[]> {
       `commit ${box.commitMs.toFixed(0)} ms, read + remove ${box.drainMs.toFixed(0)} ms (file KV)`,
     );
     progress("full path");
-    const full = await timeFullPath(brokers, topics.full, fetch);
+    const full = await timeFullPath("kafkajs", brokers, topics.full, fetch);
     add(
       "full path: envelope + zod + KV outbox + drainer",
       full.ms,
@@ -253,6 +295,17 @@ export async function runKafkaBench(): Promise<BenchRow[]> {
         full.commitMs.toFixed(0)
       } ms`,
     );
+    if (!rdkError) {
+      progress("full path, librdkafka");
+      const rdkFull = await timeFullPath("librdkafka", brokers, topics.rdkFull, fetch);
+      add(
+        "full path with LibrdkafkaSink",
+        rdkFull.ms,
+        `${ratio(rdkFull.ms)}; envelopes ${rdkFull.buildMs.toFixed(0)} ms, outbox commit ${
+          rdkFull.commitMs.toFixed(0)
+        } ms`,
+      );
+    }
   } finally {
     await admin.deleteTopics({ topics: Object.values(topics) }).catch(() => {});
     await admin.disconnect();

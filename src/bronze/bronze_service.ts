@@ -1,13 +1,15 @@
 /**
- * Bronze publishing assembled from its parts for the composition root: the sink chosen by config (Kafka,
- * else NDJSON files), schema registration when a registry is configured, the outbox on an injected Deno KV,
- * its drainer and the publisher. `start()` creates the topics and starts draining; `close()` drains within
+ * Bronze publishing assembled from its parts for the composition root: the sink chosen by config (Kafka
+ * through kafkajs or, with `KAFKA_CLIENT=librdkafka`, through librdkafka; else NDJSON files), schema
+ * registration when a registry is configured, the outbox on an injected Deno KV, its drainer and the
+ * publisher. `start()` creates the topics and starts draining; `close()` drains within
  * a deadline, then closes the sink (what is left stays in the outbox for the next start).
  *
  * @module
  */
 import type { DatasetName } from "../oasis/datasets.ts";
-import { createKafkaSink } from "./kafka_sink.ts";
+import { createKafkaSink, createKafkaTopicAdmin } from "./kafka_sink.ts";
+import { createLibrdkafkaSink } from "./librdkafka_sink.ts";
 import { type BronzeMetrics, createBronzeMetrics } from "./metrics.ts";
 import { NdjsonSink } from "./ndjson_sink.ts";
 import { Outbox } from "./outbox.ts";
@@ -61,7 +63,13 @@ export async function createBronze(config: BronzeConfig, deps: BronzeDeps): Prom
       });
       encodeValue = confluentValueEncoder(ids);
     }
-    sink = createKafkaSink(config.kafka, { log, encodeValue });
+    sink = config.kafkaClient === "librdkafka"
+      ? createLibrdkafkaSink(config.kafka, {
+        topicAdmin: createKafkaTopicAdmin(config.kafka, log),
+        log,
+        encodeValue,
+      })
+      : createKafkaSink(config.kafka, { log, encodeValue });
   }
   sink ??= new NdjsonSink({ dir: config.bronzeDir });
   const outbox = await Outbox.open({ kv: deps.kv, maxRows: config.outbox.maxRows, metrics, log });

@@ -84,63 +84,29 @@ export interface KafkaSinkOptions {
 export class KafkaSink implements BronzeSink {
   readonly kind = "kafka" as const;
   readonly #producer: ProducerLike;
-  readonly #admin: AdminLike;
-  readonly #topics: KafkaTopicSettings;
+  readonly #topicAdmin: KafkaTopicAdmin;
   readonly #maxBatchBytes: number;
   readonly #encode?: (topic: string, json: string) => Uint8Array;
   readonly #timeout: number;
   readonly #log: BronzeLog;
   #producerUp?: Promise<void>;
-  #adminUp = false;
 
   constructor(options: KafkaSinkOptions) {
     this.#producer = options.producer;
-    this.#admin = options.admin;
-    this.#topics = options.topics;
+    this.#topicAdmin = new KafkaTopicAdmin({
+      admin: options.admin,
+      topics: options.topics,
+      log: options.log,
+    });
     this.#maxBatchBytes = options.maxBatchBytes ?? 1_000_000;
     this.#encode = options.encodeValue;
     this.#timeout = options.ackTimeoutMs ?? 30_000;
     this.#log = options.log ?? silentLog;
   }
 
-  /**
-   * Creates the missing topics with the configured partitions, replication factor and cleanup policy. A
-   * retriable failure is tried again a few times: right after CreateTopics a busy KRaft broker can answer
-   * the leader check with UNKNOWN_TOPIC_OR_PARTITION (kafkajs only waits out LEADER_NOT_AVAILABLE).
-   */
-  async ensureTopics(topics: readonly string[]): Promise<void> {
-    for (let attempt = 1;; attempt++) {
-      try {
-        return await this.#createMissing(topics);
-      } catch (error) {
-        if (attempt >= ENSURE_ATTEMPTS || (error as { retriable?: boolean }).retriable !== true) throw error;
-        this.#log("warn", "kafka topic creation failed; trying again", { attempt, error: String(error) });
-        await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
-      }
-    }
-  }
-
-  async #createMissing(topics: readonly string[]): Promise<void> {
-    if (!this.#adminUp) {
-      await this.#admin.connect();
-      this.#adminUp = true;
-    }
-    const existing = new Set(await this.#admin.listTopics());
-    const missing = [...new Set(topics)].filter((t) => !existing.has(t));
-    if (missing.length === 0) return;
-    await this.#admin.createTopics({
-      waitForLeaders: true,
-      topics: missing.map((topic) => ({
-        topic,
-        numPartitions: this.#topics.partitions,
-        replicationFactor: this.#topics.replicationFactor,
-        configEntries: [{
-          name: "cleanup.policy",
-          value: topic.endsWith(".dlq") ? "delete" : this.#topics.cleanupPolicy,
-        }],
-      })),
-    });
-    this.#log("info", "kafka topics created", { topics: missing });
+  /** Creates the missing topics (see `KafkaTopicAdmin.ensureTopics`). */
+  ensureTopics(topics: readonly string[]): Promise<void> {
+    return this.#topicAdmin.ensureTopics(topics);
   }
 
   /** Produces `messages` in order, in requests of at most `maxBatchBytes`; resolves once all are acked. */
@@ -187,11 +153,78 @@ export class KafkaSink implements BronzeSink {
   async close(): Promise<void> {
     const up = this.#producerUp;
     this.#producerUp = undefined;
-    await Promise.allSettled([
-      up?.then(() => this.#producer.disconnect()),
-      this.#adminUp ? this.#admin.disconnect() : undefined,
-    ]);
+    await Promise.allSettled([up?.then(() => this.#producer.disconnect()), this.#topicAdmin.close()]);
+  }
+}
+
+/** Options of `KafkaTopicAdmin`. */
+export interface KafkaTopicAdminOptions {
+  readonly admin: AdminLike;
+  readonly topics: KafkaTopicSettings;
+  readonly log?: BronzeLog;
+}
+
+/**
+ * Creates missing Bronze topics through a kafkajs admin client; shared by `KafkaSink` and `LibrdkafkaSink`
+ * (librdkafka's admin API is variadic-free but callback-heavy, and topic creation is not on the hot path).
+ */
+export class KafkaTopicAdmin {
+  readonly #admin: AdminLike;
+  readonly #topics: KafkaTopicSettings;
+  readonly #log: BronzeLog;
+  #adminUp = false;
+
+  constructor(options: KafkaTopicAdminOptions) {
+    this.#admin = options.admin;
+    this.#topics = options.topics;
+    this.#log = options.log ?? silentLog;
+  }
+
+  /**
+   * Creates the missing topics with the configured partitions, replication factor and cleanup policy. A
+   * retriable failure is tried again a few times: right after CreateTopics a busy KRaft broker can answer
+   * the leader check with UNKNOWN_TOPIC_OR_PARTITION (kafkajs only waits out LEADER_NOT_AVAILABLE).
+   */
+  async ensureTopics(topics: readonly string[]): Promise<void> {
+    for (let attempt = 1;; attempt++) {
+      try {
+        return await this.#createMissing(topics);
+      } catch (error) {
+        if (attempt >= ENSURE_ATTEMPTS || (error as { retriable?: boolean }).retriable !== true) throw error;
+        this.#log("warn", "kafka topic creation failed; trying again", { attempt, error: String(error) });
+        await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
+      }
+    }
+  }
+
+  async #createMissing(topics: readonly string[]): Promise<void> {
+    if (!this.#adminUp) {
+      await this.#admin.connect();
+      this.#adminUp = true;
+    }
+    const existing = new Set(await this.#admin.listTopics());
+    const missing = [...new Set(topics)].filter((t) => !existing.has(t));
+    if (missing.length === 0) return;
+    await this.#admin.createTopics({
+      waitForLeaders: true,
+      topics: missing.map((topic) => ({
+        topic,
+        numPartitions: this.#topics.partitions,
+        replicationFactor: this.#topics.replicationFactor,
+        configEntries: [{
+          name: "cleanup.policy",
+          value: topic.endsWith(".dlq") ? "delete" : this.#topics.cleanupPolicy,
+        }],
+      })),
+    });
+    this.#log("info", "kafka topics created", { topics: missing });
+  }
+
+  /** Disconnects the admin client if it was connected. */
+  async close(): Promise<void> {
+    if (!this.#adminUp) return;
     this.#adminUp = false;
+    await this.#admin.disconnect();
   }
 }
 
@@ -219,6 +252,12 @@ export function kafkaClientConfig(settings: KafkaSettings, log: BronzeLog = sile
       log(LEVELS[level] ?? "info", `kafkajs ${namespace}: ${message}`, fields);
     },
   };
+}
+
+/** A `KafkaTopicAdmin` on a real kafkajs admin client (for sinks that produce through another client). */
+export function createKafkaTopicAdmin(settings: KafkaSettings, log: BronzeLog = silentLog): KafkaTopicAdmin {
+  const admin = new Kafka(kafkaClientConfig(settings, log)).admin();
+  return new KafkaTopicAdmin({ admin, topics: settings.topics, log });
 }
 
 /** Options of `createKafkaSink`. */

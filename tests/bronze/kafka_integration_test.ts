@@ -256,13 +256,22 @@ async function waitFor(what: string, test: () => boolean, timeoutMs: number): Pr
 }
 
 Deno.test("[kafka] every row arrives when the broker stops in the middle of a run and comes back", async () => {
+  await outageRoundTrip("outage", {});
+});
+
+Deno.test("[kafka] with KAFKA_CLIENT=librdkafka every row arrives when the broker stops and comes back", async () => {
+  await outageRoundTrip("outage-rdk", { KAFKA_CLIENT: "librdkafka" });
+});
+
+/** Publishes 24,000 rows with the broker stopped halfway; all must arrive once it is back. */
+async function outageRoundTrip(name: string, extra: Record<string, string>): Promise<void> {
   bootstrap(); // same requirement as the other tests: the jars and Java the shared broker uses
   const broker = await ownBroker();
   try {
     const line = await broker.script("start");
     assert.equal(line.split("\n").at(-1), `KAFKA_BOOTSTRAP_SERVERS=${broker.servers}`);
-    const topics = topicsFor("outage");
-    const run = await startBronze(broker.servers, topics, { BRONZE_BATCH_MAX_ROWS: "500" });
+    const topics = topicsFor(name);
+    const run = await startBronze(broker.servers, topics, { BRONZE_BATCH_MAX_ROWS: "500", ...extra });
     try {
       const zip = Deno.readFileSync(
         `${ROOT}tests/fixtures/oasis-samples/singlezip_PRC_LMP_DAM_v1_ALL_APNODES_start-20200102T00Z.zip`,
@@ -297,4 +306,4 @@ Deno.test("[kafka] every row arrives when the broker stops in the middle of a ru
   } finally {
     await broker.dispose();
   }
-});
+}

@@ -53,6 +53,7 @@ Deno.test("loadBronzeConfig() names the variable of each bad setting", () => {
   const cases: Array<[Record<string, string>, string]> = [
     [{ KAFKA_BOOTSTRAP_SERVERS: "no-port" }, "KAFKA_BOOTSTRAP_SERVERS"],
     [{ KAFKA_BOOTSTRAP_SERVERS: "b:1", KAFKA_SSL: "yes" }, "KAFKA_SSL"],
+    [{ KAFKA_BOOTSTRAP_SERVERS: "b:1", KAFKA_CLIENT: "node-rdkafka" }, "KAFKA_CLIENT"],
     [{ KAFKA_BOOTSTRAP_SERVERS: "b:1", KAFKA_SASL_MECHANISM: "gssapi" }, "KAFKA_SASL_MECHANISM"],
     [{ KAFKA_BOOTSTRAP_SERVERS: "b:1", KAFKA_SASL_MECHANISM: "plain" }, "KAFKA_SASL_USERNAME"],
     [{ KAFKA_BOOTSTRAP_SERVERS: "b:1", KAFKA_TOPIC_PARTITIONS: "0" }, "KAFKA_TOPIC_PARTITIONS"],
