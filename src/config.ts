@@ -7,7 +7,13 @@
  *
  * @module
  */
-import { DATASET_NAMES, type DatasetName, DEFAULT_NODES, type GroupType } from "./oasis/datasets.ts";
+import {
+  DATASET_NAMES,
+  type DatasetName,
+  DEFAULT_NODES,
+  type GroupType,
+  NODE_NAME,
+} from "./oasis/datasets.ts";
 import { OASIS_BASE_URL, type ResultFormat } from "./oasis/url.ts";
 import type { NodeSelection } from "./oasis/windows.ts";
 import { ConfigError, type Env, type SettingDoc, settingReader } from "./settings.ts";
@@ -152,7 +158,7 @@ function nodes(env: Env): NodeSelection {
   const text = value(env, "OASIS_NODES");
   if (text === "ALL" || text === "ALL_APNODES") return { grpType: text as GroupType };
   const list = text.split(",").map((n) => n.trim()).filter((n) => n !== "");
-  const bad = list.find((n) => !/^[A-Za-z0-9_.\-]+$/.test(n));
+  const bad = list.find((n) => !NODE_NAME.test(n));
   if (list.length === 0) throw new ConfigError("OASIS_NODES", "the list is empty");
   if (bad !== undefined) throw new ConfigError("OASIS_NODES", `"${bad}" is not a node name`);
   return { nodes: [...new Set(list)] };

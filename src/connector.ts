@@ -23,8 +23,8 @@ import { activeSchedule } from "./jobs/peak_window.ts";
 import { schedulePeriodMs } from "./jobs/schedule.ts";
 import { type Log, silentLog } from "./log.ts";
 import type { FetchResult } from "./oasis/client.ts";
-import { DATASET_NAMES, type DatasetName, DATASETS, isDatasetName } from "./oasis/datasets.ts";
-import type { OasisRequestError } from "./oasis/errors.ts";
+import { DATASET_NAMES, type DatasetName, DATASETS, isDatasetName, NODE_NAME } from "./oasis/datasets.ts";
+import { requestFailure } from "./oasis/errors.ts";
 import type { OasisRow, RowProblem } from "./oasis/row.ts";
 import { nextDate, operatingDate, pacificMidnight, parseDate } from "./oasis/time.ts";
 import { type NodeSelection, planWindows, type RequestWindow } from "./oasis/windows.ts";
@@ -198,7 +198,7 @@ function selection(
   if (nodes === undefined) return fallback;
   if (nodes === "ALL" || nodes === "ALL_APNODES") return { grpType: nodes };
   const list = [...new Set(nodes.map((n) => n.trim()))];
-  const bad = list.find((n) => !/^[A-Za-z0-9_.\-]+$/.test(n));
+  const bad = list.find((n) => !NODE_NAME.test(n));
   if (list.length === 0) throw new RangeError("Invalid nodes: the list is empty");
   if (bad !== undefined) throw new RangeError(`Invalid node "${bad}"`);
   return { nodes: list };
@@ -296,14 +296,9 @@ export class CaisoOasisConnector {
         }
       } catch (error) {
         if (request.signal?.aborted) throw error;
-        const e = error as Partial<OasisRequestError> & Error;
-        failures.push({
-          window,
-          url: e.url ?? "",
-          message: e.message ?? String(error),
-          ...(typeof e.code === "number" ? { code: e.code } : {}),
-        });
-        this.#log("warn", "extract: window failed", { dataset: dataType, url: e.url, message: e.message });
+        const failure = requestFailure(error);
+        failures.push({ window, ...failure });
+        this.#log("warn", "extract: window failed", { dataset: dataType, ...failure });
       }
     }
     return {

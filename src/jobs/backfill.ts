@@ -11,7 +11,7 @@
 import { createHash } from "node:crypto";
 import type { OasisClient } from "../oasis/client.ts";
 import { type DatasetName, DATASETS } from "../oasis/datasets.ts";
-import type { OasisRequestError } from "../oasis/errors.ts";
+import { requestFailure } from "../oasis/errors.ts";
 import { nextDate, pacificMidnight } from "../oasis/time.ts";
 import { type NodeSelection, planWindows, type RequestWindow } from "../oasis/windows.ts";
 import type { Coordination } from "../store/coordination.ts";
@@ -230,16 +230,9 @@ export async function runBackfill(plan: BackfillPlan, deps: BackfillDeps): Promi
         report(fetched.result.kind === "rows" ? "rows" : "no-data");
       } catch (error) {
         if (deps.signal?.aborted) throw error;
-        const e = error as Partial<OasisRequestError> & Error;
         if (error instanceof DeliveryError) c.published += error.delivered.published; // in Bronze already
         c.failed++;
-        failures.push({
-          dataset,
-          ...span,
-          url: e.url ?? "",
-          message: e.message ?? String(error),
-          ...(typeof e.code === "number" ? { code: e.code } : {}),
-        });
+        failures.push({ dataset, ...span, ...requestFailure(error) });
         report("failed");
       }
     }

@@ -9,7 +9,7 @@
  */
 import type { OasisClient } from "../oasis/client.ts";
 import { type DatasetName, DATASETS } from "../oasis/datasets.ts";
-import type { OasisRequestError } from "../oasis/errors.ts";
+import { requestFailure } from "../oasis/errors.ts";
 import { type NodeSelection, planWindows, type RequestWindow } from "../oasis/windows.ts";
 import type { Coordination } from "../store/coordination.ts";
 import { type Log, silentLog } from "../log.ts";
@@ -80,14 +80,7 @@ export interface PollSummary {
 const DIGEST_MARGIN_MS = 86_400_000;
 
 function failureOf(window: RequestWindow, error: unknown): PollFailure {
-  const e = error as Partial<OasisRequestError> & Error;
-  return {
-    url: e.url ?? "",
-    message: e.message ?? String(error),
-    ...(typeof e.code === "number" ? { code: e.code } : {}),
-    start: window.start.toISOString(),
-    end: window.end.toISOString(),
-  };
+  return { ...requestFailure(error), start: window.start.toISOString(), end: window.end.toISOString() };
 }
 
 /** Runs one poll of `dataset` at `now`. Throws only when `deps.signal` aborts it. */

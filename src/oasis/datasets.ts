@@ -222,6 +222,9 @@ export const DEFAULT_NODES: readonly string[] = [
 /** Node selections OASIS accepts instead of a node list. */
 export type GroupType = "ALL" | "ALL_APNODES";
 
+/** What a pricing node name may contain (checked before it goes into a request URL). */
+export const NODE_NAME: RegExp = /^[A-Za-z0-9_.\-]+$/;
+
 /** Whether `name` is one of the dataset names. */
 export function isDatasetName(name: string): name is DatasetName {
   return (DATASET_NAMES as readonly string[]).includes(name);

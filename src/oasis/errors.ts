@@ -116,3 +116,13 @@ export class OasisRequestError extends Error {
     this.description = description;
   }
 }
+
+/** What a report says of a request that failed after retries: its URL, why, and the OASIS code if any. */
+export function requestFailure(error: unknown): { url: string; message: string; code?: number } {
+  const e = error as Partial<OasisRequestError> & Partial<Error>;
+  return {
+    url: e.url ?? "",
+    message: e.message ?? String(error),
+    ...(typeof e.code === "number" ? { code: e.code } : {}),
+  };
+}
