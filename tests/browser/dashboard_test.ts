@@ -2,113 +2,24 @@
  * The dashboard in a real browser: Debian's Chromium (never a downloaded one) driven by playwright-core,
  * against the service on the OASIS simulator. Fails loudly when Chromium is missing; never skips.
  */
+
 import assert from "node:assert/strict";
-import { type Browser, chromium, type Page } from "playwright-core";
-import { loadLiveConfig } from "../../src/live/settings.ts";
-import { createMetrics } from "../../src/metrics.ts";
-import { OasisClient } from "../../src/oasis/client.ts";
-import { type DatasetName, DATASETS } from "../../src/oasis/datasets.ts";
-import { RequestGate } from "../../src/oasis/gate.ts";
-import { planWindows } from "../../src/oasis/windows.ts";
-import { startHttpServer } from "../../src/server.ts";
-import { createArbitrageRoutes } from "../../routes/arbitrage.ts";
-import { startSimulator } from "../../src/simulator/simulator.ts";
-import { openKvStore } from "../../src/store/kv_store.ts";
-import { loadStoreConfig } from "../../src/store/settings.ts";
-import type { KvStore } from "../../src/store/kv_store.ts";
-import type { PriceUpdate } from "../../src/store/store.ts";
-
-const CHROMIUM = "/usr/bin/chromium";
-const NODES = { nodes: ["TH_NP15_GEN-APND", "TH_SP15_GEN-APND", "TH_ZP26_GEN-APND"] };
-const ARTIFACTS = new URL("../../test-artifacts/", import.meta.url);
-
-async function launch(): Promise<Browser> {
-  try {
-    await Deno.stat(CHROMIUM);
-  } catch {
-    throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium)`);
-  }
-  return await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
-}
-
-/** Fetches `dataset` for `[start, end)` from the simulator and ingests it; returns the updates. */
-async function ingest(
-  client: OasisClient,
-  store: KvStore,
-  dataset: DatasetName,
-  start: Date,
-  end: Date,
-): Promise<PriceUpdate[]> {
-  const updates: PriceUpdate[] = [];
-  for (const window of planWindows(DATASETS[dataset], { start, end }, NODES)) {
-    const fetched = await client.fetchWindow(window);
-    if (fetched.result.kind === "rows") updates.push(...(await store.ingest(fetched.result.rows)).updates);
-  }
-  return updates;
-}
-
-const money = (v: number) => (v < 0 ? `−$${Math.abs(v).toFixed(2)}` : `$${v.toFixed(2)}`);
-
-async function tileShows(page: Page, timestamp: string, timeout: number): Promise<void> {
-  await page.waitForFunction(
-    (ts) => document.querySelector<HTMLElement>("#tile-rt")?.dataset.timestamp === ts,
-    timestamp,
-    { timeout },
-  );
-}
+import type { Page } from "playwright-core";
+import { ARTIFACTS, money, pageProblems, startDashboard, tileShows } from "./helpers.ts";
 
 Deno.test("[browser] the dashboard shows live prices and a new interval within a second", async () => {
-  const sim = startSimulator({ port: 0, now: () => new Date("2026-07-01T20:03:00Z") });
-  sim.simulator.clock.set(new Date("2026-07-01T20:03:00Z"), { frozen: true });
-  const now = () => sim.simulator.clock.now();
-  const env = { WS_HEARTBEAT_S: "30" };
-  const store = await openKvStore({ config: loadStoreConfig(env), path: ":memory:", clock: now });
-  const client = new OasisClient({
-    baseUrl: sim.url,
-    gate: new RequestGate({ minIntervalMs: 0, ratePerMinute: 10_000 }),
-    maxAttempts: 1,
-  });
-  const server = await startHttpServer({
-    config: { port: 0, hostname: "127.0.0.1", live: loadLiveConfig(env), store: loadStoreConfig(env) },
-    store,
-    metrics: createMetrics(),
-    health: () => ({}),
-    now,
-    extraRoutes: [createArbitrageRoutes({ store, clock: now })],
-  });
-  const browser = await launch();
+  const dashboard = await startDashboard("2026-07-01T20:03:00Z", { WS_HEARTBEAT_S: "30" });
+  const { sim, now, server, browser, ingest } = dashboard;
   try {
     const day = new Date("2026-06-30T20:00:00Z");
     const end = new Date("2026-07-01T20:05:00Z");
-    await ingest(
-      client,
-      store,
-      "lmp_dam",
-      new Date("2026-07-01T07:00:00Z"),
-      new Date("2026-07-02T07:00:00Z"),
-    );
-    await ingest(client, store, "lmp_dam", day, new Date("2026-07-01T07:00:00Z"));
-    await ingest(client, store, "lmp_fmm", day, end);
-    await ingest(client, store, "lmp_rtm", day, end);
+    await ingest("lmp_dam", new Date("2026-07-01T07:00:00Z"), new Date("2026-07-02T07:00:00Z"));
+    await ingest("lmp_dam", day, new Date("2026-07-01T07:00:00Z"));
+    await ingest("lmp_fmm", day, end);
+    await ingest("lmp_rtm", day, end);
 
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    const problems: string[] = [];
-    page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-    page.on("console", (m) => {
-      if (m.type() === "error") problems.push(`console: ${m.text()}`);
-    });
+    const problems = pageProblems(page);
     await page.goto(`${server.url}/?zone=sp15`);
     await tileShows(page, "2026-07-01T19:55:00Z", 15_000);
     const first = await page.textContent("#tile-rt .value");
@@ -117,7 +28,7 @@ Deno.test("[browser] the dashboard shows live prices and a new interval within a
 
     // A new interval is published: the simulator's clock moves past 20:05 and a poll ingests it.
     sim.simulator.clock.set(new Date("2026-07-01T20:08:00Z"), { frozen: true });
-    const updates = await ingest(client, store, "lmp_rtm", new Date("2026-07-01T19:10:00Z"), now());
+    const updates = await ingest("lmp_rtm", new Date("2026-07-01T19:10:00Z"), now());
     const fresh = updates.find((u) => u.zone === "sp15" && u.timestamp === "2026-07-01T20:00:00Z");
     assert.ok(fresh, "the poll published the 20:00 interval");
     // The page's own receipt, within one second of the ingest returning.
@@ -136,10 +47,7 @@ Deno.test("[browser] the dashboard shows live prices and a new interval within a
     await page.screenshot({ path: new URL("dashboard_phone.png", ARTIFACTS).pathname, fullPage: true });
     assert.deepEqual(problems, []);
   } finally {
-    await browser.close();
-    await server.shutdown();
-    await store.close();
-    await sim.shutdown();
+    await dashboard.close();
   }
 });
 
@@ -156,45 +64,18 @@ async function estimateShown(page: Page, interval: string | null, timeout: numbe
 
 Deno.test("[browser] a missing RT interval shows a labelled estimate beside the last real price until the real one arrives", async () => {
   // Published up to 20:08: 19:55 and 20:00 have ended, but the service has only 19:55 so far.
-  const sim = startSimulator({ port: 0, now: () => new Date("2026-07-01T20:08:00Z") });
-  sim.simulator.clock.set(new Date("2026-07-01T20:08:00Z"), { frozen: true });
-  const now = () => sim.simulator.clock.now();
   // A one-second heartbeat: each ping tells the page the server's (simulated) time.
-  const env = { WS_HEARTBEAT_S: "1" };
-  const store = await openKvStore({ config: loadStoreConfig(env), path: ":memory:", clock: now });
-  const client = new OasisClient({
-    baseUrl: sim.url,
-    gate: new RequestGate({ minIntervalMs: 0, ratePerMinute: 10_000 }),
-    maxAttempts: 1,
-  });
-  const server = await startHttpServer({
-    config: { port: 0, hostname: "127.0.0.1", live: loadLiveConfig(env), store: loadStoreConfig(env) },
-    store,
-    metrics: createMetrics(),
-    health: () => ({}),
-    now,
-    extraRoutes: [createArbitrageRoutes({ store, clock: now })],
-  });
-  const browser = await launch();
+  const dashboard = await startDashboard("2026-07-01T20:08:00Z", { WS_HEARTBEAT_S: "1" });
+  const { sim, now, store, server, browser, ingest } = dashboard;
   try {
     const from = new Date("2026-07-01T18:00:00Z");
-    await ingest(
-      client,
-      store,
-      "lmp_dam",
-      new Date("2026-07-01T07:00:00Z"),
-      new Date("2026-07-02T07:00:00Z"),
-    );
-    await ingest(client, store, "lmp_rtm", from, new Date("2026-07-01T20:00:00Z"));
+    await ingest("lmp_dam", new Date("2026-07-01T07:00:00Z"), new Date("2026-07-02T07:00:00Z"));
+    await ingest("lmp_rtm", from, new Date("2026-07-01T20:00:00Z"));
     const da = (await store.history("sp15", "DA", { from: new Date("2026-07-01T20:00:00Z") })).value[0]!;
     assert.equal(da.timestamp, "2026-07-01T20:00:00Z");
 
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    const problems: string[] = [];
-    page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-    page.on("console", (m) => {
-      if (m.type() === "error") problems.push(`console: ${m.text()}`);
-    });
+    const problems = pageProblems(page);
     await page.goto(`${server.url}/?zone=sp15`);
     await tileShows(page, "2026-07-01T19:55:00Z", 15_000);
     // From the snapshot: the estimate of 20:00, labelled, beside the last real price.
@@ -214,7 +95,7 @@ Deno.test("[browser] a missing RT interval shows a labelled estimate beside the 
     await page.screenshot({ path: new URL("dashboard_estimate.png", ARTIFACTS).pathname });
 
     // The real 20:00 price arrives: the estimate goes at once.
-    const updates = await ingest(client, store, "lmp_rtm", from, now());
+    const updates = await ingest("lmp_rtm", from, now());
     const real = updates.find((u) => u.zone === "sp15" && u.timestamp === "2026-07-01T20:00:00Z");
     assert.ok(real, "the poll published the 20:00 interval");
     await tileShows(page, "2026-07-01T20:00:00Z", 1000);
@@ -224,14 +105,11 @@ Deno.test("[browser] a missing RT interval shows a labelled estimate beside the 
     sim.simulator.clock.set(new Date("2026-07-01T20:13:00Z"), { frozen: true });
     await estimateShown(page, "2026-07-01T20:05:00Z", 5000);
     assert.equal(await page.textContent("#tile-rt .value"), money(real.price), "the real price stays");
-    await ingest(client, store, "lmp_rtm", from, now());
+    await ingest("lmp_rtm", from, now());
     await tileShows(page, "2026-07-01T20:05:00Z", 1000);
     await estimateShown(page, null, 1000);
     assert.deepEqual(problems, []);
   } finally {
-    await browser.close();
-    await server.shutdown();
-    await store.close();
-    await sim.shutdown();
+    await dashboard.close();
   }
 });

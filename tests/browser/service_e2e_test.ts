@@ -8,24 +8,12 @@ import assert from "node:assert/strict";
 import { freePort } from "../store/helpers.ts";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type Browser, chromium } from "playwright-core";
+import type { Browser } from "playwright-core";
+import { launchChromium, money, pageProblems, tileShows } from "./helpers.ts";
 import { startSimulator } from "../../src/simulator/simulator.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const decoder = new TextDecoder();
-
-async function launch(): Promise<Browser> {
-  try {
-    await Deno.stat(CHROMIUM);
-  } catch {
-    throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium)`);
-  }
-  return await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-  });
-}
 
 async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -36,8 +24,6 @@ async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T 
     await new Promise((r) => setTimeout(r, 250));
   }
 }
-
-const money = (v: number) => (v < 0 ? `−$${Math.abs(v).toFixed(2)}` : `$${v.toFixed(2)}`);
 
 Deno.test("[browser] the service's own polls reach the dashboard: the newest price, then the next interval", async () => {
   // OASIS is 30 minutes behind the wall clock and frozen there, so what is published is under test control.
@@ -94,16 +80,11 @@ Deno.test("[browser] the service's own polls reach the dashboard: the newest pri
       `${first.timestamp} is published at ${oasisNow.toISOString()}`,
     );
 
-    browser = await launch();
+    browser = await launchChromium();
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    const problems: string[] = [];
-    page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+    const problems = pageProblems(page);
     await page.goto(`${base}/?zone=sp15`);
-    await page.waitForFunction(
-      (ts) => document.querySelector<HTMLElement>("#tile-rt")?.dataset.timestamp === ts,
-      first.timestamp,
-      { timeout: 15_000 },
-    );
+    await tileShows(page, first.timestamp, 15_000);
     assert.equal(await page.textContent("#tile-rt .value"), money(first.price));
 
     // OASIS publishes the next interval; the service's next cron poll (every minute) fetches it and the
@@ -116,11 +97,7 @@ Deno.test("[browser] the service's own polls reach the dashboard: the newest pri
       throw new Error(`${e.message}\n${output}`);
     });
     assert.equal(Date.parse(next.timestamp), Date.parse(first.timestamp) + five);
-    await page.waitForFunction(
-      (ts) => document.querySelector<HTMLElement>("#tile-rt")?.dataset.timestamp === ts,
-      next.timestamp,
-      { timeout: 5_000 },
-    );
+    await tileShows(page, next.timestamp, 5_000);
     assert.equal(await page.textContent("#tile-rt .value"), money(next.price));
     assert.deepEqual(problems, []);
   } finally {

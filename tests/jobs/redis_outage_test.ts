@@ -6,7 +6,6 @@
  * no Bronze key is ever written twice with the same value.
  */
 import assert from "node:assert/strict";
-import { freePort } from "../store/helpers.ts";
 import { join } from "node:path";
 import { bronzeKey } from "../../src/bronze/envelope.ts";
 import { loadConfig } from "../../src/config.ts";
@@ -18,26 +17,11 @@ import { createOasisStack } from "../../src/oasis_stack.ts";
 import { startSimulator } from "../../src/simulator/simulator.ts";
 import { FailoverCoordination } from "../../src/store/failover_coordination.ts";
 import type { RedisStore } from "../../src/store/redis_store.ts";
-import { redisRaw, waitFor } from "../store/helpers.ts";
+import { privateRedis, redisRaw, waitFor } from "../store/helpers.ts";
 
-// A port of its own, free now (a fixed one may be held by a server another run left behind).
-const PORT = Deno.env.get("REDIS_OUTAGE_PORT") ?? String(freePort());
-
-const SCRIPT = new URL("../../scripts/redis.sh", import.meta.url).pathname;
-const CACHE = new URL("../../.cache/redis-outage", import.meta.url).pathname;
+const redis = privateRedis("redis-outage", "REDIS_OUTAGE_PORT");
 /** Bronze rows of one 5-minute interval: 3 hubs × LMP, MCE, MCC, MCL, MGHG. */
 const PER_INTERVAL = 3 * 5;
-
-async function redisSh(command: "start" | "stop"): Promise<string> {
-  const out = await new Deno.Command("bash", {
-    args: [SCRIPT, command],
-    env: { REDIS_PORT: PORT, REDIS_CACHE_DIR: CACHE },
-  }).output();
-  if (!out.success) {
-    throw new Error(`scripts/redis.sh ${command} failed: ${new TextDecoder().decode(out.stderr)}`);
-  }
-  return new TextDecoder().decode(out.stdout);
-}
 
 /** Every Bronze line written so far under `dir`, with its dataset. */
 async function bronzeLines(
@@ -61,8 +45,7 @@ Deno.test({
   sanitizeOps: false,
   sanitizeResources: false,
   fn: async () => {
-    const url = /REDIS_URL=(\S+)/.exec(await redisSh("start"))?.[1];
-    assert.ok(url, "scripts/redis.sh start printed no REDIS_URL");
+    const url = await redis.start();
     await redisRaw(url, "FLUSHALL");
     const dir = await Deno.makeTempDir({ prefix: "redis-outage-" });
     const sim = startSimulator({ port: 0 });
@@ -105,7 +88,7 @@ Deno.test({
       assert.ok(rtBefore > 200, `${rtBefore} RT intervals stored`);
 
       // 2. Redis stopped: the polls still fetch and publish; the store write fails and is counted.
-      await redisSh("stop");
+      await redis.stop();
       await waitFor("the store to notice Redis is gone", () => !store.stats().connected);
       const down1 = await poll("lmp_rtm", "2025-07-01T18:30:00Z");
       assert.equal(down1.outcome, "failed", "the store did not take the rows: the window is asked again");
@@ -135,7 +118,7 @@ Deno.test({
       }
 
       // 3. Redis back, empty (no persistence): the next poll writes the store back and moves on.
-      await redisSh("start");
+      await redis.start();
       await store.waitUntilReady(15_000);
       assert.deepEqual(await redisRaw(url, "EXISTS", rtKey), ["0"], "a restarted server is empty");
       const back = await poll("lmp_rtm", "2025-07-01T19:00:00Z");
@@ -172,7 +155,7 @@ Deno.test({
       await backends.closeStore();
       oasis.close();
       await sim.shutdown();
-      await redisSh("stop");
+      await redis.stop();
     }
     // Every fact reached Bronze once per value: a re-fetch during or after the outage sent nothing twice.
     const seen = new Map<string, number>();

@@ -1,17 +1,8 @@
 import assert from "node:assert/strict";
-import { startEdge, type TestEdge } from "./helpers.ts";
+import { startEdge, type TestEdge, withEdge } from "./helpers.ts";
 import { priceRows, SP15 } from "../store/helpers.ts";
 
 const MIN = 60_000;
-
-async function withEdge(fn: (t: TestEdge) => Promise<void>, env = {}): Promise<void> {
-  const t = await startEdge({ env });
-  try {
-    await fn(t);
-  } finally {
-    await t.close();
-  }
-}
 
 async function zone(t: TestEdge, name: string) {
   const res = await t.request(`/api/current?zone=${name}`);

@@ -1,15 +1,6 @@
 import assert from "node:assert/strict";
-import { NOW, startEdge, type TestEdge } from "./helpers.ts";
+import { NOW, type TestEdge, withEdge } from "./helpers.ts";
 import { priceRows, SP15 } from "../store/helpers.ts";
-
-async function withEdge(fn: (t: TestEdge) => Promise<void>, env = {}): Promise<void> {
-  const t = await startEdge({ env });
-  try {
-    await fn(t);
-  } finally {
-    await t.close();
-  }
-}
 
 async function ok(t: TestEdge, path: string) {
   const res = await t.request(path);

@@ -102,3 +102,13 @@ export async function startEdge(options: TestEdgeOptions = {}): Promise<TestEdge
     },
   };
 }
+
+/** Runs `fn` on a fresh edge with settings `env`, closing it afterwards. */
+export async function withEdge(fn: (t: TestEdge) => Promise<void>, env = {}): Promise<void> {
+  const t = await startEdge({ env });
+  try {
+    await fn(t);
+  } finally {
+    await t.close();
+  }
+}

@@ -129,3 +129,41 @@ export function freePort(): number {
   listener.close();
   return port;
 }
+
+/** A `redis-server` of a test's own, which it may stop and restart (the shared one never is). */
+export interface PrivateRedis {
+  /** Starts it (again, keeping its port); resolves to its URL. */
+  start(): Promise<string>;
+  stop(): Promise<void>;
+}
+
+/**
+ * A `redis-server` through `scripts/redis.sh` on a free port (or `$portVariable`) and in
+ * `.cache/<name>`, for tests that stop and restart Redis under the code they test.
+ */
+export function privateRedis(name: string, portVariable: string): PrivateRedis {
+  // A port found free now: a fixed one may be held by a server an interrupted run left behind.
+  const port = Deno.env.get(portVariable) ?? String(freePort());
+  const script = new URL("../../scripts/redis.sh", import.meta.url).pathname;
+  const cache = new URL(`../../.cache/${name}`, import.meta.url).pathname;
+  const run = async (command: "start" | "stop") => {
+    const out = await new Deno.Command("bash", {
+      args: [script, command],
+      env: { REDIS_PORT: port, REDIS_CACHE_DIR: cache },
+    }).output();
+    if (!out.success) {
+      throw new Error(`scripts/redis.sh ${command} failed: ${new TextDecoder().decode(out.stderr)}`);
+    }
+    return new TextDecoder().decode(out.stdout);
+  };
+  return {
+    async start() {
+      const url = /REDIS_URL=(\S+)/.exec(await run("start"))?.[1];
+      if (url === undefined) throw new Error("scripts/redis.sh start printed no REDIS_URL");
+      return url;
+    },
+    async stop() {
+      await run("stop");
+    },
+  };
+}

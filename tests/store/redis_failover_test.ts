@@ -4,29 +4,12 @@
  * stopped under them).
  */
 import assert from "node:assert/strict";
-import { freePort } from "./helpers.ts";
 import { RedisStore } from "../../src/store/redis_store.ts";
 import type { PriceUpdate } from "../../src/store/store.ts";
-import { NP15, priceRows, redisRaw, TestClock, testConfig, waitFor } from "./helpers.ts";
+import { NP15, priceRows, privateRedis, redisRaw, TestClock, testConfig, waitFor } from "./helpers.ts";
 
-// A port of its own, free now (a fixed one may be held by a server another run left behind).
-const PORT = Deno.env.get("REDIS_FAILOVER_PORT") ?? String(freePort());
-
-const SCRIPT = new URL("../../scripts/redis.sh", import.meta.url).pathname;
-const CACHE = new URL("../../.cache/redis-failover", import.meta.url).pathname;
+const redis = privateRedis("redis-failover", "REDIS_FAILOVER_PORT");
 const FAST = { REDIS_BACKOFF_MS: "50", REDIS_BACKOFF_MAX_MS: "300", REDIS_COMMAND_TIMEOUT_MS: "2000" };
-
-async function redisSh(command: "start" | "stop"): Promise<string> {
-  const out = await new Deno.Command("bash", {
-    args: [SCRIPT, command],
-    env: { REDIS_PORT: PORT, REDIS_CACHE_DIR: CACHE },
-  }).output();
-  const text = new TextDecoder().decode(out.stdout);
-  if (!out.success) {
-    throw new Error(`scripts/redis.sh ${command} failed: ${new TextDecoder().decode(out.stderr)}`);
-  }
-  return text;
-}
 
 Deno.test({
   name:
@@ -34,8 +17,7 @@ Deno.test({
   sanitizeOps: false,
   sanitizeResources: false,
   fn: async () => {
-    const url = /REDIS_URL=(\S+)/.exec(await redisSh("start"))?.[1];
-    assert.ok(url, "scripts/redis.sh start printed no REDIS_URL");
+    const url = await redis.start();
     const clock = new TestClock("2025-06-10T19:07:00Z");
     const store = new RedisStore({ config: testConfig({ REDIS_URL: url, ...FAST }), clock: clock.now });
     try {
@@ -50,7 +32,7 @@ Deno.test({
       ]);
       assert.equal(first.stored, true);
 
-      await redisSh("stop");
+      await redis.stop();
       await waitFor("the store to notice the server is gone", () => !store.stats().connected);
       clock.advance(60_000);
       const during = await store.ingest(priceRows("lmp_rtm", NP15, "2025-06-10T19:00:00Z", [52]));
@@ -68,7 +50,7 @@ Deno.test({
       assert.deepEqual((await store.zones()).value, ["np15"]);
       assert.equal((await store.signals("np15", { date: "2025-06-10" })).stale, true);
 
-      await redisSh("start");
+      await redis.start();
       await store.waitUntilReady(15_000);
       assert.deepEqual(
         await redisRaw(url, "EXISTS", "caiso:np15:current"),
@@ -95,7 +77,7 @@ Deno.test({
       await waitFor("the update published after the restart", () => heard.some((u) => u.price === 53));
     } finally {
       await store.close();
-      await redisSh("stop");
+      await redis.stop();
     }
   },
 });
