@@ -5,10 +5,13 @@
  * `value_usd`, `schedule` and `spreads` (TB1–TB4 over the file's hours). The other battery parameters of the
  * API work too (`--charge-mw`, `--discharge-mw`, `--duration-h`, `--soc-min`, `--soc-max`,
  * `--charge-efficiency`, `--discharge-efficiency`, `--standing-loss`, `--end initial|free`). Bad input exits
- * 2 (usage) or 1 (unusable file or parameters) with a message on stderr and no stack trace.
+ * 2 (usage) or 1 (unusable file or parameters) with a message on stderr and no stack trace. `--example` runs
+ * on a shipped day of real CAISO prices (`scripts/examples/`, © California ISO) so the command can be tried
+ * at once.
  *
  * @module
  */
+import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { InfeasibleScheduleError, optimizeArbitrage } from "../src/analytics/arbitrage.ts";
 import { BatteryParamError } from "../src/analytics/battery.ts";
@@ -18,7 +21,15 @@ import { intervalStart, knownCount } from "../src/analytics/price_series.ts";
 import { seriesSpreads } from "../src/analytics/spreads.ts";
 
 const USAGE = "Usage: deno task arbitrage --prices FILE --power-mw P --energy-mwh E --rte R " +
-  "[--cycles N] [--degradation D] [--initial-soc MWH]";
+  "[--cycles N] [--degradation D] [--initial-soc MWH]\n" +
+  "       deno task arbitrage --example [battery flags]   (a shipped day of real CAISO prices; 1 MW, 4 MWh, " +
+  "RTE 0.85 unless given)\n" +
+  "FILE is CSV with the columns interval_start,price (UTC ISO-8601). More: docs/arbitrage.md.";
+
+/** The shipped sample: CAISO 15-minute (FMM) LMPs of node CAS_PP_GNODE7, Pacific operating day 2023-09-18. */
+const EXAMPLE_FILE = fileURLToPath(new URL("./examples/fmm_prices_2023-09-18.csv", import.meta.url));
+/** The battery of `--example` where the flags leave it open. */
+const EXAMPLE_BATTERY: Readonly<Record<string, string>> = { power_mw: "1", energy_mwh: "4", rte: "0.85" };
 
 const flag = (name: string) => name.replaceAll("_", "-");
 
@@ -27,8 +38,9 @@ const flagNames = (message: string) =>
   message.replace(/\b[a-z]+(?:_[a-z]+)+\b/g, (m) => (m in BATTERY_PARAM_NAMES ? `--${flag(m)}` : m));
 
 async function main(args: string[]): Promise<number> {
-  const options: Record<string, { type: "string" } | { type: "boolean"; short: string }> = {
+  const options: Record<string, { type: "string" } | { type: "boolean"; short?: string }> = {
     prices: { type: "string" },
+    example: { type: "boolean" },
     help: { type: "boolean", short: "h" },
   };
   for (const name of Object.keys(BATTERY_PARAM_NAMES)) options[flag(name)] = { type: "string" };
@@ -43,7 +55,11 @@ async function main(args: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  for (const required of ["prices", "rte"]) {
+  if (values.example && values.prices !== undefined) {
+    console.error(`Give --prices or --example, not both\n${USAGE}`);
+    return 2;
+  }
+  for (const required of values.example ? [] : ["prices", "rte"]) {
     if (values[required] === undefined) {
       console.error(`Missing --${required}\n${USAGE}`);
       return 2;
@@ -51,7 +67,15 @@ async function main(args: string[]): Promise<number> {
   }
   const text: Record<string, string | undefined> = {};
   for (const name of Object.keys(BATTERY_PARAM_NAMES)) text[name] = values[flag(name)] as string | undefined;
-  const file = values.prices as string;
+  if (values.example) {
+    for (const [name, value] of Object.entries(EXAMPLE_BATTERY)) {
+      if (name === "energy_mwh" && text.duration_h !== undefined) continue;
+      if (name === "power_mw" && (text.charge_mw ?? text.discharge_mw) !== undefined) continue;
+      text[name] ??= value;
+    }
+    console.error(`Example: ${EXAMPLE_FILE} (CAISO FMM prices, node CAS_PP_GNODE7, 2023-09-18 Pacific)`);
+  }
+  const file = values.example ? EXAMPLE_FILE : values.prices as string;
   try {
     const battery = batteryFromText(text);
     const series = parsePriceCsv(await Deno.readTextFile(file));

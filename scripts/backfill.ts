@@ -16,12 +16,21 @@ import { planBackfill, RetentionError, runBackfill } from "../src/jobs/backfill.
 import type { BackfillPlan, BackfillSummary } from "../src/jobs/backfill.ts";
 import { createProgressReporter } from "../src/jobs/backfill_progress.ts";
 import type { Log } from "../src/log.ts";
-import { parseDate } from "../src/oasis/time.ts";
+import { DATASET_NAMES } from "../src/oasis/datasets.ts";
+import { operatingDate, parseDate } from "../src/oasis/time.ts";
 import { buildUrl } from "../src/oasis/url.ts";
 import { createOasisStack } from "../src/oasis_stack.ts";
 
 const USAGE =
-  "Usage: deno task backfill --from YYYY-MM-DD --to YYYY-MM-DD [--datasets a,b] [--nodes x,y|ALL|ALL_APNODES] [--dry-run]";
+  "Usage: deno task backfill --from YYYY-MM-DD --to YYYY-MM-DD [--datasets a,b] [--nodes x,y|ALL|ALL_APNODES] [--dry-run]\n" +
+  "Loads Pacific operating days (inclusive) into Bronze and the hot store; settings come from the environment " +
+  "(docs/configuration.md). Datasets: " + DATASET_NAMES.join(", ") + ".";
+
+/** Flags that stand in for a setting: a bad value is reported under the flag, not the variable. */
+const FLAG_OF_SETTING: Readonly<Record<string, string>> = {
+  OASIS_DATASETS: "--datasets",
+  OASIS_NODES: "--nodes",
+};
 
 function parse(args: string[]) {
   const { values } = parseArgs({
@@ -32,13 +41,15 @@ function parse(args: string[]) {
       datasets: { type: "string" },
       nodes: { type: "string" },
       "dry-run": { type: "boolean" },
+      help: { type: "boolean", short: "h" },
     },
   });
+  if (values.help) return { help: true as const };
   if (!values.from || !values.to) throw new Error("--from and --to are required");
   parseDate(values.from);
   parseDate(values.to);
   if (values.to < values.from) throw new Error(`--to "${values.to}" is before --from "${values.from}"`);
-  return { ...values, from: values.from, to: values.to };
+  return { ...values, help: false as const, from: values.from, to: values.to };
 }
 
 function printPlan(plan: BackfillPlan, baseUrl: string, format: "csv" | "xml"): void {
@@ -82,6 +93,17 @@ async function main(args: string[]): Promise<number> {
     console.error(`${(e as Error).message}\n${USAGE}`);
     return 2;
   }
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const today = operatingDate(new Date());
+  if (values.to > today) {
+    console.error(
+      `Warning: --to ${values.to} is after today (${today}, Pacific). OASIS has real-time prices only for ` +
+        `intervals that have ended and day-ahead prices up to tomorrow; later days answer "no data".`,
+    );
+  }
   const env = { ...Deno.env.toObject() };
   if (values.nodes) env.OASIS_NODES = values.nodes;
   if (values.datasets) env.OASIS_DATASETS = values.datasets;
@@ -97,7 +119,13 @@ async function main(args: string[]): Promise<number> {
     if (!(e instanceof ConfigError || e instanceof RetentionError || e instanceof Deno.errors.NotFound)) {
       throw e;
     }
-    console.error(e.message);
+    const flag = e instanceof ConfigError ? FLAG_OF_SETTING[e.setting] : undefined;
+    const fromFlag = flag !== undefined && values[flag.slice(2) as "datasets" | "nodes"] !== undefined;
+    console.error(
+      fromFlag
+        ? e.message.replace(`Invalid setting ${(e as ConfigError).setting}:`, `Invalid ${flag}:`)
+        : e.message,
+    );
     return 2;
   }
   if (plan.beyondRetention) {

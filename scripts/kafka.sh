@@ -52,8 +52,17 @@ die() {
   exit 1
 }
 
+help() {
+  usage_text
+  exit 0
+}
+
+usage_text() {
+  sed -n '2,9p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+}
+
 usage() {
-  sed -n '2,9p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+  usage_text >&2
   exit 2
 }
 
@@ -349,6 +358,7 @@ main() {
       require_java
       fetch_jars
       ;;
+    -h | --help | help) help ;;
     *) usage ;;
   esac
 }

@@ -33,8 +33,17 @@ die() {
   exit 1
 }
 
+help() {
+  usage_text
+  exit 0
+}
+
+usage_text() {
+  sed -n '2,6p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+}
+
 usage() {
-  sed -n '2,6p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+  usage_text >&2
   exit 2
 }
 
@@ -170,6 +179,7 @@ main() {
     start) start_redis ;;
     stop) stop_redis ;;
     status) status_redis ;;
+    -h | --help | help) help ;;
     *) usage ;;
   esac
 }

@@ -20,6 +20,16 @@ import { createMetrics } from "./metrics.ts";
 import { startHttpServer } from "./server.ts";
 import { FailoverCoordination } from "./store/failover_coordination.ts";
 
+// ── 0. `deno task start --help`: the service takes no arguments; every setting is an environment variable.
+if (Deno.args.includes("--help") || Deno.args.includes("-h")) {
+  console.log(
+    "Usage: deno task start\n\nRuns the service: one poll job per dataset, the API, WebSocket and dashboard on " +
+      "http://localhost:$PORT/ (8000).\nSettings are environment variables (or CONFIG_FILE=oasis.yaml): see " +
+      "docs/configuration.md.",
+  );
+  Deno.exit(0);
+}
+
 // ── 1. Configuration: one validated object, or a message naming the bad setting and exit code 2.
 const env = Deno.env.toObject();
 let config: Config;

@@ -117,3 +117,20 @@ Deno.test("[arbitrage CLI] bad input exits non-zero with a message and no stack 
     assert.equal(r.stdout, "");
   }
 });
+
+Deno.test("[arbitrage CLI] --example runs on the shipped day of CAISO prices with a default battery", async () => {
+  const r = await run(["--example"]);
+  assert.equal(r.code, 0, r.stderr);
+  const out = JSON.parse(r.stdout);
+  assert.match(out.file, /scripts\/examples\/fmm_prices_2023-09-18\.csv$/);
+  assert.equal(out.interval_minutes, 15);
+  assert.deepEqual(out.intervals, { known: 96, expected: 96 });
+  assert.ok(out.value_usd > 0, String(out.value_usd));
+  // 1 MW, 4 MWh, one cycle: at most 4 MWh discharged, and the value per MW equals the value.
+  assert.ok(out.discharged_mwh > 0 && out.discharged_mwh <= 4, String(out.discharged_mwh));
+  assert.equal(out.value_usd_per_mw_day, out.value_usd);
+  assert.match(r.stderr, /Example: .*CAISO FMM prices/);
+  const both = await run(["--example", "--prices", "x.csv"]);
+  assert.equal(both.code, 2);
+  assert.match(both.stderr, /Give --prices or --example, not both/);
+});

@@ -166,3 +166,34 @@ Deno.test("[backfill CLI] a window that fails after retries is listed with its O
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("[backfill CLI] a bad --datasets or --nodes is reported under the flag, not the variable", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "backfill-flags-" });
+  try {
+    const env = envFor(dir, "http://127.0.0.1:9/oasisapi/SingleZip");
+    const datasets = await run(["--from", "2025-11-01", "--to", "2025-11-01", "--datasets", "lmp_foo"], env);
+    assert.equal(datasets.code, 2);
+    assert.match(datasets.stderr, /^Invalid --datasets: unknown dataset "lmp_foo"/);
+    assert.doesNotMatch(datasets.stderr, /OASIS_DATASETS/);
+    const nodes = await run(["--from", "2025-11-01", "--to", "2025-11-01", "--nodes", "A;B"], env);
+    assert.equal(nodes.code, 2);
+    assert.match(nodes.stderr, /^Invalid --nodes: "A;B" is not a node name/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("[backfill CLI] a range after today warns that OASIS has no data for it yet", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "backfill-future-" });
+  try {
+    const env = envFor(dir, "http://127.0.0.1:9/oasisapi/SingleZip");
+    const future = await run(["--from", "2099-01-01", "--to", "2099-01-02", "--dry-run"], env);
+    assert.equal(future.code, 0, future.stderr);
+    assert.match(future.stderr, /Warning: --to 2099-01-02 is after today \(\d{4}-\d{2}-\d{2}, Pacific\)/);
+    const past = await run(["--from", "2025-11-01", "--to", "2025-11-01", "--dry-run"], env);
+    assert.equal(past.code, 0, past.stderr);
+    assert.doesNotMatch(past.stderr, /Warning/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
