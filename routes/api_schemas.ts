@@ -30,8 +30,8 @@ export function wholeNumber(min: number, max: number) {
     digits,
     z.number({ error: (issue) => `${JSON.stringify(issue.input)} is not a whole number (digits 0-9 only)` })
       .int()
-      .min(min)
-      .max(max),
+      .min(min, { error: (issue) => `${issue.input} is not from ${min} to ${max}` })
+      .max(max, { error: (issue) => `${issue.input} is not from ${min} to ${max}` }),
   );
 }
 
@@ -46,7 +46,7 @@ export const HoursParam = z.object({
 
 /** A JSON error answer. */
 export const ErrorBody = z.object({
-  error: z.string().openapi({ example: 'Invalid parameter "hours": Too big: expected number to be <=720' }),
+  error: z.string().openapi({ example: 'Invalid parameter "hours": 721 is not from 1 to 720' }),
   parameter: z.string().optional().openapi({ example: "hours" }),
 }).openapi("Error");
 

@@ -149,3 +149,18 @@ Deno.test("[api] a zone seen in an update is known at once", () =>
     await t.store.ingest(priceRows("lmp_rtm", "TH_NEW-APND", "2026-07-01T19:55:00Z", [10]));
     assert.equal((await ok(t, "/api/current?zone=th_new-apnd")).zones[0].rt_price, 10);
   }));
+
+Deno.test("[api] an hours or limit out of range answers 400 with the range, not a claim about digits", () =>
+  withEdge(async (t) => {
+    for (
+      const [path, error] of [
+        ["/api/history/721?zone=sp15", 'Invalid parameter "hours": 721 is not from 1 to 720'],
+        ["/api/history/0?zone=sp15", 'Invalid parameter "hours": 0 is not from 1 to 720'],
+        ["/api/alerts?limit=1001", 'Invalid parameter "limit": 1001 is not from 1 to 1000'],
+      ] as const
+    ) {
+      const res = await t.request(path);
+      assert.equal(res.status, 400, path);
+      assert.equal((await res.json()).error, error);
+    }
+  }));
