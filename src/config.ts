@@ -2,8 +2,8 @@
  * Configuration: one pure loader turns the environment, and optionally a YAML file (`CONFIG_FILE`, see
  * `config_file.ts`), into a complete, validated, read-only `Config`, failing fast with a message that names
  * the bad setting (the YAML key when the value came from the file). Environment variables win over the
- * file. Only this file and `main.ts` read `Deno.env`. `SETTINGS` describes every variable; the README's
- * settings table mirrors it (a test checks that).
+ * file. Only this file and `main.ts` read `Deno.env`. `SETTINGS` describes every variable; `deno task docs`
+ * generates `docs/configuration.md` from it (a test checks that it is current).
  *
  * @module
  */
@@ -91,9 +91,35 @@ const CORE_SETTINGS: readonly SettingDoc[] = [
   },
   { name: "OASIS_DATASETS", default: DATASET_NAMES.join(","), description: "Datasets to ingest" },
   { name: "PORT", default: "8000", description: "HTTP port of the API and dashboard" },
+  {
+    name: "DATA_DIR",
+    default: "./data",
+    description: "Directory of the files written when their own setting is unset: bronze/ (NDJSON), " +
+      "bronze_outbox.kv, backfill_outbox.kv, hot_store.kv and jobs.kv; relative to the working directory",
+  },
 ];
 
-/** Every environment variable the service reads (the README's settings table mirrors this list). */
+/** The files under `DATA_DIR`, by the setting that names each one. */
+const DATA_FILES: Readonly<Record<string, string>> = {
+  BRONZE_DIR: "bronze",
+  BRONZE_OUTBOX_PATH: "bronze_outbox.kv",
+  BACKFILL_OUTBOX_PATH: "backfill_outbox.kv",
+  STORE_KV_PATH: "hot_store.kv",
+  JOBS_KV_PATH: "jobs.kv",
+};
+
+/** `env` with each unset file setting placed under `DATA_DIR` (when set; their defaults are under ./data). */
+function withDataDir(env: Env): Env {
+  const dir = env.DATA_DIR?.trim().replace(/(.)\/+$/, "$1");
+  if (!dir) return env;
+  const out: Record<string, string | undefined> = { ...env };
+  for (const [name, file] of Object.entries(DATA_FILES)) {
+    if (!env[name]?.trim()) out[name] = `${dir}/${file}`;
+  }
+  return out;
+}
+
+/** Every environment variable the service reads (`docs/configuration.md` is generated from this list). */
 export const SETTINGS: readonly SettingDoc[] = [
   ...CORE_SETTINGS,
   ...JOB_SETTINGS,
@@ -176,7 +202,8 @@ function datasets(env: Env): DatasetName[] {
 
 const LOG_LEVELS: readonly LogLevel[] = ["debug", "info", "warn", "error"];
 
-function build(env: Env, configFile: string | null): Config {
+function build(given: Env, configFile: string | null): Config {
+  const env = withDataDir(given);
   const format = value(env, "CAISO_OASIS_FORMAT");
   if (format !== "csv" && format !== "xml") {
     throw new ConfigError("CAISO_OASIS_FORMAT", `"${format}" is not csv or xml`);

@@ -438,7 +438,11 @@ export class CaisoOasisConnector {
     this.#backends ??= openBackends(this.config, {
       outboxPath: this.#options.outboxPath ?? this.config.bronze.outbox.path,
       log: this.#log,
-    }).catch((e) => {
+    }).then((opened) => {
+      // Say where the connector writes: relative paths (DATA_DIR, ./data by default) are from the cwd.
+      this.#log("info", "connector opened", { cwd: Deno.cwd(), ...opened.names });
+      return opened;
+    }, (e) => {
       this.#backends = null;
       throw e;
     });

@@ -9,7 +9,7 @@
 export interface SettingDoc {
   /** Environment variable. */
   readonly name: string;
-  /** Default, as written in the README. */
+  /** Default, as written in `docs/configuration.md`. */
   readonly default: string;
   /** What it does. */
   readonly description: string;

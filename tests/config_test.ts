@@ -38,12 +38,29 @@ Deno.test("a bad setting fails fast with a message naming the variable and the v
   }
 });
 
-Deno.test("the README documents every setting with its default", () => {
-  const readme = Deno.readTextFileSync(new URL("../README.md", import.meta.url));
+Deno.test("docs/configuration.md documents every setting once, with its default", () => {
+  const doc = Deno.readTextFileSync(new URL("../docs/configuration.md", import.meta.url));
   for (const s of SETTINGS) {
-    const row = readme.split("\n").find((line) => line.startsWith(`| \`${s.name}\``));
-    assert.ok(row, `README has no settings row for ${s.name}`);
+    const rows = doc.split("\n").filter((line) => line.startsWith(`- **\`${s.name}\`**`));
+    assert.equal(rows.length, 1, `docs/configuration.md has ${rows.length} entries for ${s.name}`);
     const shown = s.default === "" ? "(unset)" : `\`${s.default}\``;
-    assert.ok(row.includes(shown), `README row for ${s.name} lacks its default "${s.default}"`);
+    assert.ok(
+      rows[0]!.includes(`(default ${shown}`),
+      `docs entry for ${s.name} lacks its default "${s.default}"`,
+    );
   }
+});
+
+Deno.test("DATA_DIR holds every file the service writes unless the file's own setting names another", () => {
+  const placed = loadConfig({ DATA_DIR: "/srv/oasis/", STORE_KV_PATH: "/var/lib/hot.kv" });
+  assert.equal(placed.bronze.bronzeDir, "/srv/oasis/bronze");
+  assert.equal(placed.bronze.outbox.path, "/srv/oasis/bronze_outbox.kv");
+  assert.equal(placed.jobs.backfillOutboxPath, "/srv/oasis/backfill_outbox.kv");
+  assert.equal(placed.jobs.kvPath, "/srv/oasis/jobs.kv");
+  assert.equal(placed.store.kvPath, "/var/lib/hot.kv", "an explicit path wins");
+  const defaults = loadConfig({});
+  assert.deepEqual(
+    [defaults.bronze.bronzeDir, defaults.bronze.outbox.path, defaults.jobs.kvPath, defaults.store.kvPath],
+    ["./data/bronze", "./data/bronze_outbox.kv", "data/jobs.kv", "data/hot_store.kv"],
+  );
 });
