@@ -1,6 +1,6 @@
 /**
  * Parses an OASIS CSV report (`resultformat=6`) into normalized rows. CSV parsing is `npm:d3-dsv`,
- * chosen by measurement on the real 31.9 MB ALL_APNODES file (see the README's performance section).
+ * chosen by measurement on the real 31.9 MB ALL_APNODES file (see docs/performance.md).
  *
  * @module
  */
