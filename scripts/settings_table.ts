@@ -70,7 +70,12 @@ export function withSettingsReference(doc: string): string {
   return doc.slice(0, start) + settingsReference() + doc.slice(end + END.length);
 }
 
-if (import.meta.main) {
+if (import.meta.main && (Deno.args.includes("--help") || Deno.args.includes("-h"))) {
+  console.log(
+    "Usage: deno task docs [--check]\nRewrites the settings reference of docs/configuration.md from " +
+      "src/config.ts; --check only reports (exit 1) when the file is out of date.",
+  );
+} else if (import.meta.main) {
   const current = await Deno.readTextFile(CONFIGURATION_DOC);
   const next = withSettingsReference(current);
   if (Deno.args.includes("--check")) {

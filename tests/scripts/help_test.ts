@@ -21,6 +21,7 @@ const CASES: ReadonlyArray<readonly [string, readonly [string, readonly string[]
   ["backfill", deno("scripts/backfill.ts"), /^Usage: deno task backfill --from YYYY-MM-DD/],
   ["parse", deno("scripts/parse.ts"), /^Usage: deno task parse FILE/],
   ["arbitrage", deno("scripts/arbitrage.ts"), /^Usage: deno task arbitrage --prices FILE[\s\S]*--example/],
+  ["docs", deno("scripts/settings_table.ts"), /^Usage: deno task docs/],
   ["kafka", ["bash", ["scripts/kafka.sh", "--help"]], /scripts\/kafka\.sh start/],
   ["redis", ["bash", ["scripts/redis.sh", "--help"]], /scripts\/redis\.sh start/],
 ];
