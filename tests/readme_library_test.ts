@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startSimulator } from "../src/simulator/simulator.ts";
+import { serviceEnv } from "./service_process.ts";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const decoder = new TextDecoder();
@@ -35,18 +36,7 @@ Deno.test("the README's library example runs against the simulator and prints wh
       args: ["run", "--allow-all", "--config", join(ROOT, "deno.json"), file],
       cwd: dir,
       clearEnv: true,
-      env: {
-        HOME: Deno.env.get("HOME") ?? "/tmp",
-        PATH: Deno.env.get("PATH") ?? "",
-        DENO_DIR: Deno.env.get("DENO_DIR") ?? "",
-        NO_COLOR: "1",
-        CAISO_OASIS_BASE_URL: sim.url,
-        CAISO_OASIS_MIN_INTERVAL_MS: "0",
-        BRONZE_DIR: join(dir, "bronze"),
-        BRONZE_OUTBOX_PATH: join(dir, "outbox.kv"),
-        STORE_KV_PATH: join(dir, "hot.kv"),
-        JOBS_KV_PATH: join(dir, "jobs.kv"),
-      },
+      env: { ...serviceEnv(dir), CAISO_OASIS_BASE_URL: sim.url, CAISO_OASIS_MIN_INTERVAL_MS: "0" },
       stdout: "piped",
       stderr: "piped",
     }).output();
