@@ -95,6 +95,12 @@ export interface JobRunnerOptions {
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
+function setWatermark(dataset: DatasetName, status: Mutable<JobStatus>, watermark: string): void {
+  status.watermark = watermark;
+  const step = DATASETS[dataset].intervalMinutes * 60_000;
+  status.newestInterval = new Date(Date.parse(watermark) - step).toISOString();
+}
+
 /** Runs polls without overlap and keeps their status. */
 export class JobRunner {
   readonly #options: JobRunnerOptions;
@@ -129,6 +135,17 @@ export class JobRunner {
         overlapsSkipped: 0,
         offPeakSkipped: 0,
       });
+    }
+  }
+
+  /**
+   * Records the watermark `dataset` had before this process ran it (read at start), so that `/health`
+   * knows the newest interval in the store before the first run ends; a run's own watermark wins.
+   */
+  noteWatermark(dataset: DatasetName, watermark: Date | null): void {
+    const status = this.#status.get(dataset);
+    if (status && status.watermark === null && watermark !== null) {
+      setWatermark(dataset, status, watermark.toISOString());
     }
   }
 
@@ -175,11 +192,7 @@ export class JobRunner {
       const at = this.#clock().toISOString();
       status.lastRunAt = at;
       status.lastOutcome = summary.outcome;
-      if (summary.watermark !== null) {
-        status.watermark = summary.watermark;
-        const step = DATASETS[dataset].intervalMinutes * 60_000;
-        status.newestInterval = new Date(Date.parse(summary.watermark) - step).toISOString();
-      }
+      if (summary.watermark !== null) setWatermark(dataset, status, summary.watermark);
       if (summary.failures.length === 0) {
         status.lastSuccessAt = at;
         status.lastError = null;

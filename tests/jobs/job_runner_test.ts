@@ -212,3 +212,15 @@ Deno.test("retryDelayMs() starts at the first delay and doubles, capped at the s
   );
   assert.equal(retryDelayMs(1, 30_000, 10_000), 30_000, "a period shorter than the first delay");
 });
+
+Deno.test("JobRunner.noteWatermark() gives the newest interval before the first run ends; a run's own wins", async () => {
+  const runner = new JobRunner({
+    schedules: { lmp_rtm: "*/5 * * * *" },
+    poll: (d) => Promise.resolve(summary(d)),
+  });
+  runner.noteWatermark("lmp_rtm", new Date("2025-07-01T19:00:00Z"));
+  assert.equal(runner.report().datasets.lmp_rtm!.newestInterval, "2025-07-01T18:55:00.000Z");
+  await runner.run("lmp_rtm");
+  runner.noteWatermark("lmp_rtm", new Date("2025-07-01T19:00:00Z"));
+  assert.equal(runner.report().datasets.lmp_rtm!.newestInterval, "2025-07-01T20:00:00.000Z");
+});
