@@ -253,15 +253,11 @@ function renderLegend() {
 
 function renderStatus() {
   const el = $("status");
-  const lacking = state.connection === "live" ? freshness.lacking() : [];
-  el.className = `status ${state.connection}${lacking.length ? " degraded" : ""}`;
-  el.title = lacking.map((m) =>
-    m.newest
-      ? `${m.market} ${m.status}: newest interval ${interval(m.newest, m.minutes)}, ${age(m.age_s * 1000)}`
-      : `${m.market}: no data`
-  ).join("\n");
-  // Connected, but not all is well while a market has no data or old data: say which.
-  if (lacking.length) el.textContent = `Live · ${lacking.map((m) => `${m.market} ${m.status}`).join(", ")}`;
+  // Connected, but not all is well while a market has no data or old data: the pill says which.
+  const lacking = state.connection === "live" ? freshness.describe() : null;
+  el.className = `status ${state.connection}${lacking ? " degraded" : ""}`;
+  el.title = lacking?.title ?? "";
+  if (lacking) el.textContent = `Live · ${lacking.text}`;
   else if (state.connection === "live") el.textContent = "Live";
   else if (state.connection === "connecting") el.textContent = "Connecting…";
   else el.textContent = `Reconnecting in ${Math.max(1, Math.ceil((state.retryAt - Date.now()) / 1000))} s`;

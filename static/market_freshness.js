@@ -2,6 +2,8 @@
 // DA of the polled datasets, each fresh, stale or missing); the dashboard asks for it when a zone is shown,
 // every 30 s, and soon after a live update of a market that was not fresh, so "Live" is never shown while
 // a market has no data or old data.
+import { age, interval } from "./format.js";
+
 const LABELS = { rt: "RT", fmm: "FMM", da: "DA" };
 const MINUTES = { rt: 5, fmm: 15, da: 60 };
 const REFRESH_MS = 30_000;
@@ -48,10 +50,20 @@ export class MarketFreshness {
     this.#onChange();
   }
 
-  /** The markets that are not fresh, e.g. `[{ market: "DA", minutes: 60, status: "missing", newest: null }]`. */
-  lacking() {
-    return Object.entries(this.#markets ?? {})
-      .filter(([, m]) => m.status !== "fresh")
-      .map(([key, m]) => ({ market: LABELS[key] ?? key, minutes: MINUTES[key] ?? 5, ...m }));
+  /** The markets that are not fresh, as pill text ("DA missing, RT stale") and a title; null if none. */
+  describe() {
+    const lacking = Object.entries(this.#markets ?? {}).filter(([, m]) => m.status !== "fresh");
+    if (lacking.length === 0) return null;
+    const label = (key) => LABELS[key] ?? key;
+    return {
+      text: lacking.map(([key, m]) => `${label(key)} ${m.status}`).join(", "),
+      title: lacking.map(([key, m]) =>
+        m.newest
+          ? `${label(key)} ${m.status}: newest interval ${interval(m.newest, MINUTES[key] ?? 5)}, ${
+            age(m.age_s * 1000)
+          }`
+          : `${label(key)}: no data`
+      ).join("\n"),
+    };
   }
 }
