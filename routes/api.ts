@@ -9,6 +9,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { currentView } from "../src/live/current_view.ts";
 import type { EstimateSettings } from "../src/live/estimate.ts";
+import type { FreshMarket } from "../src/live/freshness.ts";
 import type { ZoneCatalog } from "../src/live/zone_catalog.ts";
 import { operatingDate, operatingDay } from "../src/oasis/time.ts";
 import type { Market, PriceStore } from "../src/store/store.ts";
@@ -34,6 +35,8 @@ export interface ApiDeps {
   readonly staleAfterMs: number;
   /** How a missing newest RT price is estimated. */
   readonly estimates: EstimateSettings;
+  /** Markets whose freshness is judged (default all). */
+  readonly markets?: readonly FreshMarket[];
   readonly now: () => Date;
 }
 

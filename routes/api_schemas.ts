@@ -66,6 +66,16 @@ export const EstimateBody = z.object({
     .openapi({ description: "The real prices it was computed from" }),
 });
 
+/** How recent one market's newest price is (`src/live/freshness.ts`). */
+export const FreshnessBody = z.object({
+  newest: z.string().nullable().openapi({ description: "Start of the newest interval (DA: of this hour's)" }),
+  age_s: z.number().nullable().openapi({ description: "Seconds since that interval started" }),
+  status: z.enum(["fresh", "stale", "missing"]).openapi({
+    description:
+      "RT/FMM: stale when the newest interval ended more than 3 intervals + 5 min ago; DA: missing without this hour's price, stale from 16:00 Pacific without tomorrow's",
+  }),
+}).openapi("Freshness");
+
 /** One zone's current prices. */
 export const CurrentBody = z.object({
   zone: z.string(),
@@ -86,6 +96,12 @@ export const CurrentBody = z.object({
     description:
       "When the RT interval that should be published by now (ESTIMATE_AFTER_S after it ends) has no real price and nothing newer has: an estimate of it, apart from rt_price; otherwise null",
   }),
+  markets: z.object({
+    rt: FreshnessBody.optional(),
+    fmm: FreshnessBody.optional(),
+    da: FreshnessBody.optional(),
+  })
+    .openapi({ description: "Freshness of each market whose dataset is polled" }),
 }).openapi("Current");
 
 /** A stored price. */

@@ -11,6 +11,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import type { Hono } from "hono";
 import type { BlankEnv } from "hono/types";
 import type { FanOut } from "../src/live/fan_out.ts";
+import type { FreshMarket } from "../src/live/freshness.ts";
 import type { HealthReport } from "../src/live/health_report.ts";
 import type { LiveConfig } from "../src/live/settings.ts";
 import type { ZoneCatalog } from "../src/live/zone_catalog.ts";
@@ -33,6 +34,8 @@ export interface AppDeps {
   readonly metrics: Metrics;
   readonly live: LiveConfig;
   readonly health: () => HealthReport | Promise<HealthReport>;
+  /** Markets whose freshness `/api/current` judges (default all). */
+  readonly markets?: readonly FreshMarket[];
   readonly now: () => Date;
   readonly startedAt: Date;
   /** Receives server faults (never client errors). */

@@ -15,6 +15,7 @@ import { JobRunner } from "./jobs/job_runner.ts";
 import { describeSchedule, pollCrons } from "./jobs/peak_window.ts";
 import { setupLogging } from "./log.ts";
 import type { DatasetName } from "./oasis/datasets.ts";
+import { createOasisRequestLog } from "./oasis_request_log.ts";
 import { createOasisStack } from "./oasis_stack.ts";
 import { createMetrics } from "./metrics.ts";
 import { startHttpServer } from "./server.ts";
@@ -54,11 +55,13 @@ const logging = await setupLogging({ service: config.service.name, level: config
 const log = logging.log;
 
 // ── 3. OASIS: one gate, parser worker and client for every job; every attempt is logged and counted.
+// Without an answer from OASIS, the cause is logged once per outage, not once per attempt.
 const metrics = createMetrics();
+const logRequest = createOasisRequestLog(log);
 const oasis = createOasisStack(config.oasis, {
   onRequest: (e) => {
     metrics.oasisRequest(e);
-    log(e.outcome === "ok" || e.outcome === "no-data" ? "debug" : "warn", "oasis request", { ...e });
+    logRequest(e);
   },
 });
 
@@ -168,7 +171,11 @@ log("info", "oasis-stream started", {
   jobsEnabled: config.jobs.enabled,
 });
 
-// ── 7. Every job runs once at start, so the dashboard has data before the first tick.
+// ── 7. Every job runs once at start, so the dashboard has data before the first tick. Meanwhile /health
+// judges each market by the watermark it had (Redis or JOBS_KV_PATH), not as missing.
+for (const dataset of scheduled) {
+  jobs.noteWatermark(dataset, await backends.coordination.watermark(dataset).catch(() => null));
+}
 for (const dataset of scheduled) void jobs.run(dataset);
 
 // ── 8. Ordered shutdown.

@@ -10,6 +10,7 @@ import type { Hono } from "hono";
 import { createApp } from "../routes/app.ts";
 import type { AlertThresholds } from "./analytics/alerts.ts";
 import { FanOut } from "./live/fan_out.ts";
+import { polledMarkets } from "./live/freshness.ts";
 import type { HealthReport } from "./live/health_report.ts";
 import type { LiveConfig } from "./live/settings.ts";
 import { ZoneCatalog } from "./live/zone_catalog.ts";
@@ -23,6 +24,8 @@ export interface ServerConfig {
   readonly hostname?: string;
   readonly live: LiveConfig;
   readonly store: { readonly alerts: AlertThresholds };
+  /** Datasets polled: the markets whose freshness `/api/current` judges (default all). */
+  readonly datasets?: readonly string[];
 }
 
 /** Structured log function, the shape of `main.ts`'s. */
@@ -92,6 +95,7 @@ export async function createLiveEdge(deps: HttpServerDeps): Promise<LiveEdge> {
     metrics: deps.metrics,
     live,
     health: deps.health,
+    markets: polledMarkets(deps.config.datasets),
     now,
     startedAt: now(),
     staticDir: deps.staticDir,

@@ -6,6 +6,7 @@
 import { addUpdate, clearUpdates, renderAlerts, renderSignals } from "./feeds.js";
 import { age, interval, money } from "./format.js";
 import { LiveSocket } from "./live_socket.js";
+import { MarketFreshness } from "./market_freshness.js";
 import { PriceChart } from "./price_chart.js";
 import { renderTiles } from "./tiles.js";
 import { renderArbitragePanel } from "./arbitrage_panel.js";
@@ -62,11 +63,14 @@ async function api(path) {
   return await res.json();
 }
 
+const freshness = new MarketFreshness({ fetchJson: api, onChange: () => renderStatus() });
+
 async function prepare() {
   const body = await api("/api/current");
   setServerTime(body.generated_at);
   state.zones = body.zones.map((z) => z.zone);
   if (!state.zones.includes(state.zone)) state.zone = state.zones.includes("sp15") ? "sp15" : state.zones[0];
+  freshness.show(state.zone, body.zones.find((z) => z.zone === state.zone)?.markets);
   renderZones();
   const query = new URLSearchParams({ zones: state.zone });
   if (token) query.set("token", token);
@@ -93,6 +97,7 @@ function onMessage(m) {
     case "update":
       if (m.update.zone !== state.zone) return;
       applyUpdate(m.update);
+      freshness.updated(m.update.market);
       addUpdate($("updates"), m.update);
       renderTiles(state.current, serverNow(), state.thresholds, state.staleAfterS);
       renderBanner();
@@ -248,8 +253,12 @@ function renderLegend() {
 
 function renderStatus() {
   const el = $("status");
-  el.className = `status ${state.connection}`;
-  if (state.connection === "live") el.textContent = "Live";
+  // Connected, but not all is well while a market has no data or old data: the pill says which.
+  const lacking = state.connection === "live" ? freshness.describe() : null;
+  el.className = `status ${state.connection}${lacking ? " degraded" : ""}`;
+  el.title = lacking?.title ?? "";
+  if (lacking) el.textContent = `Live · ${lacking.text}`;
+  else if (state.connection === "live") el.textContent = "Live";
   else if (state.connection === "connecting") el.textContent = "Connecting…";
   else el.textContent = `Reconnecting in ${Math.max(1, Math.ceil((state.retryAt - Date.now()) / 1000))} s`;
 }
@@ -287,6 +296,7 @@ $("zone").addEventListener("change", (e) => {
   p.set("zone", state.zone);
   history.replaceState(null, "", `${location.pathname}?${p}`);
   state.current = null;
+  freshness.show(state.zone, null);
   for (const market of Object.keys(state.series)) state.series[market] = new Map();
   clearUpdates($("updates"));
   renderTiles(null, serverNow(), state.thresholds, state.staleAfterS);

@@ -6,8 +6,9 @@
  * across instances the poll's lock does the same. `status()` is the small read-only view the HTTP layer
  * shows: per dataset the last run, the last successful run, the newest interval in Bronze and the store
  * (and the watermark, its end) and the OASIS circuit breaker; `report()` gives the same in the shape of the
- * HTTP layer's health report (with peak polling, the mode in force). `stop()` aborts running polls and
- * waits for them.
+ * HTTP layer's health report (with peak polling, the mode in force). A run with a failed window, or one
+ * that threw, is retried on its own backoff (`run_retries.ts`: 30 s, doubling, at most the schedule period)
+ * rather than at the next tick. `stop()` cancels the retries, aborts running polls and waits for them.
  *
  * @module
  */
@@ -25,7 +26,8 @@ import {
   tickOf,
 } from "./peak_window.ts";
 import type { PollSummary } from "./poll.ts";
-import { scheduleMatches } from "./schedule.ts";
+import { RunRetries } from "./run_retries.ts";
+import { scheduleMatches, schedulePeriodMs } from "./schedule.ts";
 
 /** The state of one dataset's job. */
 export interface JobStatus {
@@ -49,6 +51,8 @@ export interface JobStatus {
   readonly overlapsSkipped: number;
   /** Ticks of the dataset's own schedule not polled outside the peak window (peak polling). */
   readonly offPeakSkipped: number;
+  /** When the retry of a failed run is due, ISO-8601; absent without one. */
+  readonly nextRetryAt?: string;
 }
 
 /** What `/health` and the dashboard show about the jobs. */
@@ -63,6 +67,8 @@ export interface DatasetRunReport {
   readonly lastRun: string | null;
   readonly newestInterval: string | null;
   readonly lastError: string | null;
+  /** When the retry of a failed run is due; absent without one. */
+  readonly nextRetryAt?: string;
   /** With peak polling, for the real-time datasets only: the schedule in force and the ticks skipped. */
   readonly polling?: {
     readonly mode: "peak" | "off-peak";
@@ -83,9 +89,17 @@ export interface JobRunnerOptions {
   readonly peak?: PeakPolling;
   readonly clock?: () => Date;
   readonly log?: Log;
+  /** First retry of a failed run, in ms (default 30 000; later ones double up to the schedule period). */
+  readonly retryFirstMs?: number;
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+function setWatermark(dataset: DatasetName, status: Mutable<JobStatus>, watermark: string): void {
+  status.watermark = watermark;
+  const step = DATASETS[dataset].intervalMinutes * 60_000;
+  status.newestInterval = new Date(Date.parse(watermark) - step).toISOString();
+}
 
 /** Runs polls without overlap and keeps their status. */
 export class JobRunner {
@@ -95,11 +109,18 @@ export class JobRunner {
   readonly #status = new Map<DatasetName, Mutable<JobStatus>>();
   readonly #running = new Map<DatasetName, Promise<PollSummary | null>>();
   readonly #stop = new AbortController();
+  readonly #retries: RunRetries<DatasetName>;
 
   constructor(options: JobRunnerOptions) {
     this.#options = options;
     this.#clock = options.clock ?? (() => new Date());
     this.#log = options.log ?? silentLog;
+    this.#retries = new RunRetries({
+      firstMs: options.retryFirstMs,
+      clock: this.#clock,
+      // A retry due while a run is going waits for that run's outcome, which reschedules or ends it.
+      run: (dataset) => void (this.#running.has(dataset) ? null : this.run(dataset)),
+    });
     for (const [dataset, schedule] of Object.entries(options.schedules) as [DatasetName, string][]) {
       this.#status.set(dataset, {
         dataset,
@@ -114,6 +135,17 @@ export class JobRunner {
         overlapsSkipped: 0,
         offPeakSkipped: 0,
       });
+    }
+  }
+
+  /**
+   * Records the watermark `dataset` had before this process ran it (read at start), so that `/health`
+   * knows the newest interval in the store before the first run ends; a run's own watermark wins.
+   */
+  noteWatermark(dataset: DatasetName, watermark: Date | null): void {
+    const status = this.#status.get(dataset);
+    if (status && status.watermark === null && watermark !== null) {
+      setWatermark(dataset, status, watermark.toISOString());
     }
   }
 
@@ -160,28 +192,46 @@ export class JobRunner {
       const at = this.#clock().toISOString();
       status.lastRunAt = at;
       status.lastOutcome = summary.outcome;
-      if (summary.watermark !== null) {
-        status.watermark = summary.watermark;
-        const step = DATASETS[dataset].intervalMinutes * 60_000;
-        status.newestInterval = new Date(Date.parse(summary.watermark) - step).toISOString();
-      }
+      if (summary.watermark !== null) setWatermark(dataset, status, summary.watermark);
       if (summary.failures.length === 0) {
         status.lastSuccessAt = at;
         status.lastError = null;
       } else status.lastError = summary.failures[0]!.message;
+      const retryAt = this.#afterRun(dataset, status, summary.outcome);
       const level = summary.failures.length > 0 ? "warn" : "info";
-      this.#log(level, "poll finished", { ...summary, ms: this.#clock().getTime() - started.getTime() });
+      const ms = this.#clock().getTime() - started.getTime();
+      this.#log(level, "poll finished", { ...summary, ms, ...(retryAt ? { retryAt } : {}) });
       return summary;
     } catch (error) {
       if (this.#stop.signal.aborted) return null;
       status.lastRunAt = this.#clock().toISOString();
       status.lastOutcome = "error";
       status.lastError = error instanceof Error ? error.message : String(error);
-      this.#log("error", "poll failed", { dataset, error: status.lastError });
+      const retryAt = this.#afterRun(dataset, status, "error");
+      this.#log("error", "poll failed", { dataset, error: status.lastError, retryAt });
       return null;
     } finally {
       status.running = false;
     }
+  }
+
+  /**
+   * Schedules the retry of a failed run (and of a retry another instance held locked), or ends the retries
+   * after a run without failures; returns when the retry is due.
+   */
+  #afterRun(dataset: DatasetName, status: Mutable<JobStatus>, outcome: JobStatus["lastOutcome"]) {
+    let at: Date | null = null;
+    if (
+      outcome === "failed" || outcome === "partial" || outcome === "error" ||
+      (outcome === "locked" && this.#retries.has(dataset))
+    ) {
+      const now = this.#clock();
+      const schedule = activeSchedule(dataset, now, status.schedule, this.#options.peak ?? PEAK_POLLING_OFF);
+      at = this.#retries.failed(dataset, schedulePeriodMs(schedule, now));
+    } else this.#retries.succeeded(dataset);
+    if (at) status.nextRetryAt = at.toISOString();
+    else delete status.nextRetryAt;
+    return at?.toISOString();
   }
 
   /** The jobs' state, for `/health` and the dashboard. */
@@ -204,6 +254,7 @@ export class JobRunner {
         lastRun: j.lastRunAt,
         newestInterval: j.newestInterval,
         lastError: j.lastError,
+        ...(j.nextRetryAt ? { nextRetryAt: j.nextRetryAt } : {}),
         ...(peakApplies(j.dataset, peak)
           ? {
             polling: {
@@ -219,6 +270,7 @@ export class JobRunner {
 
   /** Aborts running polls and waits until they have ended; later `run` calls do nothing. */
   async stop(): Promise<void> {
+    this.#retries.stop();
     this.#stop.abort(new Error("Job runner stopped"));
     await Promise.allSettled([...this.#running.values()]);
   }

@@ -2,7 +2,8 @@
  * One scheduled run of one dataset: read the shared watermark, plan the range from it (bounded by the
  * lookback, widened by the revision horizon) to the newest interval OASIS can have, take the lock of that
  * dataset and range (so that of several instances one does the work), fetch each window through the shared
- * client, deliver it to Bronze and the store, and move the watermark only over what arrived. A plain async
+ * client, deliver it to Bronze and the store, and move the watermark only over what arrived. A run with a
+ * failed window releases the lock rather than leaving its "done" marker, so its retry can run. A plain async
  * function of its dependencies and `now`, so tests call it directly instead of waiting for a cron tick.
  *
  * @module
@@ -24,7 +25,7 @@ export interface PollSettings {
   readonly revisionMs: number;
   /** Lease of the run's lock. */
   readonly lockTtlMs: number;
-  /** How long the lock stays as a "done" marker after the run (half the schedule period). */
+  /** How long the lock stays as a "done" marker after a run without failed windows (half the schedule period). */
   readonly holdMs: number;
 }
 
@@ -130,7 +131,10 @@ export async function pollDataset(dataset: DatasetName, deps: PollDeps, now: Dat
     }
     const moved = nextWatermark(spec, range, before, outcomes);
     const after = moved === null ? before : await deps.coordination.advanceWatermark(dataset, moved);
-    await lease.finish(deps.settings.holdMs);
+    // Only a complete run leaves its "done" marker: a failed window must stay open to the retry (and to the
+    // other instances) instead of blocking the range until the marker expires.
+    if (failures.length === 0) await lease.finish(deps.settings.holdMs);
+    else await lease.release();
     finished = true;
     const outcome = failures.length === 0
       ? "done"

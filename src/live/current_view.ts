@@ -2,7 +2,8 @@
  * What `GET /api/current` and the WebSocket snapshot say about one zone: the store's current prices with
  * the day-ahead price of the hour that contains now, the age of the newest real-time price, whether it is
  * stale and, when the interval that should have a real price by now has none, a labelled estimate of it
- * (`estimate.ts`), computed here on every read and never stored.
+ * (`estimate.ts`), computed here on every read and never stored, and the freshness of each market's newest
+ * price (`freshness.ts`).
  *
  * @module
  */
@@ -14,8 +15,19 @@ import {
   type EstimateSettings,
   estimateTarget,
 } from "./estimate.ts";
+import { FRESH_MARKETS, type FreshMarket, type MarketFreshness, marketFreshness } from "./freshness.ts";
 
 const HOUR_MS = 3_600_000;
+/** How far ahead of the current hour DA prices are read: past the end of tomorrow's operating day. */
+const DA_AHEAD_MS = 50 * HOUR_MS;
+
+function judgeMarkets(
+  markets: readonly FreshMarket[],
+  newest: Readonly<Record<FreshMarket, string | null>>,
+  now: Date,
+): Partial<Record<FreshMarket, MarketFreshness>> {
+  return Object.fromEntries(markets.map((m) => [m, marketFreshness(m, newest[m], now)]));
+}
 
 /** Current prices of one zone as the API and dashboard show them. */
 export interface CurrentView extends CurrentPrices {
@@ -30,6 +42,8 @@ export interface CurrentView extends CurrentPrices {
    * does; null otherwise. Never mixed into `rt_price` or `spread`.
    */
   readonly estimate: Estimate | null;
+  /** Freshness of each judged market: the newest interval, its age and `fresh`, `stale` or `missing`. */
+  readonly markets: Readonly<Partial<Record<FreshMarket, MarketFreshness>>>;
 }
 
 /** What a current view depends on besides the store. */
@@ -38,6 +52,8 @@ export interface CurrentViewOptions {
   readonly staleAfterMs: number;
   /** How a missing newest RT price is estimated. */
   readonly estimates: EstimateSettings;
+  /** Markets whose freshness is judged: those whose dataset is polled (default all). */
+  readonly markets?: readonly FreshMarket[];
 }
 
 const EMPTY: Omit<CurrentPrices, "zone"> = {
@@ -83,11 +99,12 @@ export async function currentView(
   const hour = new Date(Math.floor(now.getTime() / HOUR_MS) * HOUR_MS);
   const [read, da] = await Promise.all([
     store.current(zone),
-    store.history(zone, "DA", { from: hour, to: hour }),
+    // This hour's DA price, and whether tomorrow's is in (freshness).
+    store.history(zone, "DA", { from: hour, to: new Date(hour.getTime() + DA_AHEAD_MS) }),
   ]);
   const current: CurrentPrices = read.value ?? { zone, ...EMPTY };
   // The store's DA price is that of the hour of its last write; the current hour's may be newer.
-  const daPoint = da.value.at(-1);
+  const daPoint = da.value.find((p) => p.ms === hour.getTime());
   const rtMs = current.rt_timestamp === null ? NaN : Date.parse(current.rt_timestamp);
   const ageMs = now.getTime() - rtMs;
   // NaN (no RT price at all) is never at or after the target: estimate then too.
@@ -101,5 +118,10 @@ export async function currentView(
     stale: !Number.isFinite(ageMs) || ageMs > options.staleAfterMs || storeStale,
     store_stale: storeStale,
     estimate: estimated.estimate,
+    markets: judgeMarkets(options.markets ?? FRESH_MARKETS, {
+      rt: current.rt_timestamp,
+      fmm: current.fmm_timestamp,
+      da: daPoint ? (da.value.at(-1)?.timestamp ?? null) : null,
+    }, now),
   };
 }

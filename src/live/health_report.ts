@@ -2,14 +2,16 @@
  * `GET /health`: what the composition root reports (Bronze sink, breaker, per-dataset runs) joined with what
  * the server sees itself (store reachability, WebSocket clients), and the verdict. The service is ready when
  * the hot store and the Bronze sink are reachable; an open OASIS breaker, job coordination on its local
- * mirror (Redis down) or an OASIS gate spacing only locally makes it `degraded` but still ready (it serves
- * what it has and polling goes on); not ready answers 503.
+ * mirror (Redis down), an OASIS gate spacing only locally, or a market (RT, FMM, DA) whose newest price is
+ * stale or missing (`freshness.ts`, judged for the markets whose dataset is polled) makes it `degraded` but
+ * still ready (it serves what it has and polling goes on); not ready answers 503.
  *
  * @module
  */
 import type { BreakerState } from "../oasis/client.ts";
 import type { GateStats } from "../oasis/gate.ts";
 import type { StoreStats } from "../store/store.ts";
+import { type FreshMarket, type MarketFreshness, marketsOf } from "./freshness.ts";
 
 /** One dataset's polling, as the composition root tracks it. */
 export interface DatasetHealth {
@@ -21,6 +23,8 @@ export interface DatasetHealth {
   readonly newestInterval: string | null;
   /** The last failure's message, if the last run had one. */
   readonly lastError?: string | null;
+  /** When the retry of a failed run is due, ISO-8601; absent without one. */
+  readonly nextRetryAt?: string;
 }
 
 /** What the composition root knows, passed to `startHttpServer` as `health: () => HealthReport`. */
@@ -71,6 +75,8 @@ export interface HealthBody {
     readonly websocket: { readonly ok: true; readonly clients: number; readonly max: number };
   };
   readonly datasets: Readonly<Record<string, DatasetHealth>>;
+  /** Freshness of each market whose dataset is polled. */
+  readonly markets: Readonly<Partial<Record<FreshMarket, MarketFreshness>>>;
 }
 
 /** What `judgeHealth` joins. */
@@ -94,8 +100,10 @@ export function judgeHealth(inputs: HealthInputs): HealthBody {
   const ready = store.connected && bronzeOk;
   const coordination = report?.coordination;
   // Polling goes on without Redis coordination or a shared gate, but several instances no longer coordinate.
+  const markets = marketsOf(report?.datasets ?? {}, inputs.now);
+  const dataLacking = Object.values(markets).some((m) => m.status !== "fresh");
   const degraded = breaker === "open" || breaker === "half-open" || coordination?.reachable === false ||
-    report?.gate?.state === "local";
+    report?.gate?.state === "local" || dataLacking;
   return {
     status: !ready ? "unavailable" : degraded ? "degraded" : "ok",
     live: true,
@@ -114,5 +122,6 @@ export function judgeHealth(inputs: HealthInputs): HealthBody {
       ...(coordination ? { coordination: { ...coordination, ok: coordination.reachable } } : {}),
     },
     datasets: report?.datasets ?? {},
+    markets,
   };
 }

@@ -22,6 +22,7 @@ import { fileNameFromDisposition, summarizeBody } from "./http_answer.ts";
 import { type ParseContext, parseResponse } from "./parse.ts";
 import type { OasisRequestEvent, OasisRequestOutcome } from "./request_event.ts";
 import type { ParseResult } from "./row.ts";
+import { networkCause } from "./network_cause.ts";
 import { looksLikeZip } from "./unzip.ts";
 import { buildUrl, type ResultFormat } from "./url.ts";
 import type { RequestWindow } from "./windows.ts";
@@ -217,10 +218,11 @@ export class OasisClient {
         throw signal.reason;
       }
       const kind = attemptSignal?.aborted ? "timeout" : "network";
-      report(kind);
+      const why = networkCause(cause, kind === "timeout");
+      report(kind, { cause: why.cause, detail: why.detail });
       const description = kind === "timeout"
         ? `No complete answer within ${this.#timeoutMs} ms`
-        : `Network error: ${cause instanceof Error ? cause.message : String(cause)}`;
+        : `Network error (${why.cause}): ${why.detail}`;
       throw new OasisRequestError(description, { kind, url, retryable: true, cause });
     }
   }

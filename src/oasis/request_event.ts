@@ -3,6 +3,7 @@
  *
  * @module
  */
+import type { NetworkCause } from "./network_cause.ts";
 
 /** How one attempt ended, for metrics and logs. `http_4xx` is any other unsuccessful HTTP status. */
 export type OasisRequestOutcome =
@@ -32,6 +33,10 @@ export interface OasisRequestEvent {
   status?: number;
   /** OASIS error code, for `no-data` and `oasis_error`. */
   code?: number;
+  /** For `network` and `timeout`: the class of the failure, from the error chain. */
+  cause?: NetworkCause;
+  /** For `network` and `timeout`: the most specific message of the error chain. */
+  detail?: string;
   /** From the request start (after the gate) to the outcome, in ms; 0 when nothing was sent. */
   durationMs: number;
 }

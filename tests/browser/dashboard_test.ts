@@ -113,3 +113,38 @@ Deno.test("[browser] a missing RT interval shows a labelled estimate beside the 
     await dashboard.close();
   }
 });
+
+Deno.test("[browser] the Live pill names a market without data, and says Live once its prices arrive", async () => {
+  const dashboard = await startDashboard("2026-07-01T20:03:00Z", { WS_HEARTBEAT_S: "30" });
+  const { browser, ingest, server } = dashboard;
+  try {
+    const day = new Date("2026-06-30T20:00:00Z");
+    const end = new Date("2026-07-01T20:05:00Z");
+    await ingest("lmp_fmm", day, end);
+    await ingest("lmp_rtm", day, end);
+    const page = await browser.newPage();
+    const problems = pageProblems(page);
+    await page.goto(`${server.url}/?zone=sp15`);
+    await tileShows(page, "2026-07-01T19:55:00Z", 15_000);
+    const pill = () =>
+      page.evaluate(() => {
+        const el = document.querySelector("#status")!;
+        return {
+          text: el.textContent,
+          degraded: el.classList.contains("degraded"),
+          title: el.getAttribute("title"),
+        };
+      });
+    await page.waitForFunction(() => document.querySelector("#status")?.textContent?.startsWith("Live"));
+    assert.deepEqual(await pill(), { text: "Live · DA missing", degraded: true, title: "DA: no data" });
+    // Today's DA arrives: its updates make the page ask the server again.
+    await ingest("lmp_dam", new Date("2026-07-01T07:00:00Z"), new Date("2026-07-02T07:00:00Z"));
+    await page.waitForFunction(() => document.querySelector("#status")?.textContent === "Live", null, {
+      timeout: 5000,
+    });
+    assert.equal((await pill()).degraded, false);
+    assert.deepEqual(problems, []);
+  } finally {
+    await dashboard.close();
+  }
+});

@@ -5,25 +5,10 @@
  * Fails loudly when Chromium is missing; never skips.
  */
 import assert from "node:assert/strict";
-import { freePort } from "../store/helpers.ts";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import type { Browser } from "playwright-core";
 import { launchChromium, money, pageProblems, tileShows } from "./helpers.ts";
 import { startSimulator } from "../../src/simulator/simulator.ts";
-
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
-const decoder = new TextDecoder();
-
-async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
+import { startServiceProcess, until } from "../service_process.ts";
 
 Deno.test("[browser] the service's own polls reach the dashboard: the newest price, then the next interval", async () => {
   // OASIS is 30 minutes behind the wall clock and frozen there, so what is published is under test control.
@@ -31,37 +16,14 @@ Deno.test("[browser] the service's own polls reach the dashboard: the newest pri
   const oasisNow = new Date(Math.floor((Date.now() - 30 * 60_000) / five) * five + 2 * 60_000);
   const sim = startSimulator({ port: 0 });
   sim.simulator.clock.set(oasisNow, { frozen: true });
-  const dir = await Deno.makeTempDir({ prefix: "service-e2e-" });
-  const port = freePort();
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-all", "src/main.ts"],
-    cwd: ROOT,
-    clearEnv: true,
-    env: {
-      HOME: Deno.env.get("HOME") ?? "/tmp",
-      PATH: Deno.env.get("PATH") ?? "",
-      DENO_DIR: Deno.env.get("DENO_DIR") ?? "",
-      NO_COLOR: "1",
-      PORT: String(port),
-      CAISO_OASIS_BASE_URL: sim.url,
-      CAISO_OASIS_MIN_INTERVAL_MS: "0",
-      OASIS_DATASETS: "lmp_rtm,lmp_dam",
-      JOB_SCHEDULES: "lmp_rtm=* * * * *",
-      JOB_LOOKBACK_HOURS: "3",
-      STORE_KV_PATH: join(dir, "hot.kv"),
-      JOBS_KV_PATH: join(dir, "jobs.kv"),
-      BRONZE_OUTBOX_PATH: join(dir, "outbox.kv"),
-      BRONZE_DIR: join(dir, "bronze"),
-    },
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  let output = "";
-  const reading = (async () => {
-    for await (const chunk of child.stdout) output += decoder.decode(chunk, { stream: true });
-  })();
-  const stderr = new Response(child.stderr).text();
-  const base = `http://127.0.0.1:${port}`;
+  const service = await startServiceProcess({
+    CAISO_OASIS_BASE_URL: sim.url,
+    CAISO_OASIS_MIN_INTERVAL_MS: "0",
+    OASIS_DATASETS: "lmp_rtm,lmp_dam",
+    JOB_SCHEDULES: "lmp_rtm=* * * * *",
+    JOB_LOOKBACK_HOURS: "3",
+  });
+  const { base, output } = service;
   const currentRt = async () => {
     const res = await fetch(`${base}/api/current?zone=sp15`);
     const body = await res.json();
@@ -73,7 +35,7 @@ Deno.test("[browser] the service's own polls reach the dashboard: the newest pri
     // The immediate run at start fetches what OASIS has published: up to the interval ending at oasisNow.
     const first = await until("the first poll's RT price", 60_000, currentRt).catch((e) => {
       // stderr is read in full only once the child has exited (in finally): show stdout here.
-      throw new Error(`${e.message}\n${output}`);
+      throw new Error(`${e.message}\n${output()}`);
     });
     assert.ok(
       Date.parse(first.timestamp) < oasisNow.getTime(),
@@ -94,7 +56,7 @@ Deno.test("[browser] the service's own polls reach the dashboard: the newest pri
       const rt = await currentRt();
       return rt && rt.timestamp !== first.timestamp ? rt : undefined;
     }).catch((e) => {
-      throw new Error(`${e.message}\n${output}`);
+      throw new Error(`${e.message}\n${output()}`);
     });
     assert.equal(Date.parse(next.timestamp), Date.parse(first.timestamp) + five);
     await tileShows(page, next.timestamp, 5_000);
@@ -102,20 +64,8 @@ Deno.test("[browser] the service's own polls reach the dashboard: the newest pri
     assert.deepEqual(problems, []);
   } finally {
     await browser?.close();
-    try {
-      child.kill("SIGTERM");
-    } catch { /* already exited */ }
-    // A service that ignores SIGTERM is killed after 30 s, and the test fails below.
-    const killer = setTimeout(() => {
-      try {
-        child.kill("SIGKILL");
-      } catch { /* exited */ }
-    }, 30_000);
-    const status = await child.status;
-    clearTimeout(killer);
-    await reading.catch(() => {});
+    const stopped = await service.stop();
     await sim.shutdown();
-    await Deno.remove(dir, { recursive: true }).catch(() => {});
-    assert.equal(status.code, 0, `the service stops cleanly on SIGTERM\n${await stderr}`);
+    assert.equal(stopped.code, 0, `the service stops cleanly on SIGTERM\n${stopped.stderr}`);
   }
 });

@@ -215,13 +215,15 @@ Deno.test("a day-ahead day that is not published yet answers no data, which is n
   }
 });
 
+/** A simulator, memory backends and poll dependencies, all frozen at `iso`. */
+async function frozenRun(iso: string) {
+  const sim = frozenSimulator(iso);
+  const backends = await memoryBackends(testClock(iso));
+  return { now: new Date(iso), sim, backends, deps: pollDeps(sim, backends, memoryBronze().publisher) };
+}
+
 Deno.test("a run whose dataset and range are locked (another run or instance) is skipped without a request", async () => {
-  const now = new Date("2025-07-01T17:00:00Z");
-  const sim = frozenSimulator(now.toISOString());
-  const clock = testClock(now.toISOString());
-  const backends = await memoryBackends(clock);
-  const { publisher } = memoryBronze();
-  const deps = pollDeps(sim, backends, publisher);
+  const { now, sim, backends, deps } = await frozenRun("2025-07-01T17:00:00Z");
   try {
     await backends.coordination.advanceWatermark("lmp_rtm", new Date("2025-07-01T16:00:00Z"));
     const lease = await backends.coordination.acquire(
@@ -235,6 +237,23 @@ Deno.test("a run whose dataset and range are locked (another run or instance) is
     await lease.release();
     assert.equal((await pollDataset("lmp_rtm", deps, now)).outcome, "done");
     assert.equal((await pollDataset("lmp_rtm", deps, now)).outcome, "up-to-date");
+  } finally {
+    backends.close();
+  }
+});
+
+Deno.test("a run whose windows failed releases its lock: a retry at once fetches the range instead of being locked out", async () => {
+  const { now, sim, backends, deps } = await frozenRun("2025-07-01T17:00:00Z");
+  try {
+    await backends.coordination.advanceWatermark("lmp_dam", new Date("2025-07-01T07:00:00Z"));
+    sim.faults.add({ kind: "http500", count: 10_000 });
+    const failed = await pollDataset("lmp_dam", deps, now);
+    assert.equal(failed.outcome, "failed");
+    sim.faults.clear();
+    const retried = await pollDataset("lmp_dam", deps, now);
+    assert.equal(retried.outcome, "done", 'the failed run left no "done" marker');
+    assert.deepEqual(retried.range, failed.range);
+    assert.ok(retried.rows > 0);
   } finally {
     backends.close();
   }

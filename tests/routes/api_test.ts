@@ -57,6 +57,23 @@ Deno.test("[api] current prices turn stale once the newest RT interval is older 
     t.clock.advance(-9 * 60_000 - 1000);
   }));
 
+Deno.test("[api] GET /api/current reports each market's newest interval, its age and fresh, stale or missing", () =>
+  withEdge(async (t) => {
+    const [, sp15, zp26] = (await ok(t, "/api/current")).zones;
+    assert.deepEqual(sp15.markets, {
+      rt: { newest: "2026-07-01T19:55:00.000Z", age_s: 420, status: "fresh" },
+      fmm: { newest: "2026-07-01T19:45:00.000Z", age_s: 1020, status: "fresh" },
+      da: { newest: "2026-07-02T19:00:00.000Z", age_s: 0, status: "fresh" },
+    });
+    const missing = { newest: null, age_s: null, status: "missing" };
+    assert.deepEqual(zp26.markets, { rt: missing, fmm: missing, da: missing });
+    t.clock.advance(19 * 60_000); // RT 19:55 ended 21 min ago: 3 intervals + 5 min have passed
+    const later = (await ok(t, "/api/current?zone=sp15")).zones[0].markets;
+    assert.equal(later.rt.status, "stale");
+    assert.equal(later.fmm.status, "fresh");
+    t.clock.advance(-19 * 60_000);
+  }));
+
 Deno.test("[api] STALE_AFTER_S is configurable", () =>
   withEdge(async (t) => {
     const z = (await ok(t, "/api/current?zone=sp15")).zones[0];

@@ -97,3 +97,22 @@ Deno.test("[health] an OASIS gate spacing only locally is degraded; a shared one
   const shared = await health(() => ({ gate: { shared: "kv", state: "shared", fallbacks: 0 } }));
   assert.equal(shared.body.status, "ok");
 });
+
+Deno.test("[health] a market without data or with stale data makes /health degraded, still ready, and says which", async () => {
+  const { status, body } = await health(() => ({
+    breaker: "closed",
+    datasets: {
+      lmp_rtm: { lastSuccess: null, newestInterval: "2026-07-01T19:00:00Z" },
+      lmp_fmm: { lastSuccess: null, newestInterval: "2026-07-01T19:45:00Z" },
+      lmp_dam: { lastSuccess: null, newestInterval: null },
+    },
+  }));
+  assert.equal(status, 200);
+  assert.equal(body.ready, true);
+  assert.equal(body.status, "degraded");
+  assert.deepEqual(body.markets, {
+    rt: { newest: "2026-07-01T19:00:00.000Z", age_s: 3720, status: "stale" },
+    fmm: { newest: "2026-07-01T19:45:00.000Z", age_s: 1020, status: "fresh" },
+    da: { newest: null, age_s: null, status: "missing" },
+  });
+});
