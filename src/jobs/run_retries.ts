@@ -1,7 +1,7 @@
 /**
  * Retries of failed runs, one timer per dataset: a run with a failed window (or one that threw) is run again
  * after `firstMs` (30 s by default), then after twice as long each time it fails again, never later than the
- * dataset's schedule period, instead of waiting for the next cron tick. A run without failures cancels its
+ * dataset's schedule period nor than 90 s, instead of waiting for the next cron tick. A run without failures cancels its
  * dataset's retry; when it was a retry that succeeded, OASIS answers again, so the retries of the other
  * datasets run at once instead of waiting out their backoff. A retry is an ordinary run (same lock, same client, same request gate).
  * `stop()` cancels every timer.
@@ -15,6 +15,12 @@ export interface RunRetriesOptions<K> {
   readonly run: (key: K) => void;
   /** First delay, in ms (default 30 000). */
   readonly firstMs?: number;
+  /**
+   * Longest delay, in ms, whatever the schedule period (default 90 000): after an outage the first dataset
+   * to retry finds OASIS back within this time, and the others follow at once, so every dataset has its
+   * data within about two minutes of OASIS answering again.
+   */
+  readonly maxMs?: number;
   readonly clock?: () => Date;
 }
 
@@ -34,6 +40,7 @@ export function retryDelayMs(failures: number, firstMs: number, maxMs: number): 
 export class RunRetries<K> {
   readonly #options: RunRetriesOptions<K>;
   readonly #firstMs: number;
+  readonly #maxMs: number;
   readonly #clock: () => Date;
   readonly #pending = new Map<K, Pending>();
   #stopped = false;
@@ -41,6 +48,7 @@ export class RunRetries<K> {
   constructor(options: RunRetriesOptions<K>) {
     this.#options = options;
     this.#firstMs = options.firstMs ?? 30_000;
+    this.#maxMs = options.maxMs ?? 90_000;
     this.#clock = options.clock ?? (() => new Date());
   }
 
@@ -48,7 +56,8 @@ export class RunRetries<K> {
   failed(key: K, periodMs: number): Date | null {
     if (this.#stopped) return null;
     const failures = (this.#pending.get(key)?.failures ?? 0) + 1;
-    return this.#schedule(key, failures, retryDelayMs(failures, this.#firstMs, periodMs));
+    const maxMs = Math.min(periodMs, this.#maxMs);
+    return this.#schedule(key, failures, retryDelayMs(failures, this.#firstMs, maxMs));
   }
 
   /**
