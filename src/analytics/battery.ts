@@ -81,7 +81,25 @@ export class BatteryParamError extends RangeError {
 /** The round-trip efficiency assumed when none is given. */
 export const DEFAULT_RTE = 0.85;
 
-const LIMIT = 1e6;
+/**
+ * Physical bounds of each parameter, inclusive (`BatteryParamError` outside them; the API documents them).
+ * Below 1 kW, 1 kWh, 50 % efficiency or a 1 % band, or past 100 cycles a day, a battery is not one a market
+ * values, and such values only made the optimizer's grid degenerate.
+ */
+export const BATTERY_BOUNDS = {
+  power_mw: { min: 0.001, max: 1e6 },
+  energy_mwh: { min: 0.001, max: 1e6 },
+  duration_h: { min: 0.01, max: 1000 },
+  soc: { min: 0, max: 1 },
+  efficiency: { min: 0.5, max: 1 },
+  standing_loss: { min: 0, max: 0.5 },
+  cycles: { min: 0.01, max: 100 },
+  degradation: { min: 0, max: 1e6 },
+  initial_soc: { min: 0, max: 1e6 },
+} as const;
+
+/** The narrowest usable band, as a fraction of the capacity (`soc_max − soc_min`). */
+export const MIN_SOC_BAND = 0.01;
 
 function check(param: string, value: number | undefined, ok: (v: number) => boolean, expected: string) {
   if (value === undefined) return;
@@ -90,9 +108,11 @@ function check(param: string, value: number | undefined, ok: (v: number) => bool
   }
 }
 
-const positive = (v: number) => v > 0 && v <= LIMIT;
-const fraction = (v: number) => v >= 0 && v <= 1;
-const efficiency = (v: number) => v > 0 && v <= 1;
+const within = (b: { readonly min: number; readonly max: number }) => (v: number) => v >= b.min && v <= b.max;
+const B = BATTERY_BOUNDS;
+const POWER = `a power in MW above 0, from ${B.power_mw.min} (1 kW) to ${B.power_mw.max}`;
+const ENERGY = `an energy in MWh above 0, from ${B.energy_mwh.min} (1 kWh) to ${B.energy_mwh.max}`;
+const EFFICIENCY = `an efficiency of at least ${B.efficiency.min} and at most 1`;
 
 function efficiencies(p: BatteryParams): [number, number] {
   const { chargeEfficiency: c, dischargeEfficiency: d } = p;
@@ -119,20 +139,35 @@ function efficiencies(p: BatteryParams): [number, number] {
 
 /** Checks `p` and fills in the defaults; throws `BatteryParamError` naming the first bad parameter. */
 export function resolveBattery(p: BatteryParams): Battery {
-  check("power_mw", p.powerMw, positive, "a power in MW above 0");
-  check("charge_mw", p.chargeMw, positive, "a power in MW above 0");
-  check("discharge_mw", p.dischargeMw, positive, "a power in MW above 0");
-  check("energy_mwh", p.energyMwh, positive, "an energy in MWh above 0");
-  check("duration_h", p.durationH, positive, "a duration in hours above 0");
-  check("soc_min", p.socMin, fraction, "a fraction from 0 to 1");
-  check("soc_max", p.socMax, fraction, "a fraction from 0 to 1");
-  check("rte", p.rte, efficiency, "an efficiency above 0 and at most 1");
-  check("charge_efficiency", p.chargeEfficiency, efficiency, "an efficiency above 0 and at most 1");
-  check("discharge_efficiency", p.dischargeEfficiency, efficiency, "an efficiency above 0 and at most 1");
-  check("standing_loss", p.standingLoss, (v) => v >= 0 && v < 1, "a fraction per hour from 0 to below 1");
-  check("cycles", p.cycles, (v) => v > 0 && v <= 1000, "a number of cycles per day above 0");
-  check("degradation", p.degradation, (v) => v >= 0 && v <= LIMIT, "a cost in $/MWh of at least 0");
-  check("initial_soc", p.initialSocMwh, (v) => v >= 0 && v <= LIMIT, "an energy in MWh of at least 0");
+  check("power_mw", p.powerMw, within(B.power_mw), POWER);
+  check("charge_mw", p.chargeMw, within(B.power_mw), POWER);
+  check("discharge_mw", p.dischargeMw, within(B.power_mw), POWER);
+  check("energy_mwh", p.energyMwh, within(B.energy_mwh), ENERGY);
+  check(
+    "duration_h",
+    p.durationH,
+    within(B.duration_h),
+    `a duration in hours above 0, from ${B.duration_h.min} to ${B.duration_h.max}`,
+  );
+  check("soc_min", p.socMin, within(B.soc), "a fraction from 0 to 1");
+  check("soc_max", p.socMax, within(B.soc), "a fraction from 0 to 1");
+  check("rte", p.rte, within(B.efficiency), EFFICIENCY);
+  check("charge_efficiency", p.chargeEfficiency, within(B.efficiency), EFFICIENCY);
+  check("discharge_efficiency", p.dischargeEfficiency, within(B.efficiency), EFFICIENCY);
+  check(
+    "standing_loss",
+    p.standingLoss,
+    within(B.standing_loss),
+    `a fraction per hour from 0 to ${B.standing_loss.max} (below 1)`,
+  );
+  check(
+    "cycles",
+    p.cycles,
+    within(B.cycles),
+    `a number of cycles per day above 0, from ${B.cycles.min} to ${B.cycles.max}`,
+  );
+  check("degradation", p.degradation, within(B.degradation), "a cost in $/MWh of at least 0");
+  check("initial_soc", p.initialSocMwh, within(B.initial_soc), "an energy in MWh of at least 0");
   if (p.end !== undefined && p.end !== "initial" && p.end !== "free") {
     throw new BatteryParamError("end", `"${p.end}" is not an end rule: expected "initial" or "free"`);
   }
@@ -146,6 +181,12 @@ export function resolveBattery(p: BatteryParams): Battery {
   const socMax = p.socMax ?? 1;
   if (socMin >= socMax) {
     throw new BatteryParamError("soc_min", `${socMin} must be below soc_max ${socMax}`);
+  }
+  if (socMax - socMin < MIN_SOC_BAND * (1 - 1e-9)) {
+    throw new BatteryParamError(
+      "soc_min",
+      `${socMin} leaves a band under 1 % of the capacity below soc_max ${socMax}`,
+    );
   }
   const [chargeEfficiency, dischargeEfficiency] = efficiencies(p);
   const socMinMwh = socMin * energyMwh;
@@ -186,6 +227,8 @@ function energy(p: BatteryParams, dischargeMw: number): number {
   }
   const e = p.energyMwh ?? (p.durationH === undefined ? undefined : p.durationH * dischargeMw);
   if (e === undefined) throw new BatteryParamError("energy_mwh", "is required (or duration_h)");
+  // An energy implied by duration_h × power must be within the energy's bounds too.
+  check(p.energyMwh === undefined ? "duration_h" : "energy_mwh", e, within(B.energy_mwh), ENERGY);
   return e;
 }
 
