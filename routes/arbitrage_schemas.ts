@@ -223,4 +223,5 @@ export const ARBITRAGE_ERRORS = {
   400: json(ErrorBody, "A parameter does not validate; the body names it"),
   404: json(ErrorBody, "No prices for the day"),
   422: json(ErrorBody, "No schedule meets the battery's limits"),
+  503: json(ErrorBody, "The computation passed its deadline (ANALYTICS_DEADLINE_MS), or too many wait"),
 } as const;

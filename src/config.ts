@@ -91,6 +91,12 @@ const CORE_SETTINGS: readonly SettingDoc[] = [
   },
   { name: "OASIS_DATASETS", default: DATASET_NAMES.join(","), description: "Datasets to ingest" },
   { name: "PORT", default: "8000", description: "HTTP port of the API and dashboard" },
+  {
+    name: "ANALYTICS_DEADLINE_MS",
+    default: "5000",
+    description:
+      "Longest one arbitrage computation may run in the analytics worker; past it the request answers 503 and the worker is replaced",
+  },
 ];
 
 /** Every environment variable the service reads (the README's settings table mirrors this list). */
@@ -152,6 +158,11 @@ export interface Config {
   readonly live: LiveConfig;
   /** Scheduled jobs and backfill settings. */
   readonly jobs: JobsConfig;
+  /** The analytics worker of the arbitrage routes. */
+  readonly analytics: {
+    /** Longest one computation may run, ms. */
+    readonly deadlineMs: number;
+  };
 }
 
 function nodes(env: Env): NodeSelection {
@@ -210,6 +221,7 @@ function build(env: Env, configFile: string | null): Config {
     bronze: loadBronzeConfig(env),
     live: loadLiveConfig(env),
     jobs: loadJobsConfig(env),
+    analytics: { deadlineMs: number(env, "ANALYTICS_DEADLINE_MS", 1, 600_000) },
   };
 }
 

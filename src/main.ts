@@ -7,7 +7,7 @@
  * @module
  */
 import { createServiceRoutes } from "../routes/service_routes.ts";
-import { WorkerSummarizer } from "../routes/worker_summarizer.ts";
+import { AnalyticsPool } from "../routes/analytics_pool.ts";
 import { type Config, ConfigError, loadConfig } from "./config.ts";
 import { serviceConnector } from "./connector.ts";
 import { type Backends, openBackends } from "./jobs/backends.ts";
@@ -121,8 +121,9 @@ function bronzeReachable(): boolean {
   }
   return lastSends.reachable && bronze.outbox.depth < config.bronze.outbox.maxRows;
 }
-// Arbitrage summaries (about a second of DP each) are computed in a worker, never on the event loop.
-const summaries = new WorkerSummarizer();
+// Arbitrage figures (up to a second of DP each) are computed in a worker with a deadline, never on the
+// thread that serves HTTP, WebSocket and cron.
+const analytics = new AnalyticsPool({ deadlineMs: config.analytics.deadlineMs });
 const http = await startHttpServer({
   config,
   store,
@@ -135,7 +136,7 @@ const http = await startHttpServer({
     coordination: coordinationHealth(),
   }),
   extraRoutes: createServiceRoutes({
-    summary: { compute: (input) => summaries.summarize(input) },
+    analytics,
     store,
     nodes: config.nodes,
     datasets: config.datasets,
@@ -175,8 +176,9 @@ async function shutdown(signal: string): Promise<void> {
   cronStop.abort();
   await jobs.stop();
   log("info", "shutdown: cron stopped");
+  // Computations in flight answer 503 at once, so the server's shutdown never waits on them.
+  analytics.close();
   await http.shutdown();
-  summaries.close();
   log("info", "shutdown: http stopped");
   const left = await backends.closeBronze();
   log(left > 0 ? "warn" : "info", "shutdown: producer and outbox flushed", { rowsLeftInOutbox: left });
