@@ -129,6 +129,7 @@ const http = await startHttpServer({
   store,
   metrics,
   log,
+  analytics,
   health: () => ({
     ...jobs.report(),
     bronze: { sink: backends.names.bronze, reachable: bronzeReachable(), outboxDepth: bronze.outbox.depth },
@@ -176,9 +177,7 @@ async function shutdown(signal: string): Promise<void> {
   cronStop.abort();
   await jobs.stop();
   log("info", "shutdown: cron stopped");
-  // Computations in flight answer 503 at once, so the server's shutdown never waits on them.
-  analytics.close();
-  await http.shutdown();
+  await http.shutdown(); // closes the analytics worker first: computations in flight answer 503 at once
   log("info", "shutdown: http stopped");
   const left = await backends.closeBronze();
   log(left > 0 ? "warn" : "info", "shutdown: producer and outbox flushed", { rowsLeftInOutbox: left });

@@ -81,38 +81,53 @@ export class BatteryParamError extends RangeError {
 /** The round-trip efficiency assumed when none is given. */
 export const DEFAULT_RTE = 0.85;
 
+/** Inclusive bounds of one parameter, and what the error says it should be. */
+export interface Bound {
+  readonly min: number;
+  readonly max: number;
+  readonly expected: string;
+}
+
+const bound = (min: number, max: number, expected: string): Bound => ({ min, max, expected });
+const POWER = bound(0.001, 1e6, "a power in MW above 0, from 0.001 (1 kW) to 1000000");
+const EFFICIENCY = bound(0.5, 1, "an efficiency of at least 0.5 and at most 1");
+
 /**
  * Physical bounds of each parameter, inclusive (`BatteryParamError` outside them; the API documents them).
  * Below 1 kW, 1 kWh, 50 % efficiency or a 1 % band, or past 100 cycles a day, a battery is not one a market
  * values, and such values only made the optimizer's grid degenerate.
  */
-export const BATTERY_BOUNDS = {
-  power_mw: { min: 0.001, max: 1e6 },
-  energy_mwh: { min: 0.001, max: 1e6 },
-  duration_h: { min: 0.01, max: 1000 },
-  soc: { min: 0, max: 1 },
-  efficiency: { min: 0.5, max: 1 },
-  standing_loss: { min: 0, max: 0.5 },
-  cycles: { min: 0.01, max: 100 },
-  degradation: { min: 0, max: 1e6 },
-  initial_soc: { min: 0, max: 1e6 },
-} as const;
+export const BATTERY_BOUNDS: Readonly<Record<string, Bound>> = {
+  power_mw: POWER,
+  charge_mw: POWER,
+  discharge_mw: POWER,
+  energy_mwh: bound(0.001, 1e6, "an energy in MWh above 0, from 0.001 (1 kWh) to 1000000"),
+  duration_h: bound(0.01, 1000, "a duration in hours above 0, from 0.01 to 1000"),
+  soc_min: bound(0, 1, "a fraction from 0 to 1"),
+  soc_max: bound(0, 1, "a fraction from 0 to 1"),
+  rte: EFFICIENCY,
+  charge_efficiency: EFFICIENCY,
+  discharge_efficiency: EFFICIENCY,
+  standing_loss: bound(0, 0.5, "a fraction per hour from 0 to 0.5 (below 1)"),
+  cycles: bound(0.01, 100, "a number of cycles per day above 0, from 0.01 to 100"),
+  degradation: bound(0, 1e6, "a cost in $/MWh of at least 0 (at most 1000000)"),
+  initial_soc: bound(0, 1e6, "an energy in MWh of at least 0 (at most 1000000)"),
+};
 
 /** The narrowest usable band, as a fraction of the capacity (`soc_max − soc_min`). */
 export const MIN_SOC_BAND = 0.01;
 
-function check(param: string, value: number | undefined, ok: (v: number) => boolean, expected: string) {
-  if (value === undefined) return;
-  if (typeof value !== "number" || !Number.isFinite(value) || !ok(value)) {
-    throw new BatteryParamError(param, `${JSON.stringify(value ?? null)} is not ${expected}`);
+/** Checks one numeric parameter (API name) against its bounds; throws `BatteryParamError` naming it. */
+export function checkBatteryParam(
+  param: string,
+  value: number | undefined,
+  bound = BATTERY_BOUNDS[param],
+): void {
+  if (value === undefined || bound === undefined) return;
+  if (typeof value !== "number" || !Number.isFinite(value) || !(value >= bound.min && value <= bound.max)) {
+    throw new BatteryParamError(param, `${JSON.stringify(value ?? null)} is not ${bound.expected}`);
   }
 }
-
-const within = (b: { readonly min: number; readonly max: number }) => (v: number) => v >= b.min && v <= b.max;
-const B = BATTERY_BOUNDS;
-const POWER = `a power in MW above 0, from ${B.power_mw.min} (1 kW) to ${B.power_mw.max}`;
-const ENERGY = `an energy in MWh above 0, from ${B.energy_mwh.min} (1 kWh) to ${B.energy_mwh.max}`;
-const EFFICIENCY = `an efficiency of at least ${B.efficiency.min} and at most 1`;
 
 function efficiencies(p: BatteryParams): [number, number] {
   const { chargeEfficiency: c, dischargeEfficiency: d } = p;
@@ -139,35 +154,23 @@ function efficiencies(p: BatteryParams): [number, number] {
 
 /** Checks `p` and fills in the defaults; throws `BatteryParamError` naming the first bad parameter. */
 export function resolveBattery(p: BatteryParams): Battery {
-  check("power_mw", p.powerMw, within(B.power_mw), POWER);
-  check("charge_mw", p.chargeMw, within(B.power_mw), POWER);
-  check("discharge_mw", p.dischargeMw, within(B.power_mw), POWER);
-  check("energy_mwh", p.energyMwh, within(B.energy_mwh), ENERGY);
-  check(
-    "duration_h",
-    p.durationH,
-    within(B.duration_h),
-    `a duration in hours above 0, from ${B.duration_h.min} to ${B.duration_h.max}`,
-  );
-  check("soc_min", p.socMin, within(B.soc), "a fraction from 0 to 1");
-  check("soc_max", p.socMax, within(B.soc), "a fraction from 0 to 1");
-  check("rte", p.rte, within(B.efficiency), EFFICIENCY);
-  check("charge_efficiency", p.chargeEfficiency, within(B.efficiency), EFFICIENCY);
-  check("discharge_efficiency", p.dischargeEfficiency, within(B.efficiency), EFFICIENCY);
-  check(
-    "standing_loss",
-    p.standingLoss,
-    within(B.standing_loss),
-    `a fraction per hour from 0 to ${B.standing_loss.max} (below 1)`,
-  );
-  check(
-    "cycles",
-    p.cycles,
-    within(B.cycles),
-    `a number of cycles per day above 0, from ${B.cycles.min} to ${B.cycles.max}`,
-  );
-  check("degradation", p.degradation, within(B.degradation), "a cost in $/MWh of at least 0");
-  check("initial_soc", p.initialSocMwh, within(B.initial_soc), "an energy in MWh of at least 0");
+  const given: Readonly<Record<string, number | undefined>> = {
+    power_mw: p.powerMw,
+    charge_mw: p.chargeMw,
+    discharge_mw: p.dischargeMw,
+    energy_mwh: p.energyMwh,
+    duration_h: p.durationH,
+    soc_min: p.socMin,
+    soc_max: p.socMax,
+    rte: p.rte,
+    charge_efficiency: p.chargeEfficiency,
+    discharge_efficiency: p.dischargeEfficiency,
+    standing_loss: p.standingLoss,
+    cycles: p.cycles,
+    degradation: p.degradation,
+    initial_soc: p.initialSocMwh,
+  };
+  for (const [param, value] of Object.entries(given)) checkBatteryParam(param, value);
   if (p.end !== undefined && p.end !== "initial" && p.end !== "free") {
     throw new BatteryParamError("end", `"${p.end}" is not an end rule: expected "initial" or "free"`);
   }
@@ -228,7 +231,7 @@ function energy(p: BatteryParams, dischargeMw: number): number {
   const e = p.energyMwh ?? (p.durationH === undefined ? undefined : p.durationH * dischargeMw);
   if (e === undefined) throw new BatteryParamError("energy_mwh", "is required (or duration_h)");
   // An energy implied by duration_h × power must be within the energy's bounds too.
-  check(p.energyMwh === undefined ? "duration_h" : "energy_mwh", e, within(B.energy_mwh), ENERGY);
+  checkBatteryParam(p.energyMwh === undefined ? "duration_h" : "energy_mwh", e, BATTERY_BOUNDS.energy_mwh);
   return e;
 }
 
