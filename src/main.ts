@@ -124,6 +124,7 @@ function bronzeReachable(): boolean {
 // Arbitrage figures (up to a second of DP each) are computed in a worker with a deadline, never on the
 // thread that serves HTTP, WebSocket and cron.
 const analytics = new AnalyticsPool({ deadlineMs: config.analytics.deadlineMs });
+metrics.watch({ analytics: () => analytics });
 const http = await startHttpServer({
   config,
   store,

@@ -67,6 +67,8 @@ Deno.test("[arbitrage] a computation past its deadline answers 503 JSON while /h
     assert.match(res.headers.get("content-type") ?? "", /application\/json/);
     assert.match((await res.json()).error, /longer than 1500 ms/);
     assert.equal(s.pool.replaced, 1, "the stuck worker was terminated");
+    const metrics = await (await s.get("/metrics")).text();
+    assert.match(metrics, /^analytics_workers_replaced_total 1$/m);
     for (const path of [`/api/arbitrage?zone=sp15&${DAY}`, `/api/arbitrage/summary?${DAY}`]) {
       const next = await s.get(path);
       assert.equal(next.status, 200, path);

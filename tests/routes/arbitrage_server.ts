@@ -34,7 +34,7 @@ export async function startArbitrageServer(options: AnalyticsPoolOptions): Promi
   const server = await startHttpServer({
     config: { port: 0, hostname: "127.0.0.1", live: loadLiveConfig({ WS_HEARTBEAT_S: "0" }), store: config },
     store,
-    metrics: createMetrics(),
+    metrics: createMetrics({ analytics: () => pool }),
     health: () => ({}),
     now: clock.now,
     analytics: pool,
