@@ -125,7 +125,9 @@ export class AnalyticsPool implements Analytics {
     try {
       worker.postMessage({ id, job: task.job });
     } catch (e) {
+      // A job that cannot be cloned to the worker: refuse it and go on with the next.
       this.#settle(id, () => task.reject(e as Error));
+      this.#pump();
     }
   }
 

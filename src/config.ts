@@ -93,7 +93,7 @@ const CORE_SETTINGS: readonly SettingDoc[] = [
   { name: "PORT", default: "8000", description: "HTTP port of the API and dashboard" },
   {
     name: "ANALYTICS_DEADLINE_MS",
-    default: "5000",
+    default: "10000",
     description:
       "Longest one arbitrage computation may run in the analytics worker; past it the request answers 503 and the worker is replaced",
   },
