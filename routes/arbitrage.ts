@@ -11,19 +11,22 @@
  * Both are `createRoute` definitions (documented in `/api/openapi.json`). A bad parameter throws
  * `ParameterError` (400 naming it; `date` must lie within what OASIS keeps, about 39 months back to
  * tomorrow); a day without prices answers 404 and impossible limits 422, all mapped to JSON by the app's
- * `onError`. The summary is cached per date, battery and prices (`arbitrage_summary.ts`). Mount with
- * `app.route("/", createArbitrageRoutes(…))`.
+ * `onError`. The summary is cached per date, battery and prices (`arbitrage_summary.ts`). Both compute
+ * through `deps.analytics` (the service's `AnalyticsPool`: a worker with a deadline, past which they answer
+ * 503). Mount with `app.route("/", createArbitrageRoutes(…))`.
  *
  * @module
  */
 import { createRoute } from "@hono/zod-openapi";
 import { HTTPException } from "hono/http-exception";
 import { InfeasibleScheduleError } from "../src/analytics/arbitrage.ts";
-import { arbitrageDay, type DayReport, NoPricesError } from "../src/analytics/arbitrage_day.ts";
+import { NoPricesError } from "../src/analytics/arbitrage_day.ts";
 import type { Battery } from "../src/analytics/battery.ts";
 import { defaultStrategyHours } from "../src/analytics/strategies.ts";
 import { hoursInDay, operatingDate, operatingDay } from "../src/oasis/time.ts";
 import type { PriceStore } from "../src/store/store.ts";
+import { type Analytics, inProcessAnalytics } from "./analytics_jobs.ts";
+import { AnalyticsUnavailableError } from "./analytics_pool.ts";
 import { json } from "./api_schemas.ts";
 import {
   batteryOf,
@@ -51,6 +54,8 @@ export interface ArbitrageDeps {
   readonly clock?: () => Date;
   /** The summary's cache (size, and a hook called on each computation). */
   readonly summary?: SummarizerOptions;
+  /** What computes the figures: the service passes an `AnalyticsPool`; default this thread (tests only). */
+  readonly analytics?: Analytics;
 }
 
 /** Stored energy now (`?soc=`, MWh), default the battery's initial charge; within the usable band. */
@@ -76,11 +81,14 @@ function batteryBody(b: Battery) {
   };
 }
 
-/** Runs `fn`, turning the analytics' errors into HTTP errors; `where` completes the 404 message. */
-function answer<T>(fn: () => T, where: string): T {
+/** Awaits `work`, turning the analytics' errors into HTTP errors; `where` completes the 404 message. */
+async function answer<T>(work: Promise<T>, where = ""): Promise<T> {
   try {
-    return fn();
+    return await work;
   } catch (e) {
+    if (e instanceof AnalyticsUnavailableError) {
+      throw new HTTPException(503, { message: e.message, cause: e });
+    }
     if (e instanceof NoPricesError) {
       throw new HTTPException(404, { message: `${e.message} ${where}`, cause: e });
     }
@@ -105,14 +113,19 @@ const summaryRoute = createRoute({
   summary: "The day's arbitrage figures in brief for every zone (cached until a price of the day changes)",
   description: "Any other query parameter, or one given twice, answers 400.",
   request: { query: SummaryQuery },
-  responses: { 200: json(SummaryBody, "Every zone's figures"), 400: ARBITRAGE_ERRORS[400] },
+  responses: {
+    200: json(SummaryBody, "Every zone's figures"),
+    400: ARBITRAGE_ERRORS[400],
+    503: ARBITRAGE_ERRORS[503],
+  },
 });
 
 /** The sub-app serving `GET /api/arbitrage` and `GET /api/arbitrage/summary`. */
 export function createArbitrageRoutes(deps: ArbitrageDeps): ApiApp {
   const app = createOpenApiApp();
   const clock = deps.clock ?? (() => new Date());
-  const summarize = createSummarizer(deps.summary);
+  const analytics = deps.analytics ?? inProcessAnalytics;
+  const summarize = createSummarizer(analytics, deps.summary);
 
   app.openapi(arbitrageRoute, async (c) => {
     const query = c.req.valid("query");
@@ -126,8 +139,8 @@ export function createArbitrageRoutes(deps: ArbitrageDeps): ApiApp {
     const soc = socOf(query, battery);
     const { day, stale } = await loadDay(deps.store, zone, date, market === "fmm");
     const live = date === operatingDate(now) ? { nowMs: now.getTime(), socMwh: soc } : undefined;
-    const report: DayReport = answer(
-      () => arbitrageDay(day, battery, { market, strategyHours: n, live }),
+    const report = await answer(
+      analytics.day({ day, battery, options: { market, strategyHours: n, live } }),
       `for zone "${zone}" on ${date}`,
     );
     return c.json({
@@ -155,7 +168,7 @@ export function createArbitrageRoutes(deps: ArbitrageDeps): ApiApp {
         ...await loadDay(deps.store, zone, date, false),
       })),
     );
-    const zones = await summarize({ date, days: loaded, battery, strategyHours: n, live });
+    const zones = await answer(summarize({ date, days: loaded, battery, strategyHours: n, live }));
     const { start, end } = operatingDay(date);
     return c.json({
       date,

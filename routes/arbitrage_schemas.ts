@@ -1,17 +1,24 @@
 /**
- * Zod schemas of the arbitrage routes: their query parameters (numbers are checked for syntax here, with the
- * battery's own messages; ranges and the battery's consistency are checked by `arbitrage_query.ts`) and
+ * Zod schemas of the arbitrage routes: their query parameters (numbers are checked for syntax and against
+ * their physical bounds here, with the battery's own messages, and the bounds are documented; the battery's
+ * consistency and the live `soc` are checked by `arbitrage_query.ts`) and
  * their answers, which generate `/api/arbitrage*` in `GET /api/openapi.json`.
  *
  * @module
  */
 import { z } from "@hono/zod-openapi";
-import { BatteryParamError } from "../src/analytics/battery.ts";
+import { BATTERY_BOUNDS, BatteryParamError, checkBatteryParam } from "../src/analytics/battery.ts";
 import { parseNumber } from "../src/analytics/battery_params.ts";
 import { ErrorBody, json } from "./api_schemas.ts";
 import { MARKETS } from "./arbitrage_query.ts";
 
-type NumberDoc = { readonly description: string; readonly example?: number; readonly integer?: boolean };
+type NumberDoc = {
+  readonly description: string;
+  readonly example?: number;
+  readonly integer?: boolean;
+  /** Inclusive bounds, checked here and documented (a battery parameter has its `BATTERY_BOUNDS`). */
+  readonly bounds?: { readonly min: number; readonly max: number };
+};
 
 /** A decimal number, spaces around it allowed: no hex (`0x10`), `Infinity` or `NaN`. */
 const DECIMAL = /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/;
@@ -20,6 +27,7 @@ const DIGITS = /^[0-9]+$/;
 
 /** An optional number in the query: a finite decimal (then `parseNumber`, as the battery CLI reads it). */
 function numberParam(name: string, doc: NumberDoc) {
+  const bounds = doc.bounds ?? BATTERY_BOUNDS[name];
   return z.string().optional().superRefine((text, ctx) => {
     if (text === undefined) return;
     if (!(doc.integer ? DIGITS : DECIMAL).test(text)) {
@@ -27,36 +35,56 @@ function numberParam(name: string, doc: NumberDoc) {
       ctx.addIssue({ code: "custom", message: `${JSON.stringify(text)} is not ${what}` });
       return;
     }
+    let n: number;
     try {
-      parseNumber(name, text);
+      n = parseNumber(name, text);
+      checkBatteryParam(name, n);
     } catch (e) {
       if (!(e instanceof BatteryParamError)) throw e;
       ctx.addIssue({ code: "custom", message: e.message });
+      return;
+    }
+    if (bounds !== undefined && !(n >= bounds.min && n <= bounds.max)) {
+      const what = doc.integer ? "a whole number" : "a number";
+      ctx.addIssue({ code: "custom", message: `${n} is not ${what} from ${bounds.min} to ${bounds.max}` });
     }
   }).openapi({
     param: { name, in: "query" },
     type: doc.integer ? "integer" : "number",
     description: doc.description,
     ...(doc.example === undefined ? {} : { example: doc.example }),
+    ...(bounds === undefined ? {} : { minimum: bounds.min, maximum: bounds.max }),
   });
 }
 
 /** The battery's parameters (`battery_params.ts` names), all optional: 1 MW and 4 MWh by default. */
 const BATTERY_QUERY = {
-  power_mw: numberParam("power_mw", { description: "Grid-side power, MW, above 0 (default 1)", example: 1 }),
+  power_mw: numberParam("power_mw", {
+    description: "Grid-side power, MW (default 1)",
+    example: 1,
+  }),
   charge_mw: numberParam("charge_mw", { description: "Charge limit, MW (overrides power_mw)" }),
   discharge_mw: numberParam("discharge_mw", { description: "Discharge limit, MW (overrides power_mw)" }),
-  energy_mwh: numberParam("energy_mwh", { description: "Energy capacity, MWh (default 4)", example: 4 }),
-  duration_h: numberParam("duration_h", { description: "Hours at full discharge power, instead of energy" }),
-  soc_min: numberParam("soc_min", { description: "Lowest usable charge, fraction 0–1 (default 0)" }),
-  soc_max: numberParam("soc_max", { description: "Highest usable charge, fraction 0–1 (default 1)" }),
-  rte: numberParam("rte", { description: "Round-trip efficiency, above 0 and at most 1 (default 0.85)" }),
+  energy_mwh: numberParam("energy_mwh", {
+    description: "Energy capacity, MWh (default 4)",
+    example: 4,
+  }),
+  duration_h: numberParam("duration_h", {
+    description: "Hours at full discharge power, instead of energy (the energy it implies is bounded too)",
+  }),
+  soc_min: numberParam("soc_min", {
+    description: "Lowest usable charge, fraction (default 0); soc_max − soc_min at least 0.01",
+  }),
+  soc_max: numberParam("soc_max", { description: "Highest usable charge, fraction (default 1)" }),
+  rte: numberParam("rte", { description: "Round-trip efficiency (default 0.85)" }),
   charge_efficiency: numberParam("charge_efficiency", { description: "Charge efficiency (with discharge)" }),
   discharge_efficiency: numberParam("discharge_efficiency", { description: "Discharge efficiency" }),
-  standing_loss: numberParam("standing_loss", { description: "Fraction lost per hour, 0 to below 1" }),
+  standing_loss: numberParam("standing_loss", { description: "Fraction lost per hour (default 0)" }),
   cycles: numberParam("cycles", { description: "Most equivalent full cycles per day (default 1)" }),
   degradation: numberParam("degradation", { description: "Cost per MWh discharged, $ (default 0)" }),
-  initial_soc: numberParam("initial_soc", { description: "Stored energy at the start, MWh (default empty)" }),
+  initial_soc: numberParam("initial_soc", {
+    description: "Stored energy at the start, MWh, within the usable band (default empty)",
+  }),
   end: z.string().optional().openapi({
     param: { name: "end", in: "query" },
     enum: ["initial", "free"],
@@ -71,8 +99,9 @@ const dateParam = z.string().optional().openapi({
   description: "Pacific operating date YYYY-MM-DD, from about 39 months ago to tomorrow; default today",
 });
 const nParam = numberParam("n", {
-  description: "N of the TB-N strategy, 1 to 12; default the battery's duration in whole hours",
+  description: "N of the TB-N strategy; default the battery's duration in whole hours",
   integer: true,
+  bounds: { min: 1, max: 12 },
 });
 const socParam = numberParam("soc", {
   description: "Stored energy now, MWh, within the usable band: the start of today's live remaining value",
@@ -223,4 +252,5 @@ export const ARBITRAGE_ERRORS = {
   400: json(ErrorBody, "A parameter does not validate; the body names it"),
   404: json(ErrorBody, "No prices for the day"),
   422: json(ErrorBody, "No schedule meets the battery's limits"),
+  503: json(ErrorBody, "The computation passed its deadline (ANALYTICS_DEADLINE_MS), or too many wait"),
 } as const;

@@ -20,6 +20,7 @@ import { liveValue } from "../src/analytics/live_value.ts";
 import { knownCount, type PriceSeries } from "../src/analytics/price_series.ts";
 import type { GridBudget } from "../src/analytics/soc_grid.ts";
 import { seriesSpreads } from "../src/analytics/spreads.ts";
+import type { Analytics } from "./analytics_jobs.ts";
 import { SummaryCache } from "./summary_cache.ts";
 
 /** The summary's grid: 650–900 points for a day of 5-minute prices, measured within 0.05 % of the optimum. */
@@ -43,8 +44,11 @@ export interface SummaryInput {
   readonly live: LiveInput | null;
 }
 
+/** One zone's figures in the summary. */
+export type ZoneFigures = ReturnType<typeof zoneSummary>;
+
 /** One zone's line of the summary. */
-export type ZoneSummary = { zone: string } & ReturnType<typeof zoneSummary>;
+export type ZoneSummary = { zone: string } & ZoneFigures;
 
 /** Options of `createSummarizer`. */
 export interface SummarizerOptions {
@@ -52,14 +56,16 @@ export interface SummarizerOptions {
   readonly maxEntries?: number;
   /** Called each time the figures are computed rather than shared (tests count the computations). */
   readonly onCompute?: (date: string) => void;
-  /** Computes the figures (the service passes a `WorkerSummarizer`'s); default `summarize` in process. */
+  /** Computes the figures; default each zone by `analytics` (the service's worker). */
   readonly compute?: (input: SummaryInput) => ZoneSummary[] | Promise<ZoneSummary[]>;
 }
 
-/** A cached, coalescing `summarize`. */
+/** A cached, coalescing `summarize` whose zones are computed by `analytics` (unless `options.compute`). */
 export function createSummarizer(
+  analytics: Pick<Analytics, "zone">,
   options: SummarizerOptions = {},
 ): (input: SummaryInput) => Promise<ZoneSummary[]> {
+  const compute = options.compute ?? summarizeWith(analytics);
   const cache = new SummaryCache<ZoneSummary[]>(options.maxEntries);
   return (input) => {
     const key = JSON.stringify({
@@ -76,12 +82,23 @@ export function createSummarizer(
     const fingerprint = JSON.stringify(input.days.map(({ day }) => [day.da, day.rt]));
     return cache.get(key, fingerprint, () => {
       options.onCompute?.(input.date);
-      return (options.compute ?? summarize)(input);
+      return compute(input);
     });
   };
 }
 
-/** The summary's figures of every zone (uncached). */
+/** The summary's figures of every zone (uncached), each zone computed by `analytics`. */
+export function summarizeWith(
+  analytics: Pick<Analytics, "zone">,
+): (input: SummaryInput) => Promise<ZoneSummary[]> {
+  return (input) =>
+    Promise.all(input.days.map(async ({ zone, day }) => {
+      const { battery, strategyHours, live } = input;
+      return { zone, ...await analytics.zone({ day, battery, strategyHours, live }) };
+    }));
+}
+
+/** The summary's figures of every zone (uncached), on this thread. */
 export function summarize(input: SummaryInput): ZoneSummary[] {
   return input.days.map(({ zone, day }) => ({
     zone,
@@ -100,7 +117,8 @@ function perfect(series: PriceSeries, battery: Battery): ArbitrageResult | null 
   }
 }
 
-function zoneSummary(day: DaySeries, battery: Battery, n: number, live: LiveInput | null) {
+/** One zone's figures (uncached). */
+export function zoneSummary(day: DaySeries, battery: Battery, n: number, live: LiveInput | null) {
   const da = perfect(day.da, battery);
   const rt = perfect(day.rt, battery);
   const brief = (r: ArbitrageResult | null) =>

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { Analytics } from "./analytics_jobs.ts";
 import type { SummarizerOptions } from "./arbitrage_summary.ts";
 import { createArbitrageRoutes } from "./arbitrage.ts";
 import { createGapsRoutes, type GapsDeps } from "./gaps.ts";
@@ -15,12 +16,19 @@ export interface ServiceRoutesDeps extends Omit<GapsDeps, "now"> {
   readonly clock?: () => Date;
   /** The arbitrage summary's cache options. */
   readonly summary?: SummarizerOptions;
+  /** What computes the arbitrage figures (the service: an `AnalyticsPool`, never this thread). */
+  readonly analytics: Analytics;
 }
 
 /** The gaps and arbitrage sub-apps, as the service mounts them (`AppDeps.extraRoutes`). */
 export function createServiceRoutes(deps: ServiceRoutesDeps): ApiApp[] {
   return [
-    createArbitrageRoutes({ store: deps.store, clock: deps.clock, summary: deps.summary }),
+    createArbitrageRoutes({
+      store: deps.store,
+      clock: deps.clock,
+      summary: deps.summary,
+      analytics: deps.analytics,
+    }),
     createGapsRoutes({
       store: deps.store,
       nodes: deps.nodes,

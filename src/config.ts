@@ -97,6 +97,12 @@ const CORE_SETTINGS: readonly SettingDoc[] = [
     description: "Directory of the files written when their own setting is unset: bronze/ (NDJSON), " +
       "bronze_outbox.kv, backfill_outbox.kv, hot_store.kv and jobs.kv; relative to the working directory",
   },
+  {
+    name: "ANALYTICS_DEADLINE_MS",
+    default: "10000",
+    description:
+      "Longest one arbitrage computation may run in the analytics worker; past it the request answers 503 and the worker is replaced",
+  },
 ];
 
 /** The files under `DATA_DIR`, by the setting that names each one. */
@@ -178,6 +184,11 @@ export interface Config {
   readonly live: LiveConfig;
   /** Scheduled jobs and backfill settings. */
   readonly jobs: JobsConfig;
+  /** The analytics worker of the arbitrage routes. */
+  readonly analytics: {
+    /** Longest one computation may run, ms. */
+    readonly deadlineMs: number;
+  };
 }
 
 function nodes(env: Env): NodeSelection {
@@ -237,6 +248,7 @@ function build(given: Env, configFile: string | null): Config {
     bronze: loadBronzeConfig(env),
     live: loadLiveConfig(env),
     jobs: loadJobsConfig(env),
+    analytics: { deadlineMs: number(env, "ANALYTICS_DEADLINE_MS", 1, 600_000) },
   };
 }
 

@@ -7,7 +7,7 @@
  * @module
  */
 import { createServiceRoutes } from "../routes/service_routes.ts";
-import { WorkerSummarizer } from "../routes/worker_summarizer.ts";
+import { AnalyticsPool } from "../routes/analytics_pool.ts";
 import { type Config, ConfigError, loadConfig } from "./config.ts";
 import { serviceConnector } from "./connector.ts";
 import { type Backends, openBackends } from "./jobs/backends.ts";
@@ -134,13 +134,16 @@ function bronzeReachable(): boolean {
   }
   return lastSends.reachable && bronze.outbox.depth < config.bronze.outbox.maxRows;
 }
-// Arbitrage summaries (about a second of DP each) are computed in a worker, never on the event loop.
-const summaries = new WorkerSummarizer();
+// Arbitrage figures (up to a second of DP each) are computed in a worker with a deadline, never on the
+// thread that serves HTTP, WebSocket and cron.
+const analytics = new AnalyticsPool({ deadlineMs: config.analytics.deadlineMs });
+metrics.watch({ analytics: () => analytics });
 const http = await startHttpServer({
   config,
   store,
   metrics,
   log,
+  analytics,
   health: () => ({
     ...jobs.report(),
     bronze: { sink: backends.names.bronze, reachable: bronzeReachable(), outboxDepth: bronze.outbox.depth },
@@ -148,7 +151,7 @@ const http = await startHttpServer({
     coordination: coordinationHealth(),
   }),
   extraRoutes: createServiceRoutes({
-    summary: { compute: (input) => summaries.summarize(input) },
+    analytics,
     store,
     nodes: config.nodes,
     datasets: config.datasets,
@@ -192,8 +195,7 @@ async function shutdown(signal: string): Promise<void> {
   cronStop.abort();
   await jobs.stop();
   log("info", "shutdown: cron stopped");
-  await http.shutdown();
-  summaries.close();
+  await http.shutdown(); // closes the analytics worker first: computations in flight answer 503 at once
   log("info", "shutdown: http stopped");
   const left = await backends.closeBronze();
   log(left > 0 ? "warn" : "info", "shutdown: producer and outbox flushed", { rowsLeftInOutbox: left });

@@ -21,6 +21,8 @@ export interface MetricSources {
   readonly gate?: () => GateStats;
   /** The job coordination's Redis reachability, or undefined when it has no local mirror (Deno KV). */
   readonly coordination?: () => { readonly reachable: boolean; readonly fallbacks: number } | undefined;
+  /** The arbitrage routes' analytics worker: workers terminated past a deadline or after a crash. */
+  readonly analytics?: () => { readonly replaced: number };
 }
 
 /** Why a WebSocket client was closed by the server. */
@@ -198,6 +200,12 @@ export class Metrics {
     );
     this.#storeMetrics(registers, sources);
     this.#bronzeMetrics(registers, sources);
+    counterFrom(
+      registers,
+      "analytics_workers_replaced_total",
+      "Analytics workers terminated because a computation passed ANALYTICS_DEADLINE_MS (or crashed)",
+      () => sources().analytics?.().replaced,
+    );
     new Gauge({
       name: "process_resident_memory_bytes",
       help: "Resident memory of the process",

@@ -49,6 +49,11 @@ export interface HttpServerDeps {
   readonly staticDir?: URL;
   /** More Hono sub-apps mounted at `/` behind the `/api/*` CORS and token rules (e.g. the gaps routes). */
   readonly extraRoutes?: readonly Hono[];
+  /**
+   * The routes' analytics worker (`AnalyticsPool`): `shutdown()` closes it first, so requests waiting on a
+   * computation answer 503 at once and the server never waits on analytics.
+   */
+  readonly analytics?: { close(): void };
 }
 
 /** The app and what it owns, not yet listening. */
@@ -66,7 +71,7 @@ export interface HttpServer {
   readonly url: string;
   readonly port: number;
   readonly fanOut: FanOut;
-  /** Closes WebSockets, then stops listening and waits for requests in flight. */
+  /** Closes the analytics worker and WebSockets, then stops listening and waits for requests in flight. */
   shutdown(): Promise<void>;
 }
 
@@ -118,6 +123,7 @@ export async function startHttpServer(deps: HttpServerDeps): Promise<HttpServer>
     port,
     fanOut: edge.fanOut,
     async shutdown() {
+      deps.analytics?.close();
       await edge.close();
       await server.shutdown();
     },

@@ -12,6 +12,7 @@ Deno.test("loadConfig({}) gives the documented defaults", () => {
   assert.deepEqual(c.nodes, { nodes: DEFAULT_NODES });
   assert.equal(c.datasets.length, 7);
   assert.equal(c.port, 8000);
+  assert.equal(c.analytics.deadlineMs, 10_000);
 });
 
 Deno.test("loadConfig() reads node groups, node lists and dataset lists", () => {
@@ -32,6 +33,7 @@ Deno.test("a bad setting fails fast with a message naming the variable and the v
     [{ OASIS_NODES: " , " }, /OASIS_NODES: the list is empty/],
     [{ OASIS_DATASETS: "lmp_dam,lmp_5min" }, /OASIS_DATASETS: unknown dataset "lmp_5min"/],
     [{ PORT: "70000" }, /PORT/],
+    [{ ANALYTICS_DEADLINE_MS: "0" }, /ANALYTICS_DEADLINE_MS: "0" is not a whole number from 1/],
   ];
   for (const [env, message] of cases) {
     assert.throws(() => loadConfig(env), (e: unknown) => e instanceof ConfigError && message.test(e.message));

@@ -95,6 +95,10 @@ export function dpProblem(
   const dischargeMove = (battery.dischargeMw * h) / battery.dischargeEfficiency;
   const { socMinMwh: lo, socMaxMwh: hi } = battery;
   const top = hi / keep ** T;
+  if (!Number.isFinite(top)) {
+    // keep^T underflows: the grid of loss-free energy would be unbounded.
+    throw new InfeasibleScheduleError("The standing loss empties the battery many times over the horizon");
+  }
   const stretch = Math.min(4, (top - lo) / (hi - lo));
   // With a loss the full-power move drifts against the grid over the day: give it LOSSY_CELLS× the cells.
   const cells = (budget.cells * (keep < 1 ? LOSSY_CELLS : 1)) / stretch;

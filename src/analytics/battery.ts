@@ -81,18 +81,53 @@ export class BatteryParamError extends RangeError {
 /** The round-trip efficiency assumed when none is given. */
 export const DEFAULT_RTE = 0.85;
 
-const LIMIT = 1e6;
-
-function check(param: string, value: number | undefined, ok: (v: number) => boolean, expected: string) {
-  if (value === undefined) return;
-  if (typeof value !== "number" || !Number.isFinite(value) || !ok(value)) {
-    throw new BatteryParamError(param, `${JSON.stringify(value ?? null)} is not ${expected}`);
-  }
+/** Inclusive bounds of one parameter, and what the error says it should be. */
+export interface Bound {
+  readonly min: number;
+  readonly max: number;
+  readonly expected: string;
 }
 
-const positive = (v: number) => v > 0 && v <= LIMIT;
-const fraction = (v: number) => v >= 0 && v <= 1;
-const efficiency = (v: number) => v > 0 && v <= 1;
+const bound = (min: number, max: number, expected: string): Bound => ({ min, max, expected });
+const POWER = bound(0.001, 1e6, "a power in MW above 0, from 0.001 (1 kW) to 1000000");
+const EFFICIENCY = bound(0.5, 1, "an efficiency of at least 0.5 and at most 1");
+
+/**
+ * Physical bounds of each parameter, inclusive (`BatteryParamError` outside them; the API documents them).
+ * Below 1 kW, 1 kWh, 50 % efficiency or a 1 % band, or past 100 cycles a day, a battery is not one a market
+ * values, and such values only made the optimizer's grid degenerate.
+ */
+export const BATTERY_BOUNDS: Readonly<Record<string, Bound>> = {
+  power_mw: POWER,
+  charge_mw: POWER,
+  discharge_mw: POWER,
+  energy_mwh: bound(0.001, 1e6, "an energy in MWh above 0, from 0.001 (1 kWh) to 1000000"),
+  duration_h: bound(0.01, 1000, "a duration in hours above 0, from 0.01 to 1000"),
+  soc_min: bound(0, 1, "a fraction from 0 to 1"),
+  soc_max: bound(0, 1, "a fraction from 0 to 1"),
+  rte: EFFICIENCY,
+  charge_efficiency: EFFICIENCY,
+  discharge_efficiency: EFFICIENCY,
+  standing_loss: bound(0, 0.5, "a fraction per hour from 0 to 0.5 (below 1)"),
+  cycles: bound(0.01, 100, "a number of cycles per day above 0, from 0.01 to 100"),
+  degradation: bound(0, 1e6, "a cost in $/MWh of at least 0 (at most 1000000)"),
+  initial_soc: bound(0, 1e6, "an energy in MWh of at least 0 (at most 1000000)"),
+};
+
+/** The narrowest usable band, as a fraction of the capacity (`soc_max − soc_min`). */
+export const MIN_SOC_BAND = 0.01;
+
+/** Checks one numeric parameter (API name) against its bounds; throws `BatteryParamError` naming it. */
+export function checkBatteryParam(
+  param: string,
+  value: number | undefined,
+  bound = BATTERY_BOUNDS[param],
+): void {
+  if (value === undefined || bound === undefined) return;
+  if (typeof value !== "number" || !Number.isFinite(value) || !(value >= bound.min && value <= bound.max)) {
+    throw new BatteryParamError(param, `${JSON.stringify(value ?? null)} is not ${bound.expected}`);
+  }
+}
 
 function efficiencies(p: BatteryParams): [number, number] {
   const { chargeEfficiency: c, dischargeEfficiency: d } = p;
@@ -119,20 +154,23 @@ function efficiencies(p: BatteryParams): [number, number] {
 
 /** Checks `p` and fills in the defaults; throws `BatteryParamError` naming the first bad parameter. */
 export function resolveBattery(p: BatteryParams): Battery {
-  check("power_mw", p.powerMw, positive, "a power in MW above 0");
-  check("charge_mw", p.chargeMw, positive, "a power in MW above 0");
-  check("discharge_mw", p.dischargeMw, positive, "a power in MW above 0");
-  check("energy_mwh", p.energyMwh, positive, "an energy in MWh above 0");
-  check("duration_h", p.durationH, positive, "a duration in hours above 0");
-  check("soc_min", p.socMin, fraction, "a fraction from 0 to 1");
-  check("soc_max", p.socMax, fraction, "a fraction from 0 to 1");
-  check("rte", p.rte, efficiency, "an efficiency above 0 and at most 1");
-  check("charge_efficiency", p.chargeEfficiency, efficiency, "an efficiency above 0 and at most 1");
-  check("discharge_efficiency", p.dischargeEfficiency, efficiency, "an efficiency above 0 and at most 1");
-  check("standing_loss", p.standingLoss, (v) => v >= 0 && v < 1, "a fraction per hour from 0 to below 1");
-  check("cycles", p.cycles, (v) => v > 0 && v <= 1000, "a number of cycles per day above 0");
-  check("degradation", p.degradation, (v) => v >= 0 && v <= LIMIT, "a cost in $/MWh of at least 0");
-  check("initial_soc", p.initialSocMwh, (v) => v >= 0 && v <= LIMIT, "an energy in MWh of at least 0");
+  const given: Readonly<Record<string, number | undefined>> = {
+    power_mw: p.powerMw,
+    charge_mw: p.chargeMw,
+    discharge_mw: p.dischargeMw,
+    energy_mwh: p.energyMwh,
+    duration_h: p.durationH,
+    soc_min: p.socMin,
+    soc_max: p.socMax,
+    rte: p.rte,
+    charge_efficiency: p.chargeEfficiency,
+    discharge_efficiency: p.dischargeEfficiency,
+    standing_loss: p.standingLoss,
+    cycles: p.cycles,
+    degradation: p.degradation,
+    initial_soc: p.initialSocMwh,
+  };
+  for (const [param, value] of Object.entries(given)) checkBatteryParam(param, value);
   if (p.end !== undefined && p.end !== "initial" && p.end !== "free") {
     throw new BatteryParamError("end", `"${p.end}" is not an end rule: expected "initial" or "free"`);
   }
@@ -146,6 +184,12 @@ export function resolveBattery(p: BatteryParams): Battery {
   const socMax = p.socMax ?? 1;
   if (socMin >= socMax) {
     throw new BatteryParamError("soc_min", `${socMin} must be below soc_max ${socMax}`);
+  }
+  if (socMax - socMin < MIN_SOC_BAND * (1 - 1e-9)) {
+    throw new BatteryParamError(
+      "soc_min",
+      `${socMin} leaves a band under 1 % of the capacity below soc_max ${socMax}`,
+    );
   }
   const [chargeEfficiency, dischargeEfficiency] = efficiencies(p);
   const socMinMwh = socMin * energyMwh;
@@ -186,6 +230,8 @@ function energy(p: BatteryParams, dischargeMw: number): number {
   }
   const e = p.energyMwh ?? (p.durationH === undefined ? undefined : p.durationH * dischargeMw);
   if (e === undefined) throw new BatteryParamError("energy_mwh", "is required (or duration_h)");
+  // An energy implied by duration_h × power must be within the energy's bounds too.
+  checkBatteryParam(p.energyMwh === undefined ? "duration_h" : "energy_mwh", e, BATTERY_BOUNDS.energy_mwh);
   return e;
 }
 

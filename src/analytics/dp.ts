@@ -172,11 +172,15 @@ function bestFrom(p: DpProblem, w: Work, penalty: number, next: Float64Array): n
   };
   const sell = (price * p.dischargeEfficiency - penalty) * scale;
   const buy = (price / p.chargeEfficiency) * scale;
-  for (let j = Math.floor(at + EPS); j >= Math.ceil(at - p.dischargeMove / (scale * step) - EPS); j--) {
-    consider(j, sell * (p.startSoc - w.y[Math.max(0, Math.min(M - 1, j))]!));
+  // Only grid points are candidates: clamping the ranges to the grid bounds the loops whatever the band,
+  // the power or the start (a 1 Wh battery at 1 MW once made them run for ever).
+  const top = Math.min(M - 1, Math.floor(at + EPS));
+  for (let j = top; j >= Math.max(0, Math.ceil(at - p.dischargeMove / (scale * step) - EPS)); j--) {
+    consider(j, sell * (p.startSoc - w.y[j]!));
   }
-  for (let j = Math.ceil(at - EPS); j <= Math.floor(at + p.chargeMove / (scale * step) + EPS); j++) {
-    consider(j, -buy * (w.y[Math.max(0, Math.min(M - 1, j))]! - p.startSoc));
+  const last = Math.min(M - 1, Math.floor(at + p.chargeMove / (scale * step) + EPS));
+  for (let j = Math.max(0, Math.ceil(at - EPS)); j <= last; j++) {
+    consider(j, -buy * (w.y[j]! - p.startSoc));
   }
   return best;
 }

@@ -118,12 +118,15 @@ function trace(
   if (Number.isNaN(price)) consider(Math.floor(at(x) + EPS), budgetSteps, 0);
   else {
     const sell = price * p.dischargeEfficiency - penalty;
-    for (let j = Math.floor(at(x) + EPS); j >= Math.ceil(at(x) - p.dischargeMove / p.grid.step - EPS); j--) {
-      consider(j, budgetSteps - Math.ceil(at(p.startSoc) - j - EPS), sell * (x - soc[Math.max(0, j)]!));
+    // Loops clamped to the grid (candidates off it are skipped anyway), so they are bounded by its size.
+    const from = Math.min(M - 1, Math.floor(at(x) + EPS));
+    const down = Math.max(0, Math.ceil(at(x) - p.dischargeMove / p.grid.step - EPS));
+    for (let j = from; j >= down; j--) {
+      consider(j, budgetSteps - Math.ceil(at(p.startSoc) - j - EPS), sell * (x - soc[j]!));
     }
-    const top = Math.floor(at(x) + p.chargeMove / p.grid.step + EPS);
-    for (let j = Math.ceil(at(x) - EPS); j <= top; j++) {
-      consider(j, budgetSteps, -(price / p.chargeEfficiency) * (soc[Math.min(M - 1, j)]! - x));
+    const top = Math.min(M - 1, Math.floor(at(x) + p.chargeMove / p.grid.step + EPS));
+    for (let j = Math.max(0, Math.ceil(at(x) - EPS)); j <= top; j++) {
+      consider(j, budgetSteps, -(price / p.chargeEfficiency) * (soc[j]! - x));
     }
   }
   if (i < 0) return null;

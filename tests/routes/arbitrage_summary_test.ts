@@ -1,8 +1,13 @@
 /** `GET /api/arbitrage/summary`'s cache: identical requests share one computation; a new price recomputes. */
 import assert from "node:assert/strict";
 import { SummaryCache } from "../../routes/summary_cache.ts";
-import { WorkerSummarizer } from "../../routes/worker_summarizer.ts";
-import { summarize, type SummaryInput, type ZoneSummary } from "../../routes/arbitrage_summary.ts";
+import { AnalyticsPool } from "../../routes/analytics_pool.ts";
+import {
+  summarize,
+  summarizeWith,
+  type SummaryInput,
+  type ZoneSummary,
+} from "../../routes/arbitrage_summary.ts";
 import { priceRows, SP15, startEdge } from "./helpers.ts";
 
 async function summaryEdge() {
@@ -97,7 +102,7 @@ Deno.test("SummaryCache keeps the most recently used keys and forgets a failed c
 });
 
 Deno.test("[arbitrage] summaries computed in the worker equal the in-process ones and leave the event loop free", async () => {
-  const worker = new WorkerSummarizer();
+  const worker = new AnalyticsPool({ deadlineMs: 60_000 });
   // Whether a timer set when the computation starts fires before the computation settles.
   const timerFired: Record<string, boolean> = {};
   const watched =
@@ -115,7 +120,7 @@ Deno.test("[arbitrage] summaries computed in the worker equal the in-process one
   });
   const viaWorker = await startEdge({
     serviceRoutes: true,
-    summary: { compute: watched("worker", (input) => worker.summarize(input)) },
+    summary: { compute: watched("worker", summarizeWith(worker)) },
   });
   try {
     const read = async (t: typeof inProcess) => {
@@ -135,15 +140,9 @@ Deno.test("[arbitrage] summaries computed in the worker equal the in-process one
   }
 });
 
-Deno.test("[arbitrage] a closed worker summarizer rejects what it was computing instead of hanging", async () => {
-  const worker = new WorkerSummarizer();
-  const pending = worker.summarize({
-    date: "2026-06-30",
-    days: [],
-    battery: {} as never,
-    strategyHours: 4,
-    live: null,
-  });
+Deno.test("[arbitrage] a closed analytics worker rejects what it was computing instead of hanging", async () => {
+  const worker = new AnalyticsPool({ deadlineMs: 60_000 });
+  const pending = worker.zone({ day: {} as never, battery: {} as never, strategyHours: 4, live: null });
   worker.close();
-  await assert.rejects(pending, /Summarizer closed/);
+  await assert.rejects(pending, /shutting down/);
 });

@@ -5,6 +5,7 @@
  * @module
  */
 import type { Hono } from "hono";
+import { type Analytics, inProcessAnalytics } from "../../routes/analytics_jobs.ts";
 import type { SummarizerOptions } from "../../routes/arbitrage_summary.ts";
 import { createServiceRoutes } from "../../routes/service_routes.ts";
 import { DEFAULT_NODES } from "../../src/oasis/datasets.ts";
@@ -43,6 +44,8 @@ export interface TestEdgeOptions {
   readonly serviceRoutes?: boolean;
   /** The arbitrage summary's cache options (with `serviceRoutes`). */
   readonly summary?: SummarizerOptions;
+  /** What computes the arbitrage figures (with `serviceRoutes`; default this thread). */
+  readonly analytics?: Analytics;
 }
 
 /** The sub-apps `main.ts` passes as `extraRoutes` (the same factory), on `store` and `clock`. */
@@ -51,6 +54,7 @@ export function serviceRoutes(
   clock: TestClock,
   env: Env = {},
   summary?: SummarizerOptions,
+  analytics: Analytics = inProcessAnalytics,
 ): Hono[] {
   return createServiceRoutes({
     store,
@@ -59,6 +63,7 @@ export function serviceRoutes(
     retentionDays: loadStoreConfig(env).retentionDays,
     clock: clock.now,
     summary,
+    analytics,
   });
 }
 
@@ -88,7 +93,9 @@ export async function startEdge(options: TestEdgeOptions = {}): Promise<TestEdge
     metrics,
     health: options.health ?? (() => ({ breaker: "closed" })),
     now: clock.now,
-    extraRoutes: options.serviceRoutes ? serviceRoutes(store, clock, env, options.summary) : undefined,
+    extraRoutes: options.serviceRoutes
+      ? serviceRoutes(store, clock, env, options.summary, options.analytics)
+      : undefined,
   });
   return {
     edge,

@@ -1,0 +1,47 @@
+/** `AnalyticsPool`: errors keep their meaning across the worker, the queue is bounded, a broken worker fails fast. */
+import assert from "node:assert/strict";
+import { NoPricesError } from "../../src/analytics/arbitrage_day.ts";
+import { resolveBattery } from "../../src/analytics/battery.ts";
+import { AnalyticsPool, AnalyticsUnavailableError } from "../../routes/analytics_pool.ts";
+import { STALLING_WORKER } from "./arbitrage_server.ts";
+
+const empty = { startMs: Date.UTC(2026, 5, 30, 7), intervalMinutes: 60, prices: [] };
+const battery = resolveBattery({ powerMw: 1, energyMwh: 4 });
+
+Deno.test("AnalyticsPool rebuilds the analytics' errors (NoPricesError answers 404)", async () => {
+  const pool = new AnalyticsPool({ deadlineMs: 60_000 });
+  try {
+    const day = { da: empty, fmm: empty, rt: empty };
+    await assert.rejects(pool.day({ day, battery, options: { market: "da" } }), NoPricesError);
+  } finally {
+    pool.close();
+  }
+});
+
+Deno.test("AnalyticsPool refuses jobs past maxQueued at once, and close() fails the waiting ones", async () => {
+  const pool = new AnalyticsPool({ deadlineMs: 60_000, maxQueued: 2, workerUrl: STALLING_WORKER });
+  const stuck = { ...battery, degradation: 777 };
+  const day = { da: empty, fmm: empty, rt: empty };
+  const running = pool.day({ day, battery: stuck, options: { market: "da" } });
+  const waiting = pool.day({ day, battery: stuck, options: { market: "da" } });
+  await assert.rejects(
+    pool.day({ day, battery: stuck, options: { market: "da" } }),
+    (e: unknown) => e instanceof AnalyticsUnavailableError && /Too many/.test(e.message),
+  );
+  pool.close();
+  await assert.rejects(running, /shutting down/);
+  await assert.rejects(waiting, /shutting down/);
+});
+
+Deno.test("AnalyticsPool fails the jobs of a worker that cannot load instead of restarting it for ever", async () => {
+  const broken = new URL(`data:application/javascript,${encodeURIComponent("throw new Error('no module')")}`);
+  const pool = new AnalyticsPool({ deadlineMs: 60_000, workerUrl: broken });
+  try {
+    await assert.rejects(
+      pool.zone({ day: { da: empty, fmm: empty, rt: empty }, battery, strategyHours: 4, live: null }),
+      /Analytics worker failed/,
+    );
+  } finally {
+    pool.close();
+  }
+});
