@@ -97,6 +97,7 @@ export async function createLiveEdge(deps: HttpServerDeps): Promise<LiveEdge> {
     staticDir: deps.staticDir,
     extraRoutes: deps.extraRoutes,
     log: log && ((error, where) => log("error", "request failed", { ...where, error: String(error) })),
+    accessLog: log && ((entry) => log("info", "http request", { ...entry })),
   });
   return { app, fanOut, zones, close: () => fanOut.close() };
 }

@@ -149,3 +149,34 @@ Deno.test("[api] a zone seen in an update is known at once", () =>
     await t.store.ingest(priceRows("lmp_rtm", "TH_NEW-APND", "2026-07-01T19:55:00Z", [10]));
     assert.equal((await ok(t, "/api/current?zone=th_new-apnd")).zones[0].rt_price, 10);
   }));
+
+Deno.test("[api] hours and limit out of range answer 400 naming the range, not 'is not a whole number'", () =>
+  withEdge(async (t) => {
+    for (
+      const [path, name, range] of [
+        ["/api/history/721?zone=sp15", "hours", /721 is not a whole number from 1 to 720/],
+        ["/api/history/0?zone=sp15", "hours", /0 is not a whole number from 1 to 720/],
+        ["/api/alerts?limit=5000", "limit", /5000 is not a whole number from 1 to 1000/],
+      ] as const
+    ) {
+      const res = await t.request(path);
+      assert.equal(res.status, 400, path);
+      const body = await res.json();
+      assert.equal(body.parameter, name);
+      assert.match(body.error, range);
+    }
+  }));
+
+Deno.test("[api] zones are case-insensitive and an unknown zone answers 400 listing the known ones", () =>
+  withEdge(async (t) => {
+    assert.equal((await ok(t, "/api/current?zone=SP15")).zones[0].zone, "sp15");
+    assert.equal((await ok(t, "/api/history/1?zone=Np15")).zone, "np15");
+    for (const zone of ["atlantis", "SP%2015", "x".repeat(500)]) {
+      const res = await t.request(`/api/signals?zone=${zone}`);
+      assert.equal(res.status, 400);
+      const body = await res.json();
+      assert.equal(body.parameter, "zone");
+      assert.match(body.error, /known: np15, sp15, zp26/);
+      assert.ok(body.error.length < 300, "the echoed value is cut");
+    }
+  }));
