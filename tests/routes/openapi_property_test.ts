@@ -83,6 +83,15 @@ Deno.test("[openapi] generated requests to every documented operation answer wit
   const server = await startServer();
   let current = "(no request yet)";
   const live = watchLiveness(server.url, () => current);
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    await live.stop();
+    server.child.kill("SIGKILL"); // SIGTERM is not handled by a frozen event loop
+    await server.child.status;
+    await server.stderr;
+  };
   try {
     const doc = await (await fetch(`${server.url}/api/openapi.json`)).json();
     const ops = operations(doc);
@@ -103,10 +112,12 @@ Deno.test("[openapi] generated requests to every documented operation answer wit
     assert.ok(requests >= ops.length * 10, `${requests} requests`);
     await live.stop();
     assert.equal(live.failure(), undefined);
+  } catch (error) {
+    await stop();
+    const stderr = (await server.stderr).slice(-2000);
+    if (stderr.trim() !== "") (error as Error).message += `\nThe server's stderr:\n${stderr}`;
+    throw error;
   } finally {
-    await live.stop();
-    server.child.kill("SIGKILL");
-    await server.child.status;
-    await server.stderr;
+    await stop();
   }
 });
