@@ -13,6 +13,7 @@ import type { FreshMarket } from "../src/live/freshness.ts";
 import type { ZoneCatalog } from "../src/live/zone_catalog.ts";
 import { operatingDate, operatingDay } from "../src/oasis/time.ts";
 import type { Market, PriceStore } from "../src/store/store.ts";
+import { ZONE_PATTERN } from "../src/store/zone.ts";
 import {
   AlertBody,
   CurrentBody,
@@ -131,9 +132,12 @@ const signalsRoute = createRoute({
 /** The `/api/*` sub-app of current prices, history, alerts and signals. */
 export function createApiApp(deps: ApiDeps): ApiApp {
   const api = createOpenApiApp();
-  const knownZone = async (zone: string) => {
-    if (!(await deps.zones.has(zone))) {
-      throw new ParameterError("zone", `unknown zone "${zone}" (known: ${deps.zones.known().join(", ")})`);
+  const knownZone = async (given: string) => {
+    const zone = given.trim().toLowerCase();
+    if (zone === "") throw new ParameterError("zone", "is empty");
+    if (!ZONE_PATTERN.test(zone) || !(await deps.zones.has(zone))) {
+      const quoted = JSON.stringify(given.slice(0, 100));
+      throw new ParameterError("zone", `unknown zone ${quoted} (known: ${deps.zones.known().join(", ")})`);
     }
     return zone;
   };
@@ -151,8 +155,8 @@ export function createApiApp(deps: ApiDeps): ApiApp {
 
   api.openapi(historyRoute, async (c) => {
     const { hours } = c.req.valid("param");
-    const { zone, type } = c.req.valid("query");
-    await knownZone(zone);
+    const { type } = c.req.valid("query");
+    const zone = await knownZone(c.req.valid("query").zone);
     const to = deps.now();
     const from = new Date(to.getTime() - hours * 3_600_000);
     const read = await deps.store.history(zone, MARKET[type], { from, to });
@@ -167,8 +171,8 @@ export function createApiApp(deps: ApiDeps): ApiApp {
   });
 
   api.openapi(signalsRoute, async (c) => {
-    const { zone, date, type } = c.req.valid("query");
-    await knownZone(zone);
+    const { date, type } = c.req.valid("query");
+    const zone = await knownZone(c.req.valid("query").zone);
     const day = date ?? operatingDate(deps.now());
     try {
       operatingDay(day);

@@ -49,7 +49,9 @@ export function batteryOf(query: Query): Battery {
 
 /** `?date=`: a Pacific operating date OASIS can have prices for (see `date_window.ts`); default today. */
 export function dateOf(query: Query, now: Date): string {
-  return checkDate("date", query.date?.trim() || operatingDate(now), now);
+  const date = query.date?.trim();
+  if (date === "") throw new ParameterError("date", "is empty; leave it out for today");
+  return checkDate("date", date ?? operatingDate(now), now);
 }
 
 /** `?market=`: default `da`. */

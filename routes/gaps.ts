@@ -111,7 +111,11 @@ export function createGapsRoutes(deps: GapsDeps): ApiApp {
   app.openapi(gapsRoute, async (c) => {
     const at = now();
     const query = c.req.valid("query");
-    const q = (name: keyof typeof query) => query[name]?.trim() || undefined;
+    const q = (name: keyof typeof query) => {
+      const text = query[name]?.trim();
+      if (text === "") throw new ParameterError(name, "is empty; leave it out for the default");
+      return text;
+    };
     const offered = deps.datasets.filter((d) => GAP_DATASETS.includes(d));
     const dataset = q("dataset");
     if (dataset !== undefined && (!isDatasetName(dataset) || !offered.includes(dataset))) {

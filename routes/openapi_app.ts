@@ -35,16 +35,38 @@ export function createOpenApiApp(): ApiApp {
   return new OpenAPIHono<BlankEnv>({ defaultHook: parameterHook });
 }
 
+/** Options of `serveOpenApiDocument`. */
+export interface OpenApiDocumentOptions {
+  /** Whether `/api/*` needs a bearer token (`API_TOKEN` set): every operation then documents its 401. */
+  readonly bearer: boolean;
+}
+
+const UNAUTHORIZED = {
+  description: "Missing, malformed or invalid bearer token (Authorization: Bearer <API_TOKEN>)",
+  content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
+};
+
 /** Serves the OpenAPI document of every route mounted on `app` (call it once, on the root). */
-export function serveOpenApiDocument(app: ApiApp): void {
+export function serveOpenApiDocument(app: ApiApp, options: OpenApiDocumentOptions): void {
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", { type: "http", scheme: "bearer" });
-  app.doc(OPENAPI_PATH, {
+  const config = {
     openapi: "3.0.3",
     info: {
       title: "oasis-stream API",
       version: "1.0.0",
       description: "Live CAISO OASIS prices. When API_TOKEN is set, every /api route needs a bearer token.",
     },
-    security: [{}, { bearerAuth: [] }],
+    security: options.bearer ? [{ bearerAuth: [] }] : [],
+  };
+  app.get(OPENAPI_PATH, (c) => {
+    const doc = app.getOpenAPIDocument(config);
+    if (options.bearer) {
+      for (const operations of Object.values(doc.paths ?? {})) {
+        for (const op of Object.values(operations as Record<string, { responses?: object }>)) {
+          if (op.responses) op.responses = { ...op.responses, 401: UNAUTHORIZED };
+        }
+      }
+    }
+    return c.json(doc);
   });
 }

@@ -1,7 +1,8 @@
 /**
  * The dashboard: `GET /` is `static/index.html`, `GET /static/<file>` its modules and styles, and
  * `GET /vendor/chart.umd.min.js` Chart.js's self-contained build, read from the npm package the import
- * map pins (no CDN, nothing vendored into the repository). Files are read once and kept in memory.
+ * map pins (no CDN, nothing vendored into the repository). Files are read once and kept in memory. The
+ * Content-Security-Policy is the app's (`security_headers.ts`).
  *
  * @module
  */
@@ -17,9 +18,6 @@ const TYPES: Readonly<Record<string, string>> = {
   ".svg": "image/svg+xml",
   ".png": "image/png",
 };
-
-const CSP = "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; object-src 'none'; " +
-  "base-uri 'none'; frame-ancestors 'none'";
 
 /** Where the dashboard's files are. */
 export const STATIC_DIR: URL = new URL("../static/", import.meta.url);
@@ -62,7 +60,6 @@ export function createStaticApp(dir: URL = STATIC_DIR): Hono {
       throw new HTTPException(404, { message: `No dashboard file "${name}"` });
     }
     const headers: Record<string, string> = { "Content-Type": TYPES[ext]!, "Cache-Control": "no-cache" };
-    if (ext === ".html") headers["Content-Security-Policy"] = CSP;
     return new Response(bytes as Uint8Array<ArrayBuffer>, { headers });
   };
   app.get("/", () => serve("index.html"));

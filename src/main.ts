@@ -146,7 +146,12 @@ const http = await startHttpServer({
   analytics,
   health: () => ({
     ...jobs.report(),
-    bronze: { sink: backends.names.bronze, reachable: bronzeReachable(), outboxDepth: bronze.outbox.depth },
+    // The kind only: /health is unauthenticated, and names.bronze shows directories and brokers.
+    bronze: {
+      sink: config.bronze.kafka ? "kafka" : "ndjson",
+      reachable: bronzeReachable(),
+      outboxDepth: bronze.outbox.depth,
+    },
     gate: oasis.gate.stats,
     coordination: coordinationHealth(),
   }),

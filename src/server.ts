@@ -4,6 +4,12 @@
  * `Deno.serve`; `shutdown()` closes the sockets first, then the listener. `createLiveEdge` builds the same
  * without listening, for tests through `app.request()`.
  *
+ * Slow clients: `Deno.serve` (Deno 2.9.6) has no header-read timeout, idle timeout or connection limit
+ * (denoland/deno#3515), so a client that never finishes its request headers holds its connection for as
+ * long as it likes (measured: still open after 70 s), and many such clients exhaust file descriptors. Run
+ * the service behind a reverse proxy that bounds them (nginx `client_header_timeout`, `limit_conn`; Caddy
+ * `timeouts read_header`; Envoy `request_headers_timeout`).
+ *
  * @module
  */
 import type { Hono } from "hono";
@@ -106,6 +112,7 @@ export async function createLiveEdge(deps: HttpServerDeps): Promise<LiveEdge> {
     staticDir: deps.staticDir,
     extraRoutes: deps.extraRoutes,
     log: log && ((error, where) => log("error", "request failed", { ...where, error: String(error) })),
+    accessLog: log && ((entry) => log("info", "http request", { ...entry })),
   });
   return { app, fanOut, zones, close: () => fanOut.close() };
 }

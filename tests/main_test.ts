@@ -115,12 +115,26 @@ Deno.test("the Dockerfile's CMD starts the service, serves /health and shuts dow
     );
     const health = await (await fetch(`http://127.0.0.1:${port}/health`)).json();
     assert.equal(health.status, "ok");
+    assert.equal(health.checks.bronze.sink, "ndjson");
+    assert.ok(!JSON.stringify(health).includes(data), "/health shows no filesystem path");
     const datasets = health.datasets as Record<string, { lastSuccess: string | null }>;
     assert.deepEqual(Object.keys(datasets).sort(), ["as_fmm", "lmp_dam", "lmp_rtm"]);
     assert.ok(Object.values(datasets).every((d) => d.lastSuccess !== null), JSON.stringify(datasets));
-    const gaps = await fetch(`http://127.0.0.1:${port}/api/gaps?dataset=lmp_rtm`);
+    const gaps = await fetch(`http://127.0.0.1:${port}/api/gaps?dataset=lmp_rtm&token=s3cret-in-query`);
     assert.equal(gaps.status, 200);
     await gaps.body?.cancel();
+    // One access-log line per request: method, route pattern, status, ms; never the query string.
+    await waitFor("the access-log line", () => lines().some((l) => l.route === "/api/gaps"));
+    const access = lines().filter((l) => l.message === "http request");
+    const gapsLine = access.find((l) => l.route === "/api/gaps");
+    assert.deepEqual({ ...gapsLine, ms: typeof gapsLine.ms }, {
+      ...gapsLine,
+      method: "GET",
+      status: 200,
+      ms: "number",
+    });
+    assert.ok(access.some((l) => l.route === "/health" && l.status === 200));
+    assert.ok(!stdout.includes("s3cret-in-query"), "the query string is never logged");
 
     child.kill("SIGTERM");
     const status = await child.status;

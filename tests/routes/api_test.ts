@@ -181,3 +181,17 @@ Deno.test("[api] an hours or limit out of range answers 400 with the range, not 
       assert.equal((await res.json()).error, error);
     }
   }));
+
+Deno.test("[api] zones are case-insensitive and an unknown zone answers 400 listing the known ones", () =>
+  withEdge(async (t) => {
+    assert.equal((await ok(t, "/api/current?zone=SP15")).zones[0].zone, "sp15");
+    assert.equal((await ok(t, "/api/history/1?zone=Np15")).zone, "np15");
+    for (const zone of ["atlantis", "SP%2015", "x".repeat(500)]) {
+      const res = await t.request(`/api/signals?zone=${zone}`);
+      assert.equal(res.status, 400);
+      const body = await res.json();
+      assert.equal(body.parameter, "zone");
+      assert.match(body.error, /known: np15, sp15, zp26/);
+      assert.ok(body.error.length < 300, "the echoed value is cut");
+    }
+  }));

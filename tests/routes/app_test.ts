@@ -133,7 +133,7 @@ Deno.test("[ws] an upgrade request Deno cannot accept answers 400, not 500", () 
     assert.match((await res.json()).error, /Invalid WebSocket upgrade/);
   }));
 
-Deno.test("[errors] unknown paths and methods answer 404 JSON; nothing a client sends gives a 500", () =>
+Deno.test("[errors] unknown paths answer 404 JSON, other methods 405; nothing a client sends gives a 500", () =>
   withEdge({}, async (t) => {
     const res = await t.request("/nope");
     assert.equal(res.status, 404);

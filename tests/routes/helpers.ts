@@ -12,7 +12,7 @@ import { DEFAULT_NODES } from "../../src/oasis/datasets.ts";
 import type { Env } from "../../src/settings.ts";
 import { loadLiveConfig } from "../../src/live/settings.ts";
 import { createMetrics, type Metrics } from "../../src/metrics.ts";
-import { createLiveEdge, type LiveEdge } from "../../src/server.ts";
+import { createLiveEdge, type LiveEdge, type ServerLog } from "../../src/server.ts";
 import type { HealthReport } from "../../src/live/health_report.ts";
 import { type KvStore, openKvStore } from "../../src/store/kv_store.ts";
 import { loadStoreConfig } from "../../src/store/settings.ts";
@@ -46,6 +46,8 @@ export interface TestEdgeOptions {
   readonly summary?: SummarizerOptions;
   /** What computes the arbitrage figures (with `serviceRoutes`; default this thread). */
   readonly analytics?: Analytics;
+  /** The server's structured log (default none). */
+  readonly log?: ServerLog;
 }
 
 /** The sub-apps `main.ts` passes as `extraRoutes` (the same factory), on `store` and `clock`. */
@@ -93,6 +95,7 @@ export async function startEdge(options: TestEdgeOptions = {}): Promise<TestEdge
     metrics,
     health: options.health ?? (() => ({ breaker: "closed" })),
     now: clock.now,
+    log: options.log,
     extraRoutes: options.serviceRoutes
       ? serviceRoutes(store, clock, env, options.summary, options.analytics)
       : undefined,

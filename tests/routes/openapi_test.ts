@@ -119,3 +119,31 @@ Deno.test("[openapi] answers match their documented schemas exactly (no undocume
     await t.close();
   }
 });
+
+Deno.test("[openapi] with API_TOKEN the document requires the bearer scheme and documents 401 on every operation", async () => {
+  const token = "s3cret-token-0123456789";
+  const t = await startEdge({ seed: false, serviceRoutes: true, env: { API_TOKEN: token } });
+  try {
+    const res = await t.request("/api/openapi.json", { headers: { Authorization: `Bearer ${token}` } });
+    const doc = await res.json();
+    assert.deepEqual(doc.security, [{ bearerAuth: [] }]);
+    assert.deepEqual(doc.components.securitySchemes.bearerAuth, { type: "http", scheme: "bearer" });
+    for (
+      const [path, ops] of Object.entries(doc.paths as Record<string, Record<string, { responses: object }>>)
+    ) {
+      for (const [method, op] of Object.entries(ops)) {
+        assert.ok("401" in op.responses, `${method} ${path} documents its 401`);
+      }
+    }
+  } finally {
+    await t.close();
+  }
+  const open = await startEdge({ seed: false, serviceRoutes: true });
+  try {
+    const doc = await (await open.request("/api/openapi.json")).json();
+    assert.deepEqual(doc.security, [], "without API_TOKEN no operation needs a token");
+    assert.ok(!("401" in doc.paths["/api/current"].get.responses));
+  } finally {
+    await open.close();
+  }
+});

@@ -1,0 +1,24 @@
+/**
+ * The live edge of the tests (`startEdge`: a day of prices on a test clock, with the arbitrage and gaps
+ * routes, every arbitrage computation in the analytics worker with its deadline, as `main.ts` wires it),
+ * served with `Deno.serve` on a free loopback port. Run as a child process by `openapi_property_test.ts`, so
+ * that a request freezing this process's event loop is seen from outside (and the child killed) rather than
+ * freezing the test. Prints `{"port": N}` on stdout once it listens.
+ *
+ * @module
+ */
+import { AnalyticsPool } from "../../routes/analytics_pool.ts";
+import { startEdge } from "./helpers.ts";
+
+const analytics = new AnalyticsPool({ deadlineMs: 10_000 });
+const t = await startEdge({ serviceRoutes: true, analytics });
+const server = Deno.serve(
+  { port: 0, hostname: "127.0.0.1", onListen: ({ port }) => console.log(JSON.stringify({ port })) },
+  t.edge.app.fetch,
+);
+Deno.addSignalListener("SIGTERM", async () => {
+  analytics.close();
+  await t.close();
+  await server.shutdown();
+  Deno.exit(0);
+});

@@ -1,0 +1,130 @@
+/**
+ * fast-check arbitraries of requests to the operations of an OpenAPI document: for each parameter, mostly
+ * values its schema allows (enums, known zones, dates near the test's `NOW`, numbers with the extreme
+ * floats 1e-308, 1e308, subnormals and 0.4999999) and sometimes garbage. A new operation or parameter in
+ * `/api/openapi.json` is fuzzed without a change here.
+ *
+ * @module
+ */
+import fc from "fast-check";
+
+/** A parameter of an OpenAPI 3.0 operation. */
+export interface Parameter {
+  readonly name: string;
+  readonly in: "query" | "path";
+  readonly required?: boolean;
+  readonly schema: {
+    readonly type?: string;
+    readonly enum?: readonly string[];
+    readonly example?: unknown;
+    readonly minimum?: number;
+    readonly maximum?: number;
+    readonly format?: string;
+  };
+}
+
+/** One documented operation. */
+export interface Operation {
+  readonly method: string;
+  readonly path: string;
+  readonly parameters: readonly Parameter[];
+}
+
+/** The operations of an OpenAPI document. */
+export function operations(doc: { paths: Record<string, Record<string, { parameters?: Parameter[] }>> }) {
+  return Object.entries(doc.paths).flatMap(([path, ops]) =>
+    Object.entries(ops).map(([method, op]): Operation => ({ method, path, parameters: op.parameters ?? [] }))
+  );
+}
+
+/** Floats that break arithmetic: tiny, huge, subnormal, just below a half, signed zero, edges of (0, 1]. */
+export const EXTREME_FLOATS: readonly number[] = [
+  1e-308,
+  1e308,
+  Number.MAX_VALUE,
+  5e-324,
+  2.225e-309,
+  2.2250738585072014e-308,
+  Number.EPSILON,
+  0.4999999,
+  0.5000001,
+  0.9999999,
+  1e-7,
+  0,
+  -0,
+  -1e-308,
+  -1,
+];
+
+const GARBAGE = fc.oneof(
+  fc.constantFrom("", " ", "NaN", "Infinity", "-Infinity", "1e309", "0x10", "1_000", "%", "\u0000", "../"),
+  fc.string({ maxLength: 40 }),
+  fc.string({ unit: "binary", maxLength: 300 }),
+);
+
+const numberText = (n: fc.Arbitrary<number>) =>
+  fc.tuple(n, fc.constantFrom("plain", "plain", "plain", "exponent", "fixed")).map(([v, form]) =>
+    form === "exponent" ? v.toExponential() : form === "fixed" ? v.toFixed(20) : String(v)
+  );
+
+function numbers(schema: Parameter["schema"]): fc.Arbitrary<string> {
+  const min = schema.minimum ?? -1e6;
+  const max = schema.maximum ?? 1e6;
+  if (schema.type === "integer") {
+    return fc.oneof(
+      numberText(fc.integer({ min: Math.ceil(min), max: Math.floor(max) })),
+      numberText(fc.oneof(fc.constantFrom(...EXTREME_FLOATS), fc.integer())),
+    );
+  }
+  return fc.oneof(
+    { arbitrary: numberText(fc.constantFrom(...EXTREME_FLOATS)), weight: 3 },
+    { arbitrary: numberText(fc.double({ min: 0, max: 1, noNaN: true })), weight: 2 },
+    { arbitrary: numberText(fc.double({ min, max, noNaN: true })), weight: 1 },
+    { arbitrary: numberText(fc.double({ noNaN: true })), weight: 1 },
+  );
+}
+
+const DATES = fc.date({ min: new Date("2023-01-01T00:00:00Z"), max: new Date("2026-07-03T00:00:00Z") })
+  .filter((d) => !Number.isNaN(d.getTime()));
+
+function strings(p: Parameter): fc.Arbitrary<string> {
+  const schema = p.schema;
+  if (schema.enum) return fc.constantFrom(...schema.enum);
+  if (schema.format === "date" || ["date", "from", "to"].includes(p.name)) {
+    return fc.oneof(
+      fc.constantFrom("2026-07-01", "2026-06-30"),
+      DATES.map((d) => d.toISOString().slice(0, 10)),
+      DATES.map((d) => d.toISOString()),
+    );
+  }
+  return fc.constantFrom(String(schema.example ?? "x"), "sp15", "np15", "zp26", "SP15");
+}
+
+/** A value of parameter `p`: mostly one its schema allows, sometimes garbage. */
+export function parameterValue(p: Parameter): fc.Arbitrary<string> {
+  const valid = p.schema.type === "number" || p.schema.type === "integer" ? numbers(p.schema) : strings(p);
+  return fc.oneof({ arbitrary: valid, weight: 9 }, { arbitrary: GARBAGE, weight: 1 });
+}
+
+/**
+ * Request URLs (path and query) of `op`: every required parameter and up to three optional ones, so that
+ * most requests get past validation to the work behind it.
+ */
+export function requestOf(op: Operation): fc.Arbitrary<string> {
+  const required = op.parameters.filter((p) => p.required);
+  const optional = op.parameters.filter((p) => !p.required);
+  return fc.subarray(optional, { maxLength: Math.min(3, optional.length) }).chain((chosen) => {
+    const params = [...required, ...chosen];
+    return fc.tuple(...params.map(parameterValue)).map((values) => {
+      let path = op.path;
+      const query = new URLSearchParams();
+      params.forEach((p, i) => {
+        const v = values[i]!;
+        if (p.in === "path") path = path.replace(`{${p.name}}`, encodeURIComponent(v));
+        else query.append(p.name, v);
+      });
+      const text = query.toString();
+      return text ? `${path}?${text}` : path;
+    });
+  });
+}
