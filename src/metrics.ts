@@ -31,6 +31,19 @@ export type WsRejectReason = "max_connections" | "unauthorized" | "origin" | "ba
 
 const BREAKER_STATES: readonly BreakerState[] = ["closed", "open", "half-open"];
 
+/** The `method` label values of `http_requests_total`; any other method is counted as `other`. */
+export const HTTP_METHODS: ReadonlySet<string> = new Set([
+  "GET",
+  "HEAD",
+  "POST",
+  "PUT",
+  "DELETE",
+  "PATCH",
+  "OPTIONS",
+  "CONNECT",
+  "TRACE",
+]);
+
 /** Every metric of the service, registered on `registry`. */
 export class Metrics {
   /** The registry `GET /metrics` renders. */
@@ -365,9 +378,14 @@ export class Metrics {
     this.#wsBadFrames.inc();
   }
 
-  /** Counts one HTTP response. */
+  /**
+   * Counts one HTTP response. `route` must be a registered route pattern or `unmatched`; a method outside
+   * `HTTP_METHODS` and a status outside 100–599 are counted as `other`, so no client adds a series.
+   */
   httpRequest(method: string, route: string, status: number): void {
-    this.#http.inc({ method, route, status: String(status) });
+    const m = HTTP_METHODS.has(method) ? method : "other";
+    const s = Number.isInteger(status) && status >= 100 && status <= 599 ? String(status) : "other";
+    this.#http.inc({ method: m, route, status: s });
   }
 
   /** The registry in the Prometheus text format. */
