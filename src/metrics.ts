@@ -24,10 +24,10 @@ export interface MetricSources {
 }
 
 /** Why a WebSocket client was closed by the server. */
-export type WsDropReason = "slow" | "heartbeat";
+export type WsDropReason = "slow" | "heartbeat" | "rate_limit" | "too_big";
 
 /** Why a WebSocket upgrade was refused. */
-export type WsRejectReason = "max_connections" | "unauthorized" | "origin" | "bad_request";
+export type WsRejectReason = "max_connections" | "max_per_ip" | "unauthorized" | "origin" | "bad_request";
 
 const BREAKER_STATES: readonly BreakerState[] = ["closed", "open", "half-open"];
 
@@ -118,7 +118,8 @@ export class Metrics {
     });
     this.#wsClientsDropped = new Counter({
       name: "ws_clients_dropped_total",
-      help: "WebSocket clients closed by the server, by reason (slow: send buffer over limit)",
+      help:
+        "WebSocket clients closed by the server, by reason (slow: send buffer over limit; heartbeat: no frame or pong for two heartbeats; rate_limit: too many frames; too_big: frame too long)",
       labelNames: ["reason"],
       registers,
     });

@@ -54,6 +54,12 @@ export async function startWsServer(
   };
 }
 
+/** The value of one series line of `metrics` (e.g. `ws_clients_dropped_total{reason="slow"}`), 0 if absent. */
+export async function metricValue(metrics: { text(): Promise<string> }, line: string): Promise<number> {
+  const found = (await metrics.text()).split("\n").find((l) => l.startsWith(line + " "));
+  return found === undefined ? 0 : Number(found.slice(line.length + 1));
+}
+
 /** A test client recording every message. */
 export class TestSocket {
   readonly socket: WebSocket;
