@@ -179,10 +179,9 @@ export class FanOut {
 
   /**
    * Sends `text` (`bytes` long in UTF-8) unless the client's unsent bytes are over the limit, in which case
-   * it is dropped as slow. Every send goes through here. False when the client is gone.
+   * it is dropped as slow. Every send goes through here. False when the client is (now) gone.
    */
   #write(c: LiveClient, text: string, bytes: number): boolean {
-    if (!this.#clients.has(c)) return false;
     const socket = c.socket;
     const max = this.#options.ws.maxBufferedBytes;
     if (c.unsentBound > max) {
