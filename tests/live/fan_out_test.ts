@@ -3,7 +3,7 @@ import { CLOSE_GOING_AWAY, CLOSE_IDLE } from "../../src/live/fan_out.ts";
 import type { PriceStore, PriceUpdate } from "../../src/store/store.ts";
 import { NP15, priceRows, SP15 } from "../routes/helpers.ts";
 import { RawWsClient } from "./raw_ws.ts";
-import { metricValue, openStalledSocket, startWsServer, TestSocket } from "./ws_helpers.ts";
+import { metricValue, startWsServer, TestSocket } from "./ws_helpers.ts";
 
 Deno.test("[ws] a client gets a snapshot on connect: current prices, 24 h of RT, FMM and DA, alerts, thresholds", async () => {
   const s = await startWsServer();
@@ -147,7 +147,7 @@ Deno.test("[ws] a client whose send buffer passes the limit is dropped and count
   try {
     const fast = await TestSocket.open(s.wsUrl("?zones=sp15"));
     await fast.next("snapshot");
-    const stalled = await openStalledSocket(s.wsUrl("?zones=sp15"));
+    const stalled = await RawWsClient.connect(s.wsUrl("?zones=sp15")); // never reads
     while (s.server.fanOut.size < 2) await new Promise((r) => setTimeout(r, 5));
     const big: PriceUpdate = {
       zone: "sp15",
