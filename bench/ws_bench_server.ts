@@ -76,7 +76,7 @@ let broadcast: () => Promise<number>;
 let wsUrl: string;
 
 if (mode === "fanout") {
-  const env = { WS_HEARTBEAT_S: "0", WS_MAX_CONNECTIONS: "100000" };
+  const env = { WS_HEARTBEAT_S: "0", WS_MAX_CONNECTIONS: "100000", WS_MAX_CONNECTIONS_PER_IP: "0" };
   const now = () => new Date(T0 + round * STEP + 60_000);
   const store = await openKvStore({ config: loadStoreConfig(env), path: ":memory:", clock: now });
   const seed: OasisRow[] = [];

@@ -26,12 +26,25 @@ export interface MetricSources {
 }
 
 /** Why a WebSocket client was closed by the server. */
-export type WsDropReason = "slow" | "heartbeat";
+export type WsDropReason = "slow" | "heartbeat" | "rate_limit" | "too_big";
 
 /** Why a WebSocket upgrade was refused. */
-export type WsRejectReason = "max_connections" | "unauthorized" | "origin" | "bad_request";
+export type WsRejectReason = "max_connections" | "max_per_ip" | "unauthorized" | "origin" | "bad_request";
 
 const BREAKER_STATES: readonly BreakerState[] = ["closed", "open", "half-open"];
+
+/** The `method` label values of `http_requests_total`; any other method is counted as `other`. */
+export const HTTP_METHODS: ReadonlySet<string> = new Set([
+  "GET",
+  "HEAD",
+  "POST",
+  "PUT",
+  "DELETE",
+  "PATCH",
+  "OPTIONS",
+  "CONNECT",
+  "TRACE",
+]);
 
 /** Every metric of the service, registered on `registry`. */
 export class Metrics {
@@ -107,7 +120,8 @@ export class Metrics {
     });
     this.#wsClientsDropped = new Counter({
       name: "ws_clients_dropped_total",
-      help: "WebSocket clients closed by the server, by reason (slow: send buffer over limit)",
+      help:
+        "WebSocket clients closed by the server, by reason (slow: send buffer over limit; heartbeat: no frame or pong for two heartbeats; rate_limit: too many frames; too_big: frame too long)",
       labelNames: ["reason"],
       registers,
     });
@@ -373,9 +387,14 @@ export class Metrics {
     this.#wsBadFrames.inc();
   }
 
-  /** Counts one HTTP response. */
+  /**
+   * Counts one HTTP response. `route` must be a registered route pattern or `unmatched`; a method outside
+   * `HTTP_METHODS` and a status outside 100–599 are counted as `other`, so no client adds a series.
+   */
   httpRequest(method: string, route: string, status: number): void {
-    this.#http.inc({ method, route, status: String(status) });
+    const m = HTTP_METHODS.has(method) ? method : "other";
+    const s = Number.isInteger(status) && status >= 100 && status <= 599 ? String(status) : "other";
+    this.#http.inc({ method: m, route, status: s });
   }
 
   /** The registry in the Prometheus text format. */

@@ -1,27 +1,36 @@
 /**
  * The WebSocket fan-out: ONE subscription to the store's updates and alerts per process (Redis pub/sub, or
  * the KV store's in-process events), handed to every connected socket. Each broadcast is serialized once
- * and the same string goes to every subscriber. A client whose unsent bytes pass `maxBufferedBytes` is
- * dropped at once (and counted), so one slow reader never delays the others; a client silent for two
- * heartbeat periods is closed. Several processes behind a load balancer each run their own fan-out.
+ * and the same string goes to every subscriber. Every send (broadcast, snapshot or reply) first checks the
+ * client's unsent bytes: past `maxBufferedBytes` the client is dropped at once (and counted), so one slow
+ * reader never delays the others nor grows the process. A client's frames pass a token bucket
+ * (`clientFramesPerS`, `clientFrameBurst`): a flood gets an error frame and is closed with 4003, a frame
+ * over `MAX_CLIENT_FRAME` too (1009). Liveness is the runtime's: `routes/ws.ts` sets `idleTimeout` (see
+ * there). Several processes behind a load balancer each run their own fan-out.
  *
  * @module
  */
 import type { AlertThresholds } from "../analytics/alerts.ts";
-import type { Metrics, WsDropReason } from "../metrics.ts";
+import type { Metrics } from "../metrics.ts";
 import type { AlertEvent, PriceStore, PriceUpdate, Unsubscribe } from "../store/store.ts";
 import type { EstimateSettings } from "./estimate.ts";
-import { parseClientMessage } from "./messages.ts";
+import {
+  AddressCounts,
+  CLOSE_GOING_AWAY,
+  CLOSE_IDLE,
+  DROP_CLOSE,
+  type DropReason,
+  FrameBucket,
+  type LiveClient,
+  Subscribers,
+} from "./live_client.ts";
+import { MAX_CLIENT_FRAME, parseClientMessage } from "./messages.ts";
 import type { WsSettings } from "./settings.ts";
-import { buildSnapshot, type SnapshotDeps } from "./snapshot.ts";
+import { SnapshotCache } from "./snapshot.ts";
 import type { ZoneCatalog } from "./zone_catalog.ts";
 
-/** Close code for a client dropped because its send buffer passed the limit. */
-export const CLOSE_SLOW = 4001;
-/** Close code for a client that stopped answering heartbeats. */
-export const CLOSE_HEARTBEAT = 4002;
-/** Close code sent to every client when the server shuts down. */
-export const CLOSE_GOING_AWAY = 1001;
+export { CLOSE_GOING_AWAY, CLOSE_IDLE, CLOSE_RATE_LIMIT, CLOSE_SLOW, CLOSE_TOO_BIG } from "./live_client.ts";
+
 /** Messages held for a client while its snapshot is built; more and it is dropped as slow. */
 export const MAX_PENDING = 1000;
 
@@ -41,33 +50,14 @@ export interface FanOutOptions {
   readonly now?: () => Date;
 }
 
-interface LiveClient {
-  readonly socket: WebSocket;
-  /** Zones subscribed to, or null for all. */
-  subscribed: ReadonlySet<string> | null;
-  /** When a frame last arrived (ms, from `now`). */
-  lastSeen: number;
-  /** Messages held back until the client's snapshot is sent, or null once it is. */
-  pending: string[] | null;
-  /** Bumped by each subscription so that an older snapshot is never sent after a newer one. */
-  generation: number;
-  /**
-   * An upper bound of the socket's unsent bytes: its `bufferedAmount` when last read plus what was sent
-   * since. Reading `bufferedAmount` is a call into the runtime; the bound lets a broadcast skip it until the
-   * limit could really be passed, which keeps the per-client cost of a broadcast that of a bare `send`.
-   */
-  unsentBound: number;
-}
-
 /** One process's WebSocket fan-out. */
 export class FanOut {
   readonly #options: FanOutOptions;
-  readonly #snapshotDeps: SnapshotDeps;
   readonly #now: () => Date;
   readonly #clients = new Set<LiveClient>();
-  readonly #wildcard = new Set<LiveClient>();
-  readonly #byZone = new Map<string, Set<LiveClient>>();
-  readonly #snapshots = new Map<string, Promise<string>>();
+  readonly #subscribers = new Subscribers();
+  readonly #perAddress = new AddressCounts();
+  readonly #snapshots: SnapshotCache;
   #unsubscribe: Unsubscribe[] = [];
   #heartbeat: ReturnType<typeof setInterval> | undefined;
   #started = false;
@@ -76,15 +66,7 @@ export class FanOut {
   constructor(options: FanOutOptions) {
     this.#options = options;
     this.#now = options.now ?? (() => new Date());
-    this.#snapshotDeps = {
-      store: options.store,
-      zones: options.zones,
-      thresholds: options.thresholds,
-      staleAfterMs: options.staleAfterMs,
-      estimates: options.estimates,
-      heartbeatMs: options.ws.heartbeatMs,
-      now: this.#now,
-    };
+    this.#snapshots = new SnapshotCache({ ...options, heartbeatMs: options.ws.heartbeatMs, now: this.#now });
   }
 
   /** Subscribes once to the store's updates and alerts and starts the heartbeat. */
@@ -108,24 +90,38 @@ export class FanOut {
     return this.#clients.size >= this.#options.ws.maxConnections;
   }
 
-  /** Takes over an upgraded socket subscribed to `subscribed` (validated zones, or `"*"`). */
-  accept(socket: WebSocket, subscribed: readonly string[] | "*"): void {
+  /** Whether `WS_MAX_CONNECTIONS_PER_IP` connections from `address` are open (never, when it is 0). */
+  fullFor(address: string): boolean {
+    const max = this.#options.ws.maxConnectionsPerIp;
+    return max > 0 && this.#perAddress.count(address) >= max;
+  }
+
+  /** Takes over an upgraded socket from `address` subscribed to `subscribed` (validated zones, or `"*"`). */
+  accept(socket: WebSocket, subscribed: readonly string[] | "*", address: string | null = null): void {
     socket.binaryType = "arraybuffer";
+    const ws = this.#options.ws;
     const client: LiveClient = {
       socket,
+      address,
       subscribed: null,
-      lastSeen: this.#ms(),
+      frames: new FrameBucket(ws.clientFramesPerS, ws.clientFrameBurst),
       pending: [],
       generation: 0,
       unsentBound: Infinity,
     };
     this.#clients.add(client);
-    this.#subscribe(client, subscribed);
+    this.#perAddress.add(address);
+    this.#subscribers.subscribe(client, subscribed);
     this.#options.metrics?.wsConnected();
     this.#options.metrics?.wsClients(this.#clients.size);
     socket.onopen = () => void this.#sendSnapshot(client, subscribed);
     socket.onmessage = (e) => void this.#onMessage(client, e.data);
-    socket.onclose = () => this.#remove(client);
+    socket.onclose = (e) => {
+      if (e.code === CLOSE_IDLE && !e.wasClean && this.#clients.has(client)) {
+        this.#options.metrics?.wsClientDropped("heartbeat");
+      }
+      this.#remove(client);
+    };
     socket.onerror = () => {}; // a close event follows
   }
 
@@ -158,10 +154,6 @@ export class FanOut {
     }
   }
 
-  #ms(): number {
-    return this.#now().getTime();
-  }
-
   #broadcast(zone: string | null, text: string, type: string): void {
     const t0 = performance.now();
     const bytes = UTF8.encode(text).byteLength;
@@ -169,8 +161,8 @@ export class FanOut {
     if (zone === null) {
       for (const c of this.#clients) sent += this.#deliver(c, text, bytes);
     } else {
-      for (const c of this.#wildcard) sent += this.#deliver(c, text, bytes);
-      const set = this.#byZone.get(zone);
+      for (const c of this.#subscribers.wildcard) sent += this.#deliver(c, text, bytes);
+      const set = this.#subscribers.of(zone);
       if (set !== undefined) { for (const c of set) sent += this.#deliver(c, text, bytes); }
     }
     this.#options.metrics?.wsSent(type, sent, (performance.now() - t0) / 1000);
@@ -182,42 +174,46 @@ export class FanOut {
       else c.pending.push(text);
       return 0;
     }
+    return this.#write(c, text, bytes) ? 1 : 0;
+  }
+
+  /**
+   * Sends `text` (`bytes` long in UTF-8) unless the client's unsent bytes are over the limit, in which case
+   * it is dropped as slow. Every send goes through here. False when the client is (now) gone.
+   */
+  #write(c: LiveClient, text: string, bytes: number): boolean {
     const socket = c.socket;
     const max = this.#options.ws.maxBufferedBytes;
     if (c.unsentBound > max) {
       c.unsentBound = socket.bufferedAmount;
       if (c.unsentBound > max) {
         this.#drop(c, "slow", 1);
-        return 0;
+        return false;
       }
     }
     try {
       socket.send(text);
       c.unsentBound += bytes;
-      return 1;
+      return true;
     } catch {
       this.#remove(c); // closed under us; its close event may not have run yet
-      return 0;
+      return false;
     }
   }
 
+  /** A reply to the client's own frame, through the same limit as a broadcast. */
   #send(c: LiveClient, message: unknown): void {
     if (c.socket.readyState !== WebSocket.OPEN) return;
-    try {
-      c.socket.send(JSON.stringify(message));
-      c.unsentBound = Infinity; // read bufferedAmount again before the next broadcast
-    } catch {
-      this.#remove(c);
-    }
+    const text = JSON.stringify(message);
+    this.#write(c, text, UTF8.encode(text).byteLength);
   }
 
-  #drop(c: LiveClient, reason: WsDropReason, messagesLost: number): void {
+  #drop(c: LiveClient, reason: DropReason, messagesLost: number): void {
     if (!this.#clients.has(c)) return;
     this.#remove(c);
     this.#options.metrics?.wsClientDropped(reason, messagesLost);
     try {
-      if (reason === "slow") c.socket.close(CLOSE_SLOW, "Send buffer over limit: reconnect");
-      else c.socket.close(CLOSE_HEARTBEAT, "Heartbeat timeout");
+      c.socket.close(...DROP_CLOSE[reason]);
     } catch {
       // already closing
     }
@@ -225,44 +221,9 @@ export class FanOut {
 
   #remove(c: LiveClient): void {
     if (!this.#clients.delete(c)) return;
-    this.#unlink(c);
+    this.#subscribers.unlink(c);
+    this.#perAddress.remove(c.address);
     this.#options.metrics?.wsClients(this.#clients.size);
-  }
-
-  #unlink(c: LiveClient): void {
-    if (c.subscribed === null) this.#wildcard.delete(c);
-    else {
-      for (const zone of c.subscribed) {
-        const set = this.#byZone.get(zone);
-        set?.delete(c);
-        if (set?.size === 0) this.#byZone.delete(zone);
-      }
-    }
-  }
-
-  #subscribe(c: LiveClient, subscribed: readonly string[] | "*"): void {
-    this.#unlink(c);
-    c.subscribed = subscribed === "*" ? null : new Set(subscribed);
-    if (c.subscribed === null) this.#wildcard.add(c);
-    else {
-      for (const zone of c.subscribed) {
-        let set = this.#byZone.get(zone);
-        if (set === undefined) this.#byZone.set(zone, set = new Set());
-        set.add(c);
-      }
-    }
-  }
-
-  #snapshot(subscribed: readonly string[] | "*"): Promise<string> {
-    const key = subscribed === "*" ? "*" : [...subscribed].sort().join(",");
-    let text = this.#snapshots.get(key);
-    if (text === undefined) {
-      if (this.#snapshots.size >= 100) this.#snapshots.clear();
-      text = buildSnapshot(this.#snapshotDeps, subscribed).then((s) => JSON.stringify(s));
-      text.catch(() => this.#snapshots.delete(key));
-      this.#snapshots.set(key, text);
-    }
-    return text;
   }
 
   async #sendSnapshot(c: LiveClient, subscribed: readonly string[] | "*"): Promise<void> {
@@ -270,24 +231,37 @@ export class FanOut {
     c.pending ??= [];
     let text: string;
     try {
-      text = await this.#snapshot(subscribed);
+      text = await this.#snapshots.get(subscribed);
     } catch {
       text = JSON.stringify({ type: "error", error: "The snapshot could not be read; updates follow" });
     }
     if (generation !== c.generation || !this.#clients.has(c) || c.pending === null) return;
     const pending = c.pending;
     c.pending = null;
-    try {
-      c.socket.send(text);
-      for (const m of pending) c.socket.send(m);
-      c.unsentBound = Infinity;
-    } catch {
-      this.#remove(c);
+    if (!this.#write(c, text, UTF8.encode(text).byteLength)) return;
+    for (const m of pending) if (!this.#write(c, m, UTF8.encode(m).byteLength)) return;
+  }
+
+  /** Closes a client whose frame is too long or who sends too many, after an error frame; true if so. */
+  #refused(c: LiveClient, data: unknown): boolean {
+    const ws = this.#options.ws;
+    const size = typeof data === "string" ? data.length : data instanceof ArrayBuffer ? data.byteLength : 0;
+    if (size > MAX_CLIENT_FRAME) {
+      this.#send(c, { type: "error", error: `Frame longer than ${MAX_CLIENT_FRAME} characters: closing` });
+      this.#drop(c, "too_big", 0);
+      return true;
     }
+    if (c.frames.take()) return false;
+    this.#send(c, {
+      type: "error",
+      error: `More than ${ws.clientFramesPerS} frames a second (burst ${ws.clientFrameBurst}): closing`,
+    });
+    this.#drop(c, "rate_limit", 0);
+    return true;
   }
 
   async #onMessage(c: LiveClient, data: unknown): Promise<void> {
-    c.lastSeen = this.#ms();
+    if (!this.#clients.has(c) || this.#refused(c, data)) return;
     const parsed = parseClientMessage(data);
     if (!parsed.ok) {
       this.#options.metrics?.wsBadFrame();
@@ -310,17 +284,15 @@ export class FanOut {
     }
     if (!this.#clients.has(c)) return;
     c.generation++;
-    this.#subscribe(c, all ? "*" : zones);
+    this.#subscribers.subscribe(c, all ? "*" : zones);
     // Updates published while the new snapshot is read are held and sent after it.
     c.pending ??= [];
     await this.#sendSnapshot(c, all ? "*" : zones);
   }
 
   #beat(): void {
-    const now = this.#ms();
-    const limit = 2 * this.#options.ws.heartbeatMs;
     this.#snapshots.clear(); // snapshots carry ages: rebuild them at least once per period
-    for (const c of this.#clients) if (now - c.lastSeen > limit) this.#drop(c, "heartbeat", 0);
-    this.#broadcast(null, JSON.stringify({ type: "ping", server_time: new Date(now).toISOString() }), "ping");
+    const message = { type: "ping", server_time: this.#now().toISOString() };
+    this.#broadcast(null, JSON.stringify(message), "ping");
   }
 }

@@ -1,9 +1,11 @@
 /**
  * The WebSocket protocol of `GET /ws`: JSON text frames. The server sends a `snapshot` on connect and after
  * each subscription, then every `update` of the subscribed zones and every `alert` as they are published, a
- * `ping` every heartbeat, and an `error` for any frame it cannot use (the connection stays open). Current
+ * `ping` every heartbeat, and an `error` for any frame it cannot use (the connection stays open, except
+ * after a frame over `MAX_CLIENT_FRAME` (closed with 1009) or past the frame rate limit (4003)). Current
  * prices follow from the snapshot and the updates (see `static/app.js`), so each publish is one message per
- * client. Clients send `subscribe`, `pong` (any frame counts as a sign of life) and `ping`.
+ * client. Clients send `subscribe`, `pong` and `ping`; any frame, and a protocol Pong answering the
+ * runtime's protocol Ping, counts as a sign of life.
  *
  * @module
  */

@@ -33,15 +33,33 @@ export const LIVE_SETTINGS: readonly SettingDoc[] = [
     description: "Most WebSocket clients per process; more are refused with 503",
   },
   {
+    name: "WS_MAX_CONNECTIONS_PER_IP",
+    default: "20",
+    description:
+      "Most WebSocket clients per peer address; more are refused with 503. Behind a reverse proxy every client has the proxy's address: set 0 (no limit) and limit per client at the proxy",
+  },
+  {
     name: "WS_HEARTBEAT_S",
     default: "30",
-    description: "Seconds between heartbeat pings; a client silent for two periods is closed; 0 disables",
+    description:
+      "Seconds between heartbeat messages; a client that sends no frame and answers no protocol ping for two periods is closed (1001); 0 disables both",
   },
   {
     name: "WS_MAX_BUFFERED_BYTES",
     default: "1048576",
     description:
-      "A WebSocket client with more unsent bytes than this is dropped, so it cannot delay the others",
+      "A WebSocket client with more unsent bytes than this is dropped (4001) before anything more is sent to it: broadcasts, snapshots and replies alike",
+  },
+  {
+    name: "WS_CLIENT_FRAMES_PER_S",
+    default: "5",
+    description:
+      "Frames a second each WebSocket client may send on average; a client over it gets an error frame and is closed (4003)",
+  },
+  {
+    name: "WS_CLIENT_FRAME_BURST",
+    default: "20",
+    description: "Frames a WebSocket client may send at once before WS_CLIENT_FRAMES_PER_S applies",
   },
   {
     name: "ESTIMATE_METHOD",
@@ -66,10 +84,16 @@ export const LIVE_SETTINGS: readonly SettingDoc[] = [
 export interface WsSettings {
   /** Most WebSocket clients per process. */
   readonly maxConnections: number;
+  /** Most WebSocket clients per peer address; 0 for no limit. */
+  readonly maxConnectionsPerIp: number;
   /** Heartbeat period in ms; 0 disables the heartbeat. */
   readonly heartbeatMs: number;
   /** Unsent bytes past which a slow client is dropped. */
   readonly maxBufferedBytes: number;
+  /** Average frames a second a client may send. */
+  readonly clientFramesPerS: number;
+  /** Frames a client may send at once. */
+  readonly clientFrameBurst: number;
 }
 
 /** The resolved live-edge configuration. */
@@ -139,8 +163,11 @@ export function loadLiveConfig(env: Env): LiveConfig {
     staleAfterMs: number(env, "STALE_AFTER_S", 1, 31 * 86_400) * 1000,
     ws: {
       maxConnections: number(env, "WS_MAX_CONNECTIONS", 1, 1_000_000),
+      maxConnectionsPerIp: number(env, "WS_MAX_CONNECTIONS_PER_IP", 0, 1_000_000),
       heartbeatMs: number(env, "WS_HEARTBEAT_S", 0, 3600) * 1000,
       maxBufferedBytes: number(env, "WS_MAX_BUFFERED_BYTES", 1024, 1 << 30),
+      clientFramesPerS: number(env, "WS_CLIENT_FRAMES_PER_S", 0.1, 1000, false),
+      clientFrameBurst: number(env, "WS_CLIENT_FRAME_BURST", 1, 10_000),
     },
     estimates: {
       method: estimateMethod(env),

@@ -73,3 +73,32 @@ export async function buildSnapshot(
     heartbeat_s: deps.heartbeatMs / 1000,
   };
 }
+
+/** Serialized snapshots by subscription, shared by every client until `clear()` (each publish, each beat). */
+export class SnapshotCache {
+  readonly #deps: SnapshotDeps;
+  readonly #texts = new Map<string, Promise<string>>();
+
+  /** An empty cache over `deps`. */
+  constructor(deps: SnapshotDeps) {
+    this.#deps = deps;
+  }
+
+  /** The snapshot of `subscribed` as JSON, built at most once until the next `clear()`. */
+  get(subscribed: readonly string[] | "*"): Promise<string> {
+    const key = subscribed === "*" ? "*" : [...subscribed].sort().join(",");
+    let text = this.#texts.get(key);
+    if (text === undefined) {
+      if (this.#texts.size >= 100) this.#texts.clear();
+      text = buildSnapshot(this.#deps, subscribed).then((s) => JSON.stringify(s));
+      text.catch(() => this.#texts.delete(key));
+      this.#texts.set(key, text);
+    }
+    return text;
+  }
+
+  /** Forgets every snapshot. */
+  clear(): void {
+    this.#texts.clear();
+  }
+}

@@ -7,7 +7,14 @@ Deno.test("loadLiveConfig() gives documented defaults: same origin only, no toke
     corsOrigins: [],
     apiToken: null,
     staleAfterMs: 900_000,
-    ws: { maxConnections: 10_000, heartbeatMs: 30_000, maxBufferedBytes: 1_048_576 },
+    ws: {
+      maxConnections: 10_000,
+      maxConnectionsPerIp: 20,
+      heartbeatMs: 30_000,
+      maxBufferedBytes: 1_048_576,
+      clientFramesPerS: 5,
+      clientFrameBurst: 20,
+    },
     estimates: { method: "da", maxGapMs: 900_000, afterMs: 120_000 },
   });
 });
@@ -20,6 +27,9 @@ Deno.test("loadLiveConfig() reads every setting", () => {
     WS_MAX_CONNECTIONS: "50",
     WS_HEARTBEAT_S: "0",
     WS_MAX_BUFFERED_BYTES: "65536",
+    WS_MAX_CONNECTIONS_PER_IP: "0",
+    WS_CLIENT_FRAMES_PER_S: "0.5",
+    WS_CLIENT_FRAME_BURST: "3",
     ESTIMATE_METHOD: "previous_day",
     ESTIMATE_MAX_GAP_MIN: "30",
     ESTIMATE_AFTER_S: "0",
@@ -27,7 +37,14 @@ Deno.test("loadLiveConfig() reads every setting", () => {
   assert.deepEqual(config.corsOrigins, ["https://a.example", "http://localhost:3000"]);
   assert.equal(config.apiToken, "abcdefghijklmnop.-_~+/=");
   assert.equal(config.staleAfterMs, 600_000);
-  assert.deepEqual(config.ws, { maxConnections: 50, heartbeatMs: 0, maxBufferedBytes: 65_536 });
+  assert.deepEqual(config.ws, {
+    maxConnections: 50,
+    maxConnectionsPerIp: 0,
+    heartbeatMs: 0,
+    maxBufferedBytes: 65_536,
+    clientFramesPerS: 0.5,
+    clientFrameBurst: 3,
+  });
   assert.deepEqual(config.estimates, { method: "previous_day", maxGapMs: 1_800_000, afterMs: 0 });
   assert.equal(loadLiveConfig({ ESTIMATE_METHOD: "interpolate" }).estimates.method, "interpolate");
   assert.deepEqual(loadLiveConfig({ CORS_ORIGINS: "https://a.example,*" }).corsOrigins, ["*"]);
@@ -44,6 +61,9 @@ Deno.test("loadLiveConfig() rejects bad values naming the variable", () => {
     [{ WS_MAX_CONNECTIONS: "ten" }, "WS_MAX_CONNECTIONS"],
     [{ WS_HEARTBEAT_S: "-1" }, "WS_HEARTBEAT_S"],
     [{ WS_MAX_BUFFERED_BYTES: "100" }, "WS_MAX_BUFFERED_BYTES"],
+    [{ WS_CLIENT_FRAMES_PER_S: "0" }, "WS_CLIENT_FRAMES_PER_S"],
+    [{ WS_CLIENT_FRAME_BURST: "0.5" }, "WS_CLIENT_FRAME_BURST"],
+    [{ WS_MAX_CONNECTIONS_PER_IP: "-1" }, "WS_MAX_CONNECTIONS_PER_IP"],
     [{ ESTIMATE_METHOD: "last" }, "ESTIMATE_METHOD"],
     [{ ESTIMATE_METHOD: "DA" }, "ESTIMATE_METHOD"],
     [{ ESTIMATE_MAX_GAP_MIN: "0" }, "ESTIMATE_MAX_GAP_MIN"],
@@ -63,8 +83,11 @@ Deno.test("LIVE_SETTINGS documents every variable loadLiveConfig reads", () => {
     "API_TOKEN",
     "STALE_AFTER_S",
     "WS_MAX_CONNECTIONS",
+    "WS_MAX_CONNECTIONS_PER_IP",
     "WS_HEARTBEAT_S",
     "WS_MAX_BUFFERED_BYTES",
+    "WS_CLIENT_FRAMES_PER_S",
+    "WS_CLIENT_FRAME_BURST",
     "ESTIMATE_METHOD",
     "ESTIMATE_MAX_GAP_MIN",
     "ESTIMATE_AFTER_S",

@@ -54,6 +54,12 @@ export async function startWsServer(
   };
 }
 
+/** The value of one series line of `metrics` (e.g. `ws_clients_dropped_total{reason="slow"}`), 0 if absent. */
+export async function metricValue(metrics: { text(): Promise<string> }, line: string): Promise<number> {
+  const found = (await metrics.text()).split("\n").find((l) => l.startsWith(line + " "));
+  return found === undefined ? 0 : Number(found.slice(line.length + 1));
+}
+
 /** A test client recording every message. */
 export class TestSocket {
   readonly socket: WebSocket;
@@ -120,21 +126,4 @@ export class TestSocket {
     if (this.socket.readyState !== WebSocket.CLOSED) this.socket.close();
     await this.closed;
   }
-}
-
-/**
- * A WebSocket client that completes the handshake and then never reads: its server-side send buffer fills
- * once the kernel's buffers are full.
- */
-export async function openStalledSocket(wsUrl: string): Promise<Deno.Conn> {
-  const url = new URL(wsUrl);
-  const conn = await Deno.connect({ hostname: url.hostname, port: Number(url.port) });
-  const request = `GET ${url.pathname}${url.search} HTTP/1.1\r\nHost: ${url.host}\r\nUpgrade: websocket\r\n` +
-    "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
-  await conn.write(new TextEncoder().encode(request));
-  const buf = new Uint8Array(1024);
-  const n = await conn.read(buf);
-  const head = new TextDecoder().decode(buf.subarray(0, n ?? 0));
-  if (!head.startsWith("HTTP/1.1 101")) throw new Error(`Upgrade refused: ${head.split("\r\n")[0]}`);
-  return conn;
 }

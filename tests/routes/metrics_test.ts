@@ -90,3 +90,23 @@ Deno.test("[metrics] the shared OASIS gate and the job coordination's Redis reac
   assert.doesNotMatch(plain, /^oasis_gate_shared\{/m);
   assert.doesNotMatch(plain, /^jobs_coordination_reachable\{/m);
 });
+
+Deno.test("[metrics] random HTTP methods and paths add no series: methods outside the standard set count as other", async () => {
+  const t = await startEdge({ env: { API_TOKEN: "0123456789abcdef0123" } });
+  try {
+    const before = (await (await t.request("/metrics")).text()).length;
+    for (let i = 0; i < 1000; i++) {
+      const method = `M${crypto.randomUUID().replaceAll("-", "")}`;
+      await t.request(`/api/${crypto.randomUUID()}?x=${i}`, { method });
+    }
+    await t.request("/api/current", { method: "GET" });
+    const text = await (await t.request("/metrics")).text();
+    const series = text.split("\n").filter((l) => l.startsWith("http_requests_total{"));
+    assert.ok(series.length <= 5, series.join("\n"));
+    // Refused by the token check before any route: counted under the middleware's pattern.
+    assert.equal(value(text, 'http_requests_total{method="other",route="/api/*",status="401"}'), 1000);
+    assert.ok(text.length < before + 2000, `/metrics grew from ${before} to ${text.length} characters`);
+  } finally {
+    await t.close();
+  }
+});
