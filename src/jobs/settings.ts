@@ -77,6 +77,12 @@ export const JOB_SETTINGS: readonly SettingDoc[] = [
     description:
       "Deno KV file of the backfill CLI's Bronze outbox (apart from the service's, which may be running)",
   },
+  {
+    name: "BACKFILL_DRAIN_TIMEOUT_S",
+    default: "300",
+    description:
+      "How long a backfill waits at its end for the sink to acknowledge every row; rows still held then stay in its outbox, the exit code is 4 and the next run sends them first",
+  },
 ];
 
 /** The resolved job configuration. */
@@ -97,6 +103,8 @@ export interface JobsConfig {
   readonly kvPath: string;
   /** Deno KV file of the backfill CLI's Bronze outbox. */
   readonly backfillOutboxPath: string;
+  /** How long a backfill waits for the sink to acknowledge its rows, ms. */
+  readonly backfillDrainTimeoutMs: number;
 }
 
 const { value, number } = settingReader(JOB_SETTINGS);
@@ -187,5 +195,6 @@ export function loadJobsConfig(env: Env): JobsConfig {
     lockTtlMs: number(env, "JOB_LOCK_TTL_S", 10, 86_400) * 1000,
     kvPath: value(env, "JOBS_KV_PATH"),
     backfillOutboxPath: value(env, "BACKFILL_OUTBOX_PATH"),
+    backfillDrainTimeoutMs: number(env, "BACKFILL_DRAIN_TIMEOUT_S", 0, 86_400) * 1000,
   };
 }

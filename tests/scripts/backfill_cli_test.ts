@@ -144,14 +144,14 @@ Deno.test("[backfill CLI] killed halfway with SIGKILL, the same command continue
   }
 });
 
-Deno.test("[backfill CLI] a window that fails after retries is listed with its OASIS code, and the exit code is 1", async () => {
+Deno.test("[backfill CLI] a window that fails after retries is listed with its OASIS code, and the exit code is 3", async () => {
   const server = startSimulator({ port: 0, now: () => new Date("2025-11-10T20:00:00Z") });
   const dir = await Deno.makeTempDir();
   try {
     const env = envFor(dir, server.url, { CAISO_OASIS_MAX_ATTEMPTS: "2" });
     server.simulator.faults.add({ kind: "http500" }, { kind: "errorDocument", code: 1001 });
     const r = await run(["--from", "2025-11-03", "--to", "2025-11-04", "--datasets", "as_fmm"], env);
-    assert.equal(r.code, 1, r.stderr);
+    assert.equal(r.code, 3, r.stderr);
     assert.match(r.stdout, /as_fmm: 2 requests, 3456 rows, 0 without data, 1 failed/);
     assert.match(
       r.stdout,
