@@ -3,11 +3,12 @@
  * [--dry-run]`: loads operating days (Pacific, inclusive) through the same request gate, Bronze outbox and
  * hot store as the service (`src/jobs/backfill.ts`), in the fewest requests each dataset's limits allow.
  * Progress goes to stderr (a bar on a terminal, plain lines otherwise); the summary to stdout: rows per
- * dataset, requests, retries, every window that failed after retries with its OASIS code, and the rows
- * committed to the outbox apart from the rows the sink acknowledged (it waits up to BACKFILL_DRAIN_TIMEOUT_S
- * for them). Exit codes (`EXIT`): 0 every row acknowledged and nothing failed, 1 fatal error, 2 bad arguments
- * or settings, 3 a window failed, 4 rows held in the outbox (sink unreachable), 130 interrupted. Killed or
- * interrupted, the same command continues from its checkpoint; held rows are sent first by the next run.
+ * dataset, requests, retries, every window that failed after retries with its OASIS code, every range
+ * still missing after re-requests, and the rows committed to the outbox apart from the rows the sink
+ * acknowledged (it waits up to BACKFILL_DRAIN_TIMEOUT_S for them). Exit codes (`EXIT`): 0 complete and every
+ * row acknowledged, 1 fatal error, 2 bad arguments or settings, 3 a window failed or intervals are still
+ * missing, 4 rows held in the outbox (sink unreachable; before 3), 130 interrupted. Killed or interrupted,
+ * the same command continues from its checkpoint and asks only for what is missing; held rows go first.
  *
  * @module
  */
@@ -24,7 +25,7 @@ import { buildUrl } from "../src/oasis/url.ts";
 import { createOasisStack } from "../src/oasis_stack.ts";
 
 /** Exit codes of the backfill CLI. */
-export const EXIT = { ok: 0, fatal: 1, usage: 2, failed: 3, held: 4, interrupted: 130 } as const;
+export const EXIT = { ok: 0, fatal: 1, usage: 2, incomplete: 3, held: 4, interrupted: 130 } as const;
 
 const USAGE =
   "Usage: deno task backfill --from YYYY-MM-DD --to YYYY-MM-DD [--datasets a,b] [--nodes x,y|ALL|ALL_APNODES] [--dry-run]";
@@ -66,17 +67,28 @@ function printSummary(plan: BackfillPlan, s: BackfillSummary, retries: number): 
     console.log(
       `${dataset}: ${c.requests} requests, ${c.rows} rows, ${c.noData} without data, ${c.failed} failed` +
         ` (${c.published} rows committed to the outbox, ${c.unchanged} already in Bronze unchanged` +
-        `${c.fromCheckpoint > 0 ? `, ${c.fromCheckpoint} windows from checkpoint` : ""})`,
+        `${c.fromCheckpoint > 0 ? `, ${c.fromCheckpoint} windows from checkpoint` : ""})` +
+        (c.missing > 0 ? `, ${c.missing} intervals missing` : ""),
     );
   }
   for (const n of s.noData) console.log(`  NO DATA ${n.dataset} ${n.start}..${n.end}`);
+  for (const m of s.missing) {
+    const what = m.components.length > 0 ? ` (${m.components.join(", ")})` : "";
+    console.log(
+      `  MISSING ${m.dataset} ${m.node} ${m.start.slice(0, 16)}Z..${m.end.slice(0, 16)}Z: ${m.intervals} ` +
+        `intervals missing${what}`,
+    );
+  }
   for (const f of s.failures) {
     const code = f.code === undefined ? "" : ` (OASIS code ${f.code})`;
     console.log(`  FAILED ${f.dataset} ${f.start}..${f.end}${code}: ${f.message}`);
   }
   console.log(
     `total: ${s.requests} requests, ${s.rows} rows, ${retries} retries, ${s.failures.length} failed` +
-      (s.failures.length > 0 ? " — run the same command again to retry the failed windows" : ""),
+      (s.missing.length > 0 ? `, ${s.missing.length} ranges missing` : "") +
+      (s.failures.length + s.missing.length > 0
+        ? " — run the same command again to retry the failed windows and ask for what is missing"
+        : ""),
   );
 }
 
@@ -153,10 +165,11 @@ async function main(args: string[]): Promise<number> {
       coordination: backends.coordination,
       signal: stop.signal,
       onProgress: (p) => progress.update(p),
+      rerequests: config.jobs.backfillRerequests,
     });
     progress.stop();
     printSummary(plan, summary, Math.max(0, attempts - summary.requests));
-    code = summary.failures.length > 0 ? EXIT.failed : EXIT.ok;
+    code = summary.failures.length + summary.missing.length > 0 ? EXIT.incomplete : EXIT.ok;
     const ack = await awaitAcknowledged(
       backends.bronze,
       baseline,

@@ -379,6 +379,7 @@ export class CaisoOasisConnector {
       signal: request.signal,
       onProgress: request.onProgress,
       now: this.#now,
+      rerequests: this.config.jobs.backfillRerequests,
     });
     const timeoutMs = this.config.jobs.backfillDrainTimeoutMs;
     const bronze = await awaitAcknowledged(b.backends.bronze, baseline, timeoutMs);

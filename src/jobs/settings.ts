@@ -83,6 +83,12 @@ export const JOB_SETTINGS: readonly SettingDoc[] = [
     description:
       "How long a backfill waits at its end for the sink to acknowledge every row; rows still held then stay in its outbox, the exit code is 4 and the next run sends them first",
   },
+  {
+    name: "BACKFILL_REREQUESTS",
+    default: "2",
+    description:
+      "Rounds a backfill asks OASIS again, in the smallest windows, for nodes, intervals or components an answer lacked; what is still missing is listed and the exit code is 3",
+  },
 ];
 
 /** The resolved job configuration. */
@@ -105,6 +111,8 @@ export interface JobsConfig {
   readonly backfillOutboxPath: string;
   /** How long a backfill waits for the sink to acknowledge its rows, ms. */
   readonly backfillDrainTimeoutMs: number;
+  /** Rounds of re-requests for cells an answer lacked. */
+  readonly backfillRerequests: number;
 }
 
 const { value, number } = settingReader(JOB_SETTINGS);
@@ -196,5 +204,6 @@ export function loadJobsConfig(env: Env): JobsConfig {
     kvPath: value(env, "JOBS_KV_PATH"),
     backfillOutboxPath: value(env, "BACKFILL_OUTBOX_PATH"),
     backfillDrainTimeoutMs: number(env, "BACKFILL_DRAIN_TIMEOUT_S", 0, 86_400) * 1000,
+    backfillRerequests: number(env, "BACKFILL_REREQUESTS", 0, 10),
   };
 }
