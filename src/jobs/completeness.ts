@@ -158,3 +158,15 @@ export function retryWindows(window: RequestWindow, missing: readonly MissingCel
   }
   return out.length > MAX_RETRY_WINDOWS ? whole : out;
 }
+
+/** `starts` without the intervals `missing` lacks for some node: the ones complete enough for a watermark. */
+export function completeStarts(starts: ReadonlySet<number>, missing: readonly MissingCells[]): Set<number> {
+  const out = new Set(starts);
+  for (const m of missing) for (const t of m.starts) out.delete(t);
+  return out;
+}
+
+/** Node-intervals in `missing`. */
+export function countMissing(missing: readonly MissingCells[]): number {
+  return missing.reduce((n, m) => n + m.starts.length, 0);
+}

@@ -13,6 +13,7 @@ import { requestFailure } from "../oasis/errors.ts";
 import { type NodeSelection, planWindows, type RequestWindow } from "../oasis/windows.ts";
 import type { Coordination } from "../store/coordination.ts";
 import { type Log, silentLog } from "../log.ts";
+import { completeStarts, countMissing, GridKnowledge, missingCells } from "./completeness.ts";
 import { deliverWindow, type DeliveryDeps, DeliveryError } from "./deliver.ts";
 import { nextWatermark, runRange, type WindowOutcome } from "./watermark.ts";
 
@@ -72,6 +73,8 @@ export interface PollSummary {
   readonly noData: number;
   /** Windows that failed after retries. */
   readonly failures: PollFailure[];
+  /** Node-intervals (ended by now) that answers lacked for a requested node or component, unpublished ones included. */
+  readonly missing: number;
   /** The watermark after the run: end of the newest interval in Bronze and the store. */
   readonly watermark: string | null;
 }
@@ -89,7 +92,16 @@ export async function pollDataset(dataset: DatasetName, deps: PollDeps, now: Dat
   const log = deps.log ?? silentLog;
   const before = await deps.coordination.watermark(dataset);
   const range = runRange(spec, now, before, deps.settings);
-  const base = { dataset, requests: 0, rows: 0, published: 0, revised: 0, noData: 0, failures: [] };
+  const base = {
+    dataset,
+    requests: 0,
+    rows: 0,
+    published: 0,
+    revised: 0,
+    noData: 0,
+    failures: [],
+    missing: 0,
+  };
   const iso = (d: Date | null) => d?.toISOString() ?? null;
   if (range === null) return { ...base, outcome: "up-to-date", range: null, watermark: iso(before) };
   const shown = { start: range.start.toISOString(), end: range.end.toISOString() };
@@ -103,7 +115,8 @@ export async function pollDataset(dataset: DatasetName, deps: PollDeps, now: Dat
     const windows = planWindows(spec, range, deps.nodes);
     const outcomes: WindowOutcome[] = [];
     const failures: PollFailure[] = [];
-    let rows = 0, published = 0, revised = 0, noData = 0;
+    let rows = 0, published = 0, revised = 0, noData = 0, missing = 0;
+    const known = new GridKnowledge();
     const digestTtlMs = deps.settings.revisionMs + deps.settings.lookbackMs + DIGEST_MARGIN_MS;
     for (const window of windows) {
       deps.signal?.throwIfAborted();
@@ -114,7 +127,12 @@ export async function pollDataset(dataset: DatasetName, deps: PollDeps, now: Dat
         rows += d.rows;
         published += d.published;
         revised += d.revised;
-        outcomes.push({ window, ok: true, starts: d.starts });
+        // The watermark passes an interval only once every requested node and component has it.
+        const answer = fetched.result.kind === "rows" ? fetched.result.rows : [];
+        known.learn(answer);
+        const gaps = missingCells(window, answer, known, now);
+        missing += countMissing(gaps);
+        outcomes.push({ window, ok: true, starts: completeStarts(d.starts, gaps) });
       } catch (error) {
         if (deps.signal?.aborted) throw error;
         if (error instanceof DeliveryError) {
@@ -147,6 +165,7 @@ export async function pollDataset(dataset: DatasetName, deps: PollDeps, now: Dat
       revised,
       noData,
       failures,
+      missing,
       watermark: iso(after),
     };
   } finally {

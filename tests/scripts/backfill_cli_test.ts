@@ -240,6 +240,7 @@ Deno.test("[backfill CLI] a node and then a component missing from answers are a
     assert.deepEqual(nodes, [hubs.join(","), "TH_SP15_GEN-APND", "TH_SP15_GEN-APND"]);
     const rows = await bronzeRows(dir);
     assert.equal(new Set(rows.map(keyOf)).size, 3 * 24 * 5, "every node, hour and component is in Bronze");
+    assert.equal(rows.length, 3 * 24 * 5, "and none twice");
   });
 });
 
