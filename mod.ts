@@ -55,6 +55,7 @@ export type { PollFailure, PollSummary } from "./src/jobs/poll.ts";
 export { type BronzeAck, BronzeHeldError } from "./src/jobs/bronze_ack.ts";
 export type {
   BackfillFailure,
+  BackfillMissing,
   BackfillPlan,
   BackfillProgress,
   BackfillRequest,

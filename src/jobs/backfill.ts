@@ -3,8 +3,10 @@
  * fetched through the shared client and delivered to Bronze and the store exactly like a scheduled poll.
  * Each completed window is checkpointed (in Redis or the jobs KV), so a run killed halfway and started
  * again with the same arguments continues where it stopped; a window re-done after a kill is not sent to
- * Bronze twice (interval digests). Days older than OASIS keeps (about 39 months) are refused or cut off
- * with a message, never silently.
+ * Bronze twice (interval digests). Every answer is checked against the grid asked for (`completeness.ts`):
+ * missing nodes, intervals or components are asked again in the smallest windows (`backfill_window.ts`),
+ * and what is still missing is listed and kept in the checkpoint, so the same command later asks only for
+ * that. Days older than OASIS keeps (about 39 months) are refused or cut off with a message, never silently.
  *
  * @module
  */

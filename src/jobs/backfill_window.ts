@@ -140,6 +140,7 @@ export function pendingIds(id: string, round: number, residual: readonly Request
 
 /** Intervals of one node that OASIS did not answer, after re-requests. */
 export interface BackfillMissing {
+  /** Dataset of the range. */
   readonly dataset: DatasetName;
   /** Node (AS region), or `*` when the answer had no row and no node was known. */
   readonly node: string;

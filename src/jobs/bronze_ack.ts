@@ -64,6 +64,7 @@ export class BronzeHeldError extends Error {
   /** Rows still in the outbox. */
   readonly held: number;
 
+  /** `held` rows left after waiting `timeoutMs` for `sink`. */
   constructor(held: number, sink: string, timeoutMs: number) {
     super(
       `${held} rows are held in the Bronze outbox: ${sink} did not acknowledge them within ` +

@@ -2,7 +2,8 @@
  * One scheduled run of one dataset: read the shared watermark, plan the range from it (bounded by the
  * lookback, widened by the revision horizon) to the newest interval OASIS can have, take the lock of that
  * dataset and range (so that of several instances one does the work), fetch each window through the shared
- * client, deliver it to Bronze and the store, and move the watermark only over what arrived. A plain async
+ * client, deliver it to Bronze and the store, and move the watermark only over what arrived for every
+ * requested node and component (`completeness.ts`). A plain async
  * function of its dependencies and `now`, so tests call it directly instead of waiting for a cron tick.
  *
  * @module
