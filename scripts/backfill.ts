@@ -94,9 +94,10 @@ function printSummary(plan: BackfillPlan, s: BackfillSummary, retries: number): 
 
 function printAck(ack: BronzeAck, path: string, timeoutMs: number): void {
   const earlier = ack.earlier > 0 ? ` (and ${ack.earlier} left by an earlier run)` : "";
+  const took = ack.sink === "ndjson" ? "written to NDJSON files" : `acknowledged by ${ack.sink}`;
   console.log(
-    `bronze: ${ack.committed} rows committed to the outbox${earlier}, ${ack.acknowledged} acknowledged by ` +
-      `${ack.sink}, ${ack.held} held in the outbox`,
+    `bronze: ${ack.committed} rows committed to the outbox${earlier}, ${ack.acknowledged} ${took}, ` +
+      `${ack.held} held in the outbox`,
   );
   if (ack.held === 0) return;
   console.log(

@@ -207,6 +207,7 @@ Deno.test("[backfill CLI] OASIS answering only the first of three days: re-reque
       "the re-requests ask only for the missing days",
     );
     assert.equal(await lines(dir, LMP_DAM), 375, "the first day is in Bronze");
+    assert.match(r.stdout, /bronze: 375 rows committed to the outbox, 375 written to NDJSON files, 0 held/);
 
     const again = await run(args, env);
     assert.equal(again.code, 0, again.stdout + again.stderr);
