@@ -3,8 +3,8 @@
  * lookback, widened by the revision horizon) to the newest interval OASIS can have, take the lock of that
  * dataset and range (so that of several instances one does the work), fetch each window through the shared
  * client, deliver it to Bronze and the store, and move the watermark only over what arrived for every
- * requested node and component (`completeness.ts`). A plain async
- * function of its dependencies and `now`, so tests call it directly instead of waiting for a cron tick.
+ * requested node and component (`completeness.ts`). A plain async function of its dependencies and
+ * `now`, so tests call it directly instead of waiting for a cron tick.
  *
  * @module
  */
