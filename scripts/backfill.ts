@@ -3,9 +3,12 @@
  * [--dry-run]`: loads operating days (Pacific, inclusive) through the same request gate, Bronze outbox and
  * hot store as the service (`src/jobs/backfill.ts`), in the fewest requests each dataset's limits allow.
  * Progress goes to stderr (a bar on a terminal, plain lines otherwise); the summary to stdout: rows per
- * dataset, requests, retries and every window that failed after retries with its OASIS code. Exit codes:
- * 0 done, 1 a window failed (or rows are left in the outbox), 2 bad arguments or settings, 130 interrupted.
- * Killed or interrupted, the same command continues from its checkpoint.
+ * dataset, requests, retries, every window that failed after retries with its OASIS code, every range
+ * still missing after re-requests, and the rows committed to the outbox apart from the rows the sink
+ * acknowledged (it waits up to BACKFILL_DRAIN_TIMEOUT_S for them). Exit codes (`EXIT`): 0 complete and every
+ * row acknowledged, 1 fatal error, 2 bad arguments or settings, 3 a window failed or intervals are still
+ * missing, 4 rows held in the outbox (sink unreachable; before 3), 130 interrupted. Killed or interrupted,
+ * the same command continues from its checkpoint and asks only for what is missing; held rows go first.
  *
  * @module
  */
@@ -15,11 +18,15 @@ import { openBackends } from "../src/jobs/backends.ts";
 import { planBackfill, RetentionError, runBackfill } from "../src/jobs/backfill.ts";
 import type { BackfillPlan, BackfillSummary } from "../src/jobs/backfill.ts";
 import { createProgressReporter } from "../src/jobs/backfill_progress.ts";
+import { ackBaseline, awaitAcknowledged, type BronzeAck } from "../src/jobs/bronze_ack.ts";
 import type { Log } from "../src/log.ts";
 import { DATASET_NAMES } from "../src/oasis/datasets.ts";
 import { operatingDate, parseDate } from "../src/oasis/time.ts";
 import { buildUrl } from "../src/oasis/url.ts";
 import { createOasisStack } from "../src/oasis_stack.ts";
+
+/** Exit codes of the backfill CLI. */
+export const EXIT = { ok: 0, fatal: 1, usage: 2, incomplete: 3, held: 4, interrupted: 130 } as const;
 
 const USAGE =
   "Usage: deno task backfill --from YYYY-MM-DD --to YYYY-MM-DD [--datasets a,b] [--nodes x,y|ALL|ALL_APNODES] [--dry-run]\n" +
@@ -70,18 +77,43 @@ function printSummary(plan: BackfillPlan, s: BackfillSummary, retries: number): 
   for (const [dataset, c] of s.datasets) {
     console.log(
       `${dataset}: ${c.requests} requests, ${c.rows} rows, ${c.noData} without data, ${c.failed} failed` +
-        ` (${c.published} rows to Bronze, ${c.unchanged} already there unchanged` +
-        `${c.fromCheckpoint > 0 ? `, ${c.fromCheckpoint} windows from checkpoint` : ""})`,
+        ` (${c.published} rows committed to the outbox, ${c.unchanged} already in Bronze unchanged` +
+        `${c.fromCheckpoint > 0 ? `, ${c.fromCheckpoint} windows from checkpoint` : ""})` +
+        (c.missing > 0 ? `, ${c.missing} intervals missing` : ""),
     );
   }
   for (const n of s.noData) console.log(`  NO DATA ${n.dataset} ${n.start}..${n.end}`);
+  for (const m of s.missing) {
+    const what = m.components.length > 0 ? ` (${m.components.join(", ")})` : "";
+    console.log(
+      `  MISSING ${m.dataset} ${m.node} ${m.start.slice(0, 16)}Z..${m.end.slice(0, 16)}Z: ${m.intervals} ` +
+        `intervals missing${what}`,
+    );
+  }
   for (const f of s.failures) {
     const code = f.code === undefined ? "" : ` (OASIS code ${f.code})`;
     console.log(`  FAILED ${f.dataset} ${f.start}..${f.end}${code}: ${f.message}`);
   }
   console.log(
     `total: ${s.requests} requests, ${s.rows} rows, ${retries} retries, ${s.failures.length} failed` +
-      (s.failures.length > 0 ? " — run the same command again to retry the failed windows" : ""),
+      (s.missing.length > 0 ? `, ${s.missing.length} ranges missing` : "") +
+      (s.failures.length + s.missing.length > 0
+        ? " — run the same command again to retry the failed windows and ask for what is missing"
+        : ""),
+  );
+}
+
+function printAck(ack: BronzeAck, path: string, timeoutMs: number): void {
+  const earlier = ack.earlier > 0 ? ` (and ${ack.earlier} left by an earlier run)` : "";
+  const took = ack.sink === "ndjson" ? "written to NDJSON files" : `acknowledged by ${ack.sink}`;
+  console.log(
+    `bronze: ${ack.committed} rows committed to the outbox${earlier}, ${ack.acknowledged} ${took}, ` +
+      `${ack.held} held in the outbox`,
+  );
+  if (ack.held === 0) return;
+  console.log(
+    `  HELD ${ack.held} rows in ${path}: ${ack.sink} did not acknowledge them within ${timeoutMs / 1000} s ` +
+      `(BACKFILL_DRAIN_TIMEOUT_S); the next backfill run sends them first`,
   );
 }
 
@@ -91,7 +123,7 @@ async function main(args: string[]): Promise<number> {
     values = parse(args);
   } catch (e) {
     console.error(`${(e as Error).message}\n${USAGE}`);
-    return 2;
+    return EXIT.usage;
   }
   if (values.help) {
     console.log(USAGE);
@@ -126,7 +158,7 @@ async function main(args: string[]): Promise<number> {
         ? e.message.replace(`Invalid setting ${(e as ConfigError).setting}:`, `Invalid ${flag}:`)
         : e.message,
     );
-    return 2;
+    return EXIT.usage;
   }
   if (plan.beyondRetention) {
     console.error(
@@ -151,7 +183,8 @@ async function main(args: string[]): Promise<number> {
   const onSignal = () => stop.abort(new Error("Interrupted"));
   Deno.addSignalListener("SIGINT", onSignal);
   const progress = createProgressReporter();
-  let code = 0;
+  let code: number = EXIT.ok;
+  const baseline = ackBaseline(backends.bronze);
   try {
     progress.start(plan.total, (await backends.coordination.checkpoint(plan.run)).size);
     const summary = await runBackfill(plan, {
@@ -161,15 +194,24 @@ async function main(args: string[]): Promise<number> {
       coordination: backends.coordination,
       signal: stop.signal,
       onProgress: (p) => progress.update(p),
+      rerequests: config.jobs.backfillRerequests,
     });
     progress.stop();
     printSummary(plan, summary, Math.max(0, attempts - summary.requests));
-    code = summary.failures.length > 0 ? 1 : 0;
+    code = summary.failures.length + summary.missing.length > 0 ? EXIT.incomplete : EXIT.ok;
+    const ack = await awaitAcknowledged(
+      backends.bronze,
+      baseline,
+      config.jobs.backfillDrainTimeoutMs,
+      (depth) => console.error(`waiting for ${backends.bronze.sink.kind} to acknowledge ${depth} rows`),
+    );
+    printAck(ack, config.jobs.backfillOutboxPath, config.jobs.backfillDrainTimeoutMs);
+    if (ack.held > 0) code = EXIT.held;
   } catch (error) {
     progress.stop();
     if (!stop.signal.aborted) throw error;
     console.error("Interrupted: run the same command again to continue from the checkpoint.");
-    code = 130;
+    code = EXIT.interrupted;
   } finally {
     Deno.removeSignalListener("SIGINT", onSignal);
     oasis.close();
@@ -177,7 +219,7 @@ async function main(args: string[]): Promise<number> {
     await backends.closeStore();
     if (left > 0) {
       console.error(`${left} rows are still in the backfill outbox; the next backfill run sends them first.`);
-      if (code === 0) code = 1;
+      if (code === EXIT.ok) code = EXIT.held;
     }
   }
   return code;

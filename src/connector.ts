@@ -18,6 +18,7 @@ import {
   runBackfill,
 } from "./jobs/backfill.ts";
 import { deliverWindow } from "./jobs/deliver.ts";
+import { ackBaseline, awaitAcknowledged, type BronzeAck, BronzeHeldError } from "./jobs/bronze_ack.ts";
 import { pollDataset, type PollSummary } from "./jobs/poll.ts";
 import { activeSchedule } from "./jobs/peak_window.ts";
 import { schedulePeriodMs } from "./jobs/schedule.ts";
@@ -116,10 +117,12 @@ export interface BatchRequest {
   readonly signal?: AbortSignal;
 }
 
-/** What `runBatch()` did: the backfill summary and the plan it ran. */
+/** What `runBatch()` did: the backfill summary, the plan it ran and what the sink acknowledged. */
 export interface BatchSummary extends BackfillSummary {
   /** The requests planned. */
   readonly plan: BackfillPlan;
+  /** Rows committed to the outbox and rows acknowledged by the sink; `held > 0`: not all in Bronze yet. */
+  readonly bronze: BronzeAck;
 }
 
 /** Options of `runRealtime()`. */
@@ -328,10 +331,13 @@ export class CaisoOasisConnector {
 
   /**
    * Delivers `result` like a scheduled poll: rows of new or changed intervals to the Bronze outbox (an
-   * unchanged interval is not sent twice), prices to the hot store. Returns the rows committed to Bronze.
+   * unchanged interval is not sent twice), prices to the hot store, then waits for the sink to acknowledge
+   * them. Returns the rows committed; throws `BronzeHeldError` when the sink did not acknowledge them all
+   * within `BACKFILL_DRAIN_TIMEOUT_S` (they stay in the outbox and are sent later).
    */
   async load(result: ExtractResult): Promise<number> {
     const b = await this.#openBackends();
+    const bronze = b.backends.bronze;
     let published = 0;
     for (const { window, fetch } of result.answers) {
       const d = await deliverWindow(window, fetch, b.bronzeDeps, {
@@ -340,6 +346,9 @@ export class CaisoOasisConnector {
       });
       published += d.published;
     }
+    const timeoutMs = this.config.jobs.backfillDrainTimeoutMs;
+    const held = await bronze.drain(timeoutMs);
+    if (held > 0) throw new BronzeHeldError(held, bronze.sink.kind, timeoutMs);
     return published;
   }
 
@@ -362,6 +371,7 @@ export class CaisoOasisConnector {
       nodes: selection({ nodes: request.nodes }, this.config.nodes),
     }, this.#now());
     const b = await this.#openBackends();
+    const baseline = ackBaseline(b.backends.bronze);
     const summary = await runBackfill(plan, {
       ...b.bronzeDeps,
       client: this.#stack().client,
@@ -369,8 +379,11 @@ export class CaisoOasisConnector {
       signal: request.signal,
       onProgress: request.onProgress,
       now: this.#now,
+      rerequests: this.config.jobs.backfillRerequests,
     });
-    return { ...summary, plan };
+    const timeoutMs = this.config.jobs.backfillDrainTimeoutMs;
+    const bronze = await awaitAcknowledged(b.backends.bronze, baseline, timeoutMs);
+    return { ...summary, plan, bronze };
   }
 
   /** One pass of every configured dataset at the current time, as the scheduled jobs run it. */

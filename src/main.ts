@@ -91,6 +91,9 @@ const jobs = new JobRunner({
   poll: async (dataset, now, signal) => {
     const summary = await connector.poll(dataset, now, signal);
     metrics.rowsIngested(dataset, summary.rows);
+    if (summary.range !== null && summary.outcome !== "locked") {
+      metrics.missingIntervals(dataset, summary.missing);
+    }
     return summary;
   },
 });

@@ -8,6 +8,7 @@
  */
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
 import type { AlertEvent } from "./analytics/alerts.ts";
+import type { DatasetName } from "./oasis/datasets.ts";
 import type { BronzeMetrics } from "./bronze/metrics.ts";
 import type { BreakerState, OasisRequestEvent } from "./oasis/client.ts";
 import type { GateStats } from "./oasis/gate.ts";
@@ -54,6 +55,7 @@ export class Metrics {
   readonly #oasisRequests: Counter<"outcome">;
   readonly #oasisDuration: Histogram<"outcome">;
   readonly #rows: Counter<"dataset">;
+  readonly #missing: Gauge<"dataset">;
   readonly #alerts: Counter<"kind" | "event">;
   readonly #wsClients: Gauge;
   readonly #wsConnections: Counter;
@@ -85,6 +87,13 @@ export class Metrics {
     this.#rows = new Counter({
       name: "ingest_rows_total",
       help: "Rows parsed from OASIS answers, by dataset",
+      labelNames: ["dataset"],
+      registers,
+    });
+    this.#missing = new Gauge({
+      name: "ingest_missing_intervals",
+      help: "Node-intervals (ended, within the last poll's range) that OASIS answers lacked, by dataset; " +
+        "the watermark waits before the first",
       labelNames: ["dataset"],
       registers,
     });
@@ -348,6 +357,11 @@ export class Metrics {
   /** Counts rows parsed for `dataset`. */
   rowsIngested(dataset: string, rows: number): void {
     this.#rows.inc({ dataset }, rows);
+  }
+
+  /** Sets the node-intervals the last poll of `dataset` found missing. */
+  missingIntervals(dataset: DatasetName, count: number): void {
+    this.#missing.set({ dataset }, count);
   }
 
   /** Counts one alert event. */

@@ -219,6 +219,17 @@ Deno.test("runBatch() loads days into Bronze and the store, and a second run sen
     assert.equal(first.plan.datasets[0]!.dataset, "lmp_dam");
     const counts = first.datasets.get("lmp_dam")!;
     assert.ok(counts.rows > 0 && counts.published === counts.rows, JSON.stringify(counts));
+    assert.deepEqual(first.bronze, {
+      sink: "ndjson",
+      committed: counts.rows,
+      earlier: 0,
+      acknowledged: counts.rows,
+      held: 0,
+    }, "runBatch() returns once the sink has every row");
+    assert.equal(
+      await ndjsonLines(dir, "ingestion.market.caiso.lmp.dam.raw.v1").then((l) => l.length),
+      counts.rows,
+    );
     const again = await connector.runBatch({ startDate: from, endDate: to });
     assert.equal(again.datasets.get("lmp_dam")!.published, 0, "re-fetched intervals are not sent again");
     assert.equal(await connector.close(), 0, "the outbox drains on close");

@@ -41,6 +41,11 @@ export interface Bronze {
   readonly metrics: BronzeMetrics;
   /** Creates missing topics (and their `.dlq`) and starts the drainer. */
   start(): Promise<void>;
+  /**
+   * Waits (the drainer running) until every committed row is acknowledged by the sink or `timeoutMs`
+   * passed, calling `onPending(depth)` now and then while rows wait; resolves with the rows still held.
+   */
+  drain(timeoutMs: number, onPending?: (depth: number) => void): Promise<number>;
   /** Drains within `deadlineMs` (default from config), stops, closes the sink; resolves with rows left. */
   close(deadlineMs?: number): Promise<number>;
 }
@@ -93,6 +98,7 @@ export async function createBronze(config: BronzeConfig, deps: BronzeDeps): Prom
       drainer.start();
       log("info", "bronze publishing started", { sink: used.kind, topics, outboxDepth: outbox.depth });
     },
+    drain: (timeoutMs, onPending) => drainer.waitDrained(timeoutMs, onPending),
     async close(deadlineMs = config.shutdownTimeoutMs) {
       const left = await drainer.close(deadlineMs);
       await used.close();

@@ -77,6 +77,31 @@ export class OutboxDrainer {
   }
 
   /**
+   * Waits until the outbox is empty or `timeoutMs` passed, calling `onPending(depth)` every `everyMs`
+   * while rows wait; the loop keeps running either way. Resolves with the rows still held.
+   */
+  async waitDrained(
+    timeoutMs: number,
+    onPending?: (depth: number) => void,
+    everyMs = 5_000,
+  ): Promise<number> {
+    const timer = new AbortController();
+    const drained = this.drained().then(() => "drained" as const);
+    const deadline = sleep(timeoutMs, timer.signal).then(() => "timeout" as const);
+    try {
+      while (this.#o.outbox.depth > 0) {
+        const tick = sleep(everyMs, timer.signal).then(() => "tick" as const);
+        const woke = await Promise.race([drained, deadline, tick]);
+        if (woke !== "tick") break;
+        if (this.#o.outbox.depth > 0) onPending?.(this.#o.outbox.depth);
+      }
+    } finally {
+      timer.abort();
+    }
+    return this.#o.outbox.depth;
+  }
+
+  /**
    * Stops lingering, drains until the outbox is empty or `deadlineMs` passed, then stops the loop.
    * Resolves with the number of messages left for the next start (they stay in the outbox).
    */

@@ -3,8 +3,10 @@
  * fetched through the shared client and delivered to Bronze and the store exactly like a scheduled poll.
  * Each completed window is checkpointed (in Redis or the jobs KV), so a run killed halfway and started
  * again with the same arguments continues where it stopped; a window re-done after a kill is not sent to
- * Bronze twice (interval digests). Days older than OASIS keeps (about 39 months) are refused or cut off
- * with a message, never silently.
+ * Bronze twice (interval digests). Every answer is checked against the grid asked for (`completeness.ts`):
+ * missing nodes, intervals or components are asked again in the smallest windows (`backfill_window.ts`),
+ * and what is still missing is listed and kept in the checkpoint, so the same command later asks only for
+ * that. Days older than OASIS keeps (about 39 months) are refused or cut off with a message, never silently.
  *
  * @module
  */
@@ -15,7 +17,16 @@ import { requestFailure } from "../oasis/errors.ts";
 import { nextDate, pacificMidnight } from "../oasis/time.ts";
 import { type NodeSelection, planWindows, type RequestWindow } from "../oasis/windows.ts";
 import type { Coordination } from "../store/coordination.ts";
-import { deliverWindow, type DeliveryDeps, DeliveryError } from "./deliver.ts";
+import {
+  type BackfillMissing,
+  completeWindow,
+  missingRanges,
+  pendingAsks,
+  pendingIds,
+  windowId,
+} from "./backfill_window.ts";
+import { GridKnowledge } from "./completeness.ts";
+import { type DeliveryDeps, DeliveryError } from "./deliver.ts";
 
 /** How long OASIS keeps most reports (OASIS FAQ: "the previous 39 months"). */
 export const OASIS_RETENTION_MONTHS = 39;
@@ -69,11 +80,7 @@ export function oldestRetainedDay(now: Date, months = OASIS_RETENTION_MONTHS): s
 const dayBefore = (date: string) =>
   new Date(Date.parse(`${date}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
 
-/** A stable id of one window, for checkpoints. */
-export function windowId(w: RequestWindow): string {
-  const who = w.grpType ?? w.nodes?.join(",") ?? "-";
-  return `${w.dataset}|${w.query.queryName}|${w.start.toISOString()}|${w.end.toISOString()}|${who}`;
-}
+export { type BackfillMissing, windowId } from "./backfill_window.ts";
 
 /** Plans `request` at `now`; throws `RetentionError` when no requested day is within OASIS's retention. */
 export function planBackfill(request: BackfillRequest, now: Date): BackfillPlan {
@@ -115,7 +122,7 @@ export interface BackfillProgress {
   /** The window just finished. */
   readonly window: RequestWindow;
   /** How it ended. */
-  readonly result: "rows" | "no-data" | "failed" | "checkpoint";
+  readonly result: "rows" | "no-data" | "incomplete" | "failed" | "checkpoint";
 }
 
 /** A window that failed after retries. */
@@ -150,6 +157,8 @@ export interface DatasetCounts {
   noData: number;
   /** Windows that failed after retries. */
   failed: number;
+  /** Node-intervals still missing after re-requests. */
+  missing: number;
 }
 
 /** What a backfill did. */
@@ -168,6 +177,8 @@ export interface BackfillSummary {
   readonly noData: ReadonlyArray<
     { readonly dataset: DatasetName; readonly start: string; readonly end: string }
   >;
+  /** Ranges still missing after re-requests, per dataset and node; a re-run asks only for these. */
+  readonly missing: readonly BackfillMissing[];
 }
 
 /** Dependencies of a backfill. */
@@ -177,17 +188,26 @@ export interface BackfillDeps extends DeliveryDeps {
   readonly signal?: AbortSignal;
   readonly onProgress?: (progress: BackfillProgress) => void;
   readonly now?: () => Date;
+  /** Rounds of re-requests for cells an answer lacked (default `BACKFILL_REREQUESTS_DEFAULT`). */
+  readonly rerequests?: number;
 }
+
+/** Default rounds of re-requests for missing cells. */
+export const BACKFILL_REREQUESTS_DEFAULT = 2;
 
 /** How long a backfill's interval digests are kept (they guard a window re-done after a kill). */
 export const BACKFILL_DIGEST_TTL_MS = 2 * 86_400_000;
 
-/** Runs `plan`, skipping windows its checkpoint has; clears the checkpoint when nothing failed. */
+/**
+ * Runs `plan`, skipping windows its checkpoint has and asking only for what an earlier run left missing;
+ * clears the checkpoint when nothing failed and nothing is missing.
+ */
 export async function runBackfill(plan: BackfillPlan, deps: BackfillDeps): Promise<BackfillSummary> {
   const done = await deps.coordination.checkpoint(plan.run);
   const counts = new Map<DatasetName, DatasetCounts>();
   const failures: BackfillFailure[] = [];
   const noData: Array<{ dataset: DatasetName; start: string; end: string }> = [];
+  const missing: BackfillMissing[] = [];
   let finished = 0, rows = 0, requests = 0, fromCheckpoint = 0;
   for (const { dataset, windows } of plan.datasets) {
     const c: DatasetCounts = {
@@ -198,8 +218,10 @@ export async function runBackfill(plan: BackfillPlan, deps: BackfillDeps): Promi
       unchanged: 0,
       noData: 0,
       failed: 0,
+      missing: 0,
     };
     counts.set(dataset, c);
+    const known = new GridKnowledge();
     for (const window of windows) {
       const id = windowId(window);
       const report = (result: BackfillProgress["result"]) =>
@@ -211,32 +233,45 @@ export async function runBackfill(plan: BackfillPlan, deps: BackfillDeps): Promi
         continue;
       }
       deps.signal?.throwIfAborted();
-      c.requests++;
-      requests++;
       const span = { start: window.start.toISOString(), end: window.end.toISOString() };
+      const pending = pendingAsks(done, id, window);
       try {
-        const fetched = await deps.client.fetchWindow(window, deps.signal);
-        const now = deps.now?.() ?? new Date();
-        const d = await deliverWindow(window, fetched, deps, { now, digestTtlMs: BACKFILL_DIGEST_TTL_MS });
-        await deps.coordination.markDone(plan.run, [id]);
-        c.rows += d.rows;
-        c.published += d.published;
-        c.unchanged += d.unchanged;
-        rows += d.rows;
-        if (fetched.result.kind === "no-data") {
+        const o = await completeWindow(pending?.asks ?? [window], {
+          ...deps,
+          known,
+          rerequests: deps.rerequests ?? BACKFILL_REREQUESTS_DEFAULT,
+          now: deps.now?.() ?? new Date(),
+          digestTtlMs: BACKFILL_DIGEST_TTL_MS,
+        });
+        c.requests += o.requests;
+        requests += o.requests;
+        c.rows += o.rows;
+        c.published += o.published;
+        c.unchanged += o.unchanged;
+        rows += o.rows;
+        if (o.noData) {
           c.noData++;
           noData.push({ dataset, ...span });
         }
-        report(fetched.result.kind === "rows" ? "rows" : "no-data");
+        const gaps = missingRanges(dataset, o.missing);
+        missing.push(...gaps);
+        c.missing += gaps.reduce((n, g) => n + g.intervals, 0);
+        await deps.coordination.markDone(
+          plan.run,
+          o.missing.length === 0 ? [id] : pendingIds(id, (pending?.round ?? 0) + 1, o.residual),
+        );
+        report(o.missing.length > 0 ? "incomplete" : o.noData ? "no-data" : "rows");
       } catch (error) {
         if (deps.signal?.aborted) throw error;
         if (error instanceof DeliveryError) c.published += error.delivered.published; // in Bronze already
+        c.requests++;
+        requests++;
         c.failed++;
         failures.push({ dataset, ...span, ...requestFailure(error) });
         report("failed");
       }
     }
   }
-  if (failures.length === 0) await deps.coordination.clearCheckpoint(plan.run);
-  return { datasets: counts, requests, fromCheckpoint, rows, failures, noData };
+  if (failures.length === 0 && missing.length === 0) await deps.coordination.clearCheckpoint(plan.run);
+  return { datasets: counts, requests, fromCheckpoint, rows, failures, noData, missing };
 }

@@ -33,7 +33,7 @@ export interface Delivered {
   readonly published: number;
   /** Rows not sent again because their interval reached Bronze before with the same values. */
   readonly unchanged: number;
-  /** Intervals that reached Bronze before with other values. */
+  /** Digest groups (intervals; with node lists and AS reports, facts) that reached Bronze before with other values. */
   readonly revised: number;
   /** Interval starts (epoch ms) present in the answer. */
   readonly starts: ReadonlySet<number>;
@@ -63,14 +63,32 @@ export function digestScope(window: RequestWindow): string {
   return `${window.dataset}|${window.query.queryName}|${selection}`;
 }
 
-function byInterval(rows: readonly OasisRow[], dataset: RequestWindow["dataset"]) {
+/** 32-bit FNV-1a of `text`. */
+function fnv1a(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return h;
+}
+
+/**
+ * Digest group of a row: its interval start, plus, for node lists and AS reports (a few dozen facts per
+ * interval), a slot in the interval's first minute for its node and component, so that an answer that
+ * adds a node or component missing before does not send the others again. A `grp_type` answer (thousands
+ * of nodes) keeps one digest per interval.
+ */
+function groupOf(ms: number, row: OasisRow, fine: boolean): number {
+  return fine && Number.isFinite(ms) ? ms + 1 + fnv1a(`${row.node}\t${row.component}`) % 59_999 : ms;
+}
+
+function byInterval(rows: readonly OasisRow[], window: RequestWindow) {
+  const fine = window.nodes !== undefined || window.query.family === "as";
   const groups = new Map<number, { rows: OasisRow[]; lines: string[] }>();
   for (const row of rows) {
-    const ms = Date.parse(row.interval_start);
+    const ms = groupOf(Date.parse(row.interval_start), row, fine);
     let g = groups.get(ms);
     if (!g) groups.set(ms, g = { rows: [], lines: [] });
     g.rows.push(row);
-    g.lines.push(`${bronzeKey(dataset, row)}\t${row.value}`);
+    g.lines.push(`${bronzeKey(window.dataset, row)}\t${row.value}`);
   }
   return groups;
 }
@@ -85,7 +103,7 @@ export async function deliverWindow(
   const result = fetched.result;
   if (result.kind !== "rows") return { rows: 0, published: 0, unchanged: 0, revised: 0, starts: new Set() };
   const scope = digestScope(window);
-  const groups = byInterval(result.rows, window.dataset);
+  const groups = byInterval(result.rows, window);
   const known = await deps.coordination.digests(scope, [...groups.keys()].filter(Number.isFinite));
   const fresh = new Map<number, string>();
   const rows: OasisRow[] = [];
@@ -134,7 +152,7 @@ export async function deliverWindow(
     published,
     unchanged: result.rows.length - rows.length,
     revised,
-    starts: new Set([...groups.keys()].filter(Number.isFinite)),
+    starts: new Set(result.rows.map((r) => Date.parse(r.interval_start)).filter(Number.isFinite)),
   };
   if (MARKET_OF_DATASET[window.dataset] !== undefined && result.rows.length > 0) {
     const ingested = await deps.store.ingest(result.rows, options.now);

@@ -2,9 +2,10 @@
  * One scheduled run of one dataset: read the shared watermark, plan the range from it (bounded by the
  * lookback, widened by the revision horizon) to the newest interval OASIS can have, take the lock of that
  * dataset and range (so that of several instances one does the work), fetch each window through the shared
- * client, deliver it to Bronze and the store, and move the watermark only over what arrived. A run with a
- * failed window releases the lock rather than leaving its "done" marker, so its retry can run. A plain async
- * function of its dependencies and `now`, so tests call it directly instead of waiting for a cron tick.
+ * client, deliver it to Bronze and the store, and move the watermark only over what arrived for every
+ * requested node and component (`completeness.ts`). A run with a failed window releases the lock rather
+ * than leaving its "done" marker, so its retry can run. A plain async function of its dependencies and
+ * `now`, so tests call it directly instead of waiting for a cron tick.
  *
  * @module
  */
@@ -14,6 +15,7 @@ import { requestFailure } from "../oasis/errors.ts";
 import { type NodeSelection, planWindows, type RequestWindow } from "../oasis/windows.ts";
 import type { Coordination } from "../store/coordination.ts";
 import { type Log, silentLog } from "../log.ts";
+import { completeStarts, countMissing, GridKnowledge, missingCells } from "./completeness.ts";
 import { deliverWindow, type DeliveryDeps, DeliveryError } from "./deliver.ts";
 import { nextWatermark, runRange, type WindowOutcome } from "./watermark.ts";
 
@@ -73,6 +75,8 @@ export interface PollSummary {
   readonly noData: number;
   /** Windows that failed after retries. */
   readonly failures: PollFailure[];
+  /** Node-intervals (ended by now) that answers lacked for a requested node or component, unpublished ones included. */
+  readonly missing: number;
   /** The watermark after the run: end of the newest interval in Bronze and the store. */
   readonly watermark: string | null;
 }
@@ -90,7 +94,16 @@ export async function pollDataset(dataset: DatasetName, deps: PollDeps, now: Dat
   const log = deps.log ?? silentLog;
   const before = await deps.coordination.watermark(dataset);
   const range = runRange(spec, now, before, deps.settings);
-  const base = { dataset, requests: 0, rows: 0, published: 0, revised: 0, noData: 0, failures: [] };
+  const base = {
+    dataset,
+    requests: 0,
+    rows: 0,
+    published: 0,
+    revised: 0,
+    noData: 0,
+    failures: [],
+    missing: 0,
+  };
   const iso = (d: Date | null) => d?.toISOString() ?? null;
   if (range === null) return { ...base, outcome: "up-to-date", range: null, watermark: iso(before) };
   const shown = { start: range.start.toISOString(), end: range.end.toISOString() };
@@ -104,7 +117,8 @@ export async function pollDataset(dataset: DatasetName, deps: PollDeps, now: Dat
     const windows = planWindows(spec, range, deps.nodes);
     const outcomes: WindowOutcome[] = [];
     const failures: PollFailure[] = [];
-    let rows = 0, published = 0, revised = 0, noData = 0;
+    let rows = 0, published = 0, revised = 0, noData = 0, missing = 0;
+    const known = new GridKnowledge();
     const digestTtlMs = deps.settings.revisionMs + deps.settings.lookbackMs + DIGEST_MARGIN_MS;
     for (const window of windows) {
       deps.signal?.throwIfAborted();
@@ -115,7 +129,12 @@ export async function pollDataset(dataset: DatasetName, deps: PollDeps, now: Dat
         rows += d.rows;
         published += d.published;
         revised += d.revised;
-        outcomes.push({ window, ok: true, starts: d.starts });
+        // The watermark passes an interval only once every requested node and component has it.
+        const answer = fetched.result.kind === "rows" ? fetched.result.rows : [];
+        known.learn(answer);
+        const gaps = missingCells(window, answer, known, now);
+        missing += countMissing(gaps);
+        outcomes.push({ window, ok: true, starts: completeStarts(d.starts, gaps) });
       } catch (error) {
         if (deps.signal?.aborted) throw error;
         if (error instanceof DeliveryError) {
@@ -151,6 +170,7 @@ export async function pollDataset(dataset: DatasetName, deps: PollDeps, now: Dat
       revised,
       noData,
       failures,
+      missing,
       watermark: iso(after),
     };
   } finally {

@@ -77,6 +77,18 @@ export const JOB_SETTINGS: readonly SettingDoc[] = [
     description:
       "Deno KV file of the backfill CLI's Bronze outbox (apart from the service's, which may be running)",
   },
+  {
+    name: "BACKFILL_DRAIN_TIMEOUT_S",
+    default: "300",
+    description:
+      "How long a backfill waits at its end for the sink to acknowledge every row; rows still held then stay in its outbox, the exit code is 4 and the next run sends them first",
+  },
+  {
+    name: "BACKFILL_REREQUESTS",
+    default: "2",
+    description:
+      "Rounds a backfill asks OASIS again, in the smallest windows, for nodes, intervals or components an answer lacked; what is still missing is listed and the exit code is 3",
+  },
 ];
 
 /** The resolved job configuration. */
@@ -97,6 +109,10 @@ export interface JobsConfig {
   readonly kvPath: string;
   /** Deno KV file of the backfill CLI's Bronze outbox. */
   readonly backfillOutboxPath: string;
+  /** How long a backfill waits for the sink to acknowledge its rows, ms. */
+  readonly backfillDrainTimeoutMs: number;
+  /** Rounds of re-requests for cells an answer lacked. */
+  readonly backfillRerequests: number;
 }
 
 const { value, number } = settingReader(JOB_SETTINGS);
@@ -187,5 +203,7 @@ export function loadJobsConfig(env: Env): JobsConfig {
     lockTtlMs: number(env, "JOB_LOCK_TTL_S", 10, 86_400) * 1000,
     kvPath: value(env, "JOBS_KV_PATH"),
     backfillOutboxPath: value(env, "BACKFILL_OUTBOX_PATH"),
+    backfillDrainTimeoutMs: number(env, "BACKFILL_DRAIN_TIMEOUT_S", 0, 86_400) * 1000,
+    backfillRerequests: number(env, "BACKFILL_REREQUESTS", 0, 10),
   };
 }

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import type { PartialAnswer } from "./partial_answer.ts";
 
 /** Which requests a fault applies to, and how many times. */
 export interface FaultTarget {
@@ -26,6 +27,7 @@ export type Fault =
     | { readonly kind: "truncatedZip"; readonly bytes?: number }
     | { readonly kind: "errorDocument"; readonly code: number }
     | { readonly kind: "renamedColumn"; readonly from: string; readonly to: string }
+    | ({ readonly kind: "partialAnswer" } & PartialAnswer)
   );
 
 /** The fault kinds. */
@@ -43,6 +45,7 @@ const KINDS: readonly FaultKind[] = [
   "truncatedZip",
   "errorDocument",
   "renamedColumn",
+  "partialAnswer",
 ];
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -70,6 +73,16 @@ export function parseFault(value: unknown): Fault {
   if (kind === "errorDocument") nonNegativeInteger(value.code, "code", false);
   if (kind === "renamedColumn" && (typeof value.from !== "string" || typeof value.to !== "string")) {
     throw new TypeError('Invalid fault: "from" and "to" must be strings');
+  }
+  if (kind === "partialAnswer") {
+    for (const k of ["node", "component", "from"]) {
+      if (value[k] !== undefined && typeof value[k] !== "string") {
+        throw new TypeError(`Invalid fault: "${k}" must be a string`);
+      }
+    }
+    if (value.from !== undefined && Number.isNaN(Date.parse(value.from as string))) {
+      throw new TypeError('Invalid fault: "from" must be an ISO-8601 time');
+    }
   }
   return value as unknown as Fault;
 }

@@ -19,6 +19,7 @@ import { type Fault, FaultController } from "./faults.ts";
 import { dataTimeDate } from "./format.ts";
 import { DAM_PRC_AS_GROUP, resolveGroupZip } from "./group_zip.ts";
 import { PriceModel } from "./prices.ts";
+import { partialTable } from "./partial_answer.ts";
 import { renameColumn } from "./report_table.ts";
 import type { ReportContext, Resolution } from "./resolution.ts";
 import {
@@ -187,7 +188,8 @@ class OasisSimulator implements Simulator {
     } else {
       const timeDate = dataTimeDate(ctx.now);
       const members = resolution.members.map(({ name, table }) => {
-        const t = fault?.kind === "renamedColumn" ? renameColumn(table, fault.from, fault.to) : table;
+        const renamed = fault?.kind === "renamedColumn" ? renameColumn(table, fault.from, fault.to) : table;
+        const t = fault?.kind === "partialAnswer" ? partialTable(renamed, fault) : renamed;
         return { name, data: resolution.format === "csv" ? csvBytes(t) : xmlBytes(t, timeDate) };
       });
       zip = { body: writeZip(members, { modified: ctx.now }), fileName: resolution.zipName };

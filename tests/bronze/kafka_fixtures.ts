@@ -5,6 +5,7 @@
  * @module
  */
 import { Kafka, logLevel } from "kafkajs";
+import { freePort } from "../store/helpers.ts";
 
 const RUN = `${Date.now().toString(36)}-${crypto.randomUUID().slice(0, 6)}`;
 
@@ -91,4 +92,45 @@ export async function consumeAll(
     await consumer.disconnect();
   }
   return got;
+}
+
+const ROOT = new URL("../../", import.meta.url).pathname;
+
+/** A broker a test may stop and restart: scripts/kafka.sh on free ports with its own data (jars shared). */
+export async function ownBroker() {
+  const cache = await Deno.makeTempDir({ prefix: "oasis-kafka-it-" });
+  await Deno.symlink(`${ROOT}.cache/kafka/libs`, `${cache}/libs`);
+  const env = {
+    KAFKA_CACHE_DIR: cache,
+    KAFKA_PORT: String(freePort()),
+    KAFKA_CONTROLLER_PORT: String(freePort()),
+  };
+  const script = async (command: "start" | "stop") => {
+    const out = await new Deno.Command("bash", { args: [`${ROOT}scripts/kafka.sh`, command], env, cwd: ROOT })
+      .output();
+    const text = new TextDecoder().decode(out.stdout).trim();
+    if (!out.success) {
+      throw new Error(
+        `scripts/kafka.sh ${command} failed: ${new TextDecoder().decode(out.stderr).slice(-2000)}`,
+      );
+    }
+    return text;
+  };
+  return {
+    servers: `127.0.0.1:${env.KAFKA_PORT}`,
+    script,
+    async dispose() {
+      await script("stop").catch(() => {});
+      await Deno.remove(cache, { recursive: true }).catch(() => {});
+    },
+  };
+}
+
+/** Polls `test` every 100 ms until it holds; throws after `timeoutMs`. */
+export async function waitFor(what: string, test: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!test()) {
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }

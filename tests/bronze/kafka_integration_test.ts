@@ -16,7 +16,14 @@ import type { OasisRow } from "../../src/oasis/row.ts";
 import type { PublishInput } from "../../src/bronze/publisher.ts";
 import { excerptFetch } from "./bronze_fixtures.ts";
 import { fakeRegistry } from "./fake_registry.ts";
-import { assertReachable, bootstrap, consumeAll, type Consumed } from "./kafka_fixtures.ts";
+import {
+  assertReachable,
+  bootstrap,
+  consumeAll,
+  type Consumed,
+  ownBroker,
+  waitFor,
+} from "./kafka_fixtures.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 const RUN = `${Date.now().toString(36)}-${crypto.randomUUID().slice(0, 6)}`;
@@ -209,51 +216,6 @@ Deno.test("[kafka] values are Confluent-framed envelopes when a schema registry 
 });
 
 // --- broker outage -------------------------------------------------------------------------------------
-
-function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (listener.addr as Deno.NetAddr).port;
-  listener.close();
-  return port;
-}
-
-/** A second broker of our own, through scripts/kafka.sh with its own ports and data (jars shared). */
-async function ownBroker() {
-  const cache = await Deno.makeTempDir({ prefix: "oasis-kafka-it-" });
-  await Deno.symlink(`${ROOT}.cache/kafka/libs`, `${cache}/libs`);
-  const env = {
-    KAFKA_CACHE_DIR: cache,
-    KAFKA_PORT: String(freePort()),
-    KAFKA_CONTROLLER_PORT: String(freePort()),
-  };
-  const script = async (command: "start" | "stop") => {
-    const out = await new Deno.Command("bash", { args: [`${ROOT}scripts/kafka.sh`, command], env, cwd: ROOT })
-      .output();
-    const text = new TextDecoder().decode(out.stdout).trim();
-    if (!out.success) {
-      throw new Error(
-        `scripts/kafka.sh ${command} failed: ${new TextDecoder().decode(out.stderr).slice(-2000)}`,
-      );
-    }
-    return text;
-  };
-  return {
-    servers: `127.0.0.1:${env.KAFKA_PORT}`,
-    script,
-    async dispose() {
-      await script("stop").catch(() => {});
-      await Deno.remove(cache, { recursive: true }).catch(() => {});
-    },
-  };
-}
-
-async function waitFor(what: string, test: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!test()) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 Deno.test("[kafka] every row arrives when the broker stops in the middle of a run and comes back", async () => {
   await outageRoundTrip("outage", {});

@@ -122,3 +122,23 @@ Deno.test("a new drainer on the same outbox resumes after a stop and sends every
   await second.close(1000);
   kv.close();
 });
+
+Deno.test("OutboxDrainer.waitDrained() reports pending rows while the sink is down and resolves with what is still held", async () => {
+  const { kv, outbox, sink, drainer } = await setup({ batchMaxRows: 5 });
+  sink.failNext = 1_000_000;
+  await outbox.append(messages(7));
+  drainer.start();
+  const pending: number[] = [];
+  const held = await drainer.waitDrained(150, (depth) => pending.push(depth), 20);
+  assert.equal(held, 7, "nothing acknowledged: all rows are held");
+  assert.ok(pending.length >= 1 && pending.every((d) => d === 7), `pending reports: ${pending}`);
+  sink.failNext = 0;
+  assert.equal(
+    await drainer.waitDrained(10_000, undefined, 20),
+    0,
+    "the sink is back: every row acknowledged",
+  );
+  assert.equal(sink.all.length, 7);
+  await drainer.close(1000);
+  kv.close();
+});

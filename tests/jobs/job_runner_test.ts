@@ -16,6 +16,7 @@ function summary(dataset: DatasetName, over: Partial<PollSummary> = {}): PollSum
     revised: 0,
     noData: 0,
     failures: [],
+    missing: 0,
     watermark: "2025-07-01T20:05:00.000Z",
     ...over,
   };

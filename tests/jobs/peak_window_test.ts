@@ -116,7 +116,7 @@ Deno.test("tickOf() gives the minute a late (or a few ms early) cron tick stands
 
 function done(dataset: DatasetName): PollSummary {
   const base = { requests: 1, rows: 0, published: 0, revised: 0, noData: 0, failures: [], range: null };
-  return { dataset, outcome: "done", watermark: null, ...base };
+  return { dataset, outcome: "done", watermark: null, missing: 0, ...base };
 }
 
 /** Calls `runner.tick` for each cron of `dataset` due in every minute of `[from, to)`, 250 ms late, on fake time. */

@@ -258,3 +258,32 @@ Deno.test("a run whose windows failed releases its lock: a retry at once fetches
     backends.close();
   }
 });
+
+Deno.test("the watermark stops before an interval one requested node lacks, the summary counts it, and the next run fills it", async () => {
+  const t0 = new Date("2025-07-01T17:00:00Z");
+  const sim = frozenSimulator(t0.toISOString());
+  const clock = testClock(t0.toISOString());
+  const backends = await memoryBackends(clock);
+  const { publisher, messages } = memoryBronze();
+  const deps = pollDeps(sim, backends, publisher);
+  const min = 60_000;
+  try {
+    await backends.coordination.advanceWatermark("lmp_rtm", t0);
+    const t1 = new Date(t0.getTime() + 30 * min);
+    sim.at(t1);
+    sim.faults.add({ kind: "partialAnswer", node: "TH_SP15_GEN-APND", from: "2025-07-01T17:10:00Z" });
+    const partial = await pollDataset("lmp_rtm", deps, t1);
+    assert.deepEqual(partial.failures, []);
+    assert.equal(partial.missing, 4, "20 minutes of one node: four 5-minute intervals");
+    assert.equal(partial.watermark, "2025-07-01T17:10:00.000Z", "not past the first interval SP15 lacks");
+
+    const t2 = new Date(t1.getTime() + 5 * min);
+    sim.at(t2);
+    const next = await pollDataset("lmp_rtm", deps, t2);
+    assert.equal(next.missing, 0);
+    assert.equal(next.watermark, t2.toISOString());
+    assertEachOnce(keyCounts(messages), "lmp_rtm", 7 * NODES * LMP_COMPONENTS);
+  } finally {
+    backends.close();
+  }
+});

@@ -64,6 +64,16 @@ Deno.test("[metrics] OASIS requests by outcome, rows by dataset, alerts, Bronze 
   assert.equal(value(text, 'oasis_breaker_state{state="closed"}'), 0);
 });
 
+Deno.test("[metrics] ingest_missing_intervals shows what the last poll of each dataset lacked", async () => {
+  const m = createMetrics();
+  m.missingIntervals("lmp_rtm", 4);
+  m.missingIntervals("as_fmm", 2);
+  m.missingIntervals("lmp_rtm", 0);
+  const text = await m.text();
+  assert.equal(value(text, 'ingest_missing_intervals{dataset="lmp_rtm"}'), 0);
+  assert.equal(value(text, 'ingest_missing_intervals{dataset="as_fmm"}'), 2);
+});
+
 Deno.test("[metrics] two Metrics objects never share a registry", async () => {
   const a = createMetrics();
   const b = createMetrics();

@@ -144,14 +144,14 @@ Deno.test("[backfill CLI] killed halfway with SIGKILL, the same command continue
   }
 });
 
-Deno.test("[backfill CLI] a window that fails after retries is listed with its OASIS code, and the exit code is 1", async () => {
+Deno.test("[backfill CLI] a window that fails after retries is listed with its OASIS code, and the exit code is 3", async () => {
   const server = startSimulator({ port: 0, now: () => new Date("2025-11-10T20:00:00Z") });
   const dir = await Deno.makeTempDir();
   try {
     const env = envFor(dir, server.url, { CAISO_OASIS_MAX_ATTEMPTS: "2" });
     server.simulator.faults.add({ kind: "http500" }, { kind: "errorDocument", code: 1001 });
     const r = await run(["--from", "2025-11-03", "--to", "2025-11-04", "--datasets", "as_fmm"], env);
-    assert.equal(r.code, 1, r.stderr);
+    assert.equal(r.code, 3, r.stderr);
     assert.match(r.stdout, /as_fmm: 2 requests, 3456 rows, 0 without data, 1 failed/);
     assert.match(
       r.stdout,
@@ -196,4 +196,109 @@ Deno.test("[backfill CLI] a range after today warns that OASIS has no data for i
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+/** Runs `test` with a simulator at 2025-11-10 and a scratch directory, both removed afterwards. */
+async function withSimulator(
+  test: (server: ReturnType<typeof startSimulator>, dir: string) => Promise<void>,
+): Promise<void> {
+  const server = startSimulator({ port: 0, now: () => new Date("2025-11-10T20:00:00Z") });
+  const dir = await Deno.makeTempDir();
+  try {
+    await test(server, dir);
+  } finally {
+    await server.shutdown();
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+const LMP_DAM = "ingestion.market.caiso.lmp.dam.raw.v1";
+const hubs = ["TH_NP15_GEN-APND", "TH_SP15_GEN-APND", "TH_ZP26_GEN-APND"];
+
+Deno.test("[backfill CLI] OASIS answering only the first of three days: re-requested, the missing ranges listed per node, exit 3; a re-run asks only for them", async () => {
+  await withSimulator(async (server, dir) => {
+    const args = ["--from", "2025-11-02", "--to", "2025-11-04", "--datasets", "lmp_dam"];
+    const env = envFor(dir, server.url);
+    server.simulator.faults.add({ kind: "partialAnswer", from: "2025-11-03T08:00:00Z", count: 3 });
+    const r = await run(args, env);
+    assert.equal(r.code, 3, r.stdout + r.stderr);
+    assert.match(r.stdout, /lmp_dam: 3 requests, 375 rows, .*, 144 intervals missing/);
+    for (const node of hubs) {
+      assert.match(
+        r.stdout,
+        new RegExp(
+          `MISSING lmp_dam ${node} 2025-11-03T08:00Z\\.\\.2025-11-05T08:00Z: 48 intervals missing\\n`,
+        ),
+      );
+    }
+    const urls = server.simulator.requests.map((q) => new URL(q.url).searchParams);
+    assert.deepEqual(
+      urls.slice(1).map((p) => [p.get("startdatetime"), p.get("enddatetime"), p.get("node")]),
+      Array(2).fill(["20251103T08:00-0000", "20251105T08:00-0000", hubs.join(",")]),
+      "the re-requests ask only for the missing days",
+    );
+    assert.equal(await lines(dir, LMP_DAM), 375, "the first day is in Bronze");
+    assert.match(r.stdout, /bronze: 375 rows committed to the outbox, 375 written to NDJSON files, 0 held/);
+
+    const again = await run(args, env);
+    assert.equal(again.code, 0, again.stdout + again.stderr);
+    assert.match(again.stdout, /lmp_dam: 1 requests, 720 rows, 0 without data, 0 failed/);
+    assert.doesNotMatch(again.stdout, /MISSING/);
+    const last = new URL(server.simulator.requests.at(-1)!.url).searchParams;
+    assert.equal(
+      last.get("startdatetime"),
+      "20251103T08:00-0000",
+      "the re-run asks only for what was missing",
+    );
+    const keys = (await bronzeRows(dir)).map(keyOf);
+    assert.equal(keys.length, 375 + 720);
+    assert.equal(new Set(keys).size, keys.length, "no key written twice");
+  });
+});
+
+Deno.test("[backfill CLI] a node and then a component missing from answers are asked again by name until complete", async () => {
+  await withSimulator(async (server, dir) => {
+    server.simulator.faults.add(
+      { kind: "partialAnswer", node: "TH_SP15_GEN-APND" },
+      { kind: "partialAnswer", component: "MCL" },
+    );
+    const r = await run(
+      ["--from", "2025-11-05", "--to", "2025-11-05", "--datasets", "lmp_dam"],
+      envFor(dir, server.url),
+    );
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /lmp_dam: 3 requests/);
+    const nodes = server.simulator.requests.map((q) => new URL(q.url).searchParams.get("node"));
+    assert.deepEqual(nodes, [hubs.join(","), "TH_SP15_GEN-APND", "TH_SP15_GEN-APND"]);
+    const rows = await bronzeRows(dir);
+    assert.equal(new Set(rows.map(keyOf)).size, 3 * 24 * 5, "every node, hour and component is in Bronze");
+    assert.equal(rows.length, 3 * 24 * 5, "and none twice");
+  });
+});
+
+Deno.test('[backfill CLI] "no data" for a past day within retention counts as missing, not as done', async () => {
+  await withSimulator(async (server, dir) => {
+    server.simulator.faults.add({ kind: "errorDocument", code: 1000, count: 3 });
+    const r = await run(
+      ["--from", "2025-11-05", "--to", "2025-11-05", "--datasets", "lmp_dam"],
+      envFor(dir, server.url),
+    );
+    assert.equal(r.code, 3, r.stdout + r.stderr);
+    assert.match(r.stdout, /lmp_dam: 3 requests, 0 rows, 1 without data/);
+    assert.match(r.stdout, /NO DATA lmp_dam 2025-11-05T08:00:00\.000Z\.\.2025-11-06T08:00:00\.000Z/);
+    for (const node of hubs) {
+      assert.match(
+        r.stdout,
+        new RegExp(
+          `MISSING lmp_dam ${node} 2025-11-05T08:00Z\\.\\.2025-11-06T08:00Z: 24 intervals missing\\n`,
+        ),
+      );
+    }
+    const again = await run(
+      ["--from", "2025-11-05", "--to", "2025-11-05", "--datasets", "lmp_dam"],
+      envFor(dir, server.url),
+    );
+    assert.equal(again.code, 0, again.stdout + again.stderr);
+    assert.equal(await lines(dir, LMP_DAM), 3 * 24 * 5);
+  });
 });

@@ -2,7 +2,16 @@ import assert from "node:assert/strict";
 import FakeTimers from "@sinonjs/fake-timers";
 import { unzipSync } from "fflate";
 import { FaultController, parseFault } from "../../src/simulator/faults.ts";
-import { ask, errorCode, fixedSimulator, oasisUrl, onlyCsv, queryParams, sampleText } from "./helpers.ts";
+import {
+  ask,
+  errorCode,
+  fixedSimulator,
+  oasisUrl,
+  onlyCsv,
+  queryParams,
+  readCsv,
+  sampleText,
+} from "./helpers.ts";
 
 const LMP_URL = oasisUrl(
   queryParams("PRC_LMP", 12, "DAM", "20260701T07:00-0000", "20260702T07:00-0000", {
@@ -107,6 +116,28 @@ Deno.test("renamedColumn renames one CSV header in every member", async () => {
   const renamed = onlyCsv(await ask(sim, AS_URL));
   assert.ok(renamed.header.includes("MW_X") && !renamed.header.includes("MW"));
   assert.ok(onlyCsv(await ask(sim, AS_URL)).header.includes("MW"));
+});
+
+Deno.test("partialAnswer leaves out the rows of one node, one component, or from an interval on", async () => {
+  const sim = fixedSimulator();
+  const url = oasisUrl(
+    queryParams("PRC_LMP", 12, "DAM", "20260701T07:00-0000", "20260703T07:00-0000", {
+      node: "TH_NP15_GEN-APND,TH_SP15_GEN-APND",
+    }),
+  );
+  const rows = (answer: Awaited<ReturnType<typeof ask>>) =>
+    Object.values(answer.files).flatMap((text) => readCsv(text).rows);
+  const full = rows(await ask(sim, url));
+  assert.equal(full.length, 2 * 48 * 5);
+  sim.faults.add({ kind: "partialAnswer", node: "TH_SP15_GEN-APND" });
+  assert.deepEqual(new Set(rows(await ask(sim, url)).map((r) => r.NODE)), new Set(["TH_NP15_GEN-APND"]));
+  sim.faults.add({ kind: "partialAnswer", component: "MCL" });
+  assert.equal(rows(await ask(sim, url)).filter((r) => r.LMP_TYPE === "MCL").length, 0);
+  sim.faults.add({ kind: "partialAnswer", from: "2026-07-02T07:00:00Z" });
+  const firstDay = rows(await ask(sim, url));
+  assert.equal(firstDay.length, 2 * 24 * 5);
+  assert.ok(firstDay.every((r) => r.OPR_DT === "2026-07-01"));
+  assert.throws(() => parseFault({ kind: "partialAnswer", from: "tomorrow" }), TypeError);
 });
 
 Deno.test("faults apply in FIFO order and only to requests matching their query filter", async () => {
