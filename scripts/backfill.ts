@@ -13,17 +13,18 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { ConfigError, loadConfig } from "../src/config.ts";
 import { openBackends } from "../src/jobs/backends.ts";
 import { planBackfill, RetentionError, runBackfill } from "../src/jobs/backfill.ts";
 import type { BackfillPlan, BackfillSummary } from "../src/jobs/backfill.ts";
 import { createProgressReporter } from "../src/jobs/backfill_progress.ts";
+import { formatMissing } from "../src/jobs/backfill_window.ts";
 import { ackBaseline, awaitAcknowledged, type BronzeAck } from "../src/jobs/bronze_ack.ts";
 import type { Log } from "../src/log.ts";
 import { DATASET_NAMES } from "../src/oasis/datasets.ts";
-import { operatingDate, parseDate } from "../src/oasis/time.ts";
+import { operatingDate } from "../src/oasis/time.ts";
 import { buildUrl } from "../src/oasis/url.ts";
 import { createOasisStack } from "../src/oasis_stack.ts";
+import { CliConfigError, DAY_RANGE_OPTIONS, dayRange, loadCliConfig } from "./cli_config.ts";
 
 /** Exit codes of the backfill CLI. */
 export const EXIT = { ok: 0, fatal: 1, usage: 2, incomplete: 3, held: 4, interrupted: 130 } as const;
@@ -33,30 +34,13 @@ const USAGE =
   "Loads Pacific operating days (inclusive) into Bronze and the hot store; settings come from the environment " +
   "(docs/configuration.md). Datasets: " + DATASET_NAMES.join(", ") + ".";
 
-/** Flags that stand in for a setting: a bad value is reported under the flag, not the variable. */
-const FLAG_OF_SETTING: Readonly<Record<string, string>> = {
-  OASIS_DATASETS: "--datasets",
-  OASIS_NODES: "--nodes",
-};
-
 function parse(args: string[]) {
   const { values } = parseArgs({
     args,
-    options: {
-      from: { type: "string" },
-      to: { type: "string" },
-      datasets: { type: "string" },
-      nodes: { type: "string" },
-      "dry-run": { type: "boolean" },
-      help: { type: "boolean", short: "h" },
-    },
+    options: { ...DAY_RANGE_OPTIONS, "dry-run": { type: "boolean" }, help: { type: "boolean", short: "h" } },
   });
   if (values.help) return { help: true as const };
-  if (!values.from || !values.to) throw new Error("--from and --to are required");
-  parseDate(values.from);
-  parseDate(values.to);
-  if (values.to < values.from) throw new Error(`--to "${values.to}" is before --from "${values.from}"`);
-  return { ...values, help: false as const, from: values.from, to: values.to };
+  return { ...values, help: false as const, ...dayRange(values) };
 }
 
 function printPlan(plan: BackfillPlan, baseUrl: string, format: "csv" | "xml"): void {
@@ -83,13 +67,7 @@ function printSummary(plan: BackfillPlan, s: BackfillSummary, retries: number): 
     );
   }
   for (const n of s.noData) console.log(`  NO DATA ${n.dataset} ${n.start}..${n.end}`);
-  for (const m of s.missing) {
-    const what = m.components.length > 0 ? ` (${m.components.join(", ")})` : "";
-    console.log(
-      `  MISSING ${m.dataset} ${m.node} ${m.start.slice(0, 16)}Z..${m.end.slice(0, 16)}Z: ${m.intervals} ` +
-        `intervals missing${what}`,
-    );
-  }
+  for (const m of s.missing) console.log(`  ${formatMissing(m)}`);
   for (const f of s.failures) {
     const code = f.code === undefined ? "" : ` (OASIS code ${f.code})`;
     console.log(`  FAILED ${f.dataset} ${f.start}..${f.end}${code}: ${f.message}`);
@@ -136,28 +114,16 @@ async function main(args: string[]): Promise<number> {
         `intervals that have ended and day-ahead prices up to tomorrow; later days answer "no data".`,
     );
   }
-  const env = { ...Deno.env.toObject() };
-  if (values.nodes) env.OASIS_NODES = values.nodes;
-  if (values.datasets) env.OASIS_DATASETS = values.datasets;
   let config, plan;
   try {
-    const path = env.CONFIG_FILE?.trim();
-    config = loadConfig(env, path ? { path, text: await Deno.readTextFile(path) } : undefined);
+    config = await loadCliConfig(values);
     plan = planBackfill(
       { from: values.from, to: values.to, datasets: config.datasets, nodes: config.nodes },
       new Date(),
     );
   } catch (e) {
-    if (!(e instanceof ConfigError || e instanceof RetentionError || e instanceof Deno.errors.NotFound)) {
-      throw e;
-    }
-    const flag = e instanceof ConfigError ? FLAG_OF_SETTING[e.setting] : undefined;
-    const fromFlag = flag !== undefined && values[flag.slice(2) as "datasets" | "nodes"] !== undefined;
-    console.error(
-      fromFlag
-        ? e.message.replace(`Invalid setting ${(e as ConfigError).setting}:`, `Invalid ${flag}:`)
-        : e.message,
-    );
+    if (!(e instanceof CliConfigError || e instanceof RetentionError)) throw e;
+    console.error(e.message);
     return EXIT.usage;
   }
   if (plan.beyondRetention) {

@@ -1,9 +1,10 @@
 /**
- * The Kafka adapter of the Bronze sink, and the only file that imports kafkajs. `KafkaSink` wraps an
- * injected producer and admin client: it creates missing topics (Bronze topics with the configured cleanup
- * policy, `.dlq` topics with `delete`) with partitions and replication factor from config, and sends
- * batches with `acks: -1` and gzip. `createKafkaSink` builds the real clients: an idempotent producer
- * (`maxInFlightRequests: 1`, so per-partition order survives retries) with the Java-compatible partitioner.
+ * The Kafka adapter of the Bronze sink, and the only file that imports kafkajs (readers get their client
+ * from `createKafkaClient`). `KafkaSink` wraps an injected producer and admin client: it creates missing
+ * topics (Bronze topics with the configured cleanup policy, `.dlq` topics with `delete`) with partitions
+ * and replication factor from config, and sends batches with `acks: -1` and gzip. `createKafkaSink` builds
+ * the real clients: an idempotent producer (`maxInFlightRequests: 1`, so per-partition order survives
+ * retries) with the Java-compatible partitioner.
  *
  * @module
  */
@@ -259,6 +260,13 @@ export function createKafkaTopicAdmin(settings: KafkaSettings, log: BronzeLog = 
   const admin = new Kafka(kafkaClientConfig(settings, log)).admin();
   return new KafkaTopicAdmin({ admin, topics: settings.topics, log });
 }
+
+/** A kafkajs client for readers (the Bronze audit's consumer and admin calls). */
+export function createKafkaClient(settings: KafkaSettings, log: BronzeLog = silentLog): Kafka {
+  return new Kafka(kafkaClientConfig(settings, log));
+}
+
+export type { Consumer, EachBatchPayload, Kafka } from "kafkajs";
 
 /** Options of `createKafkaSink`. */
 export interface CreateKafkaSinkOptions {

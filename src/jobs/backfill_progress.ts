@@ -83,3 +83,44 @@ export function createProgressReporter(options: ProgressOptions = {}): ProgressR
     stop() {},
   };
 }
+
+/** Progress of a read counted in a unit (bytes, messages), one topic at a time. */
+export interface CountProgress {
+  /** Called before each part, with its size. */
+  begin(label: string, total: number): void;
+  /** Called with the units done of the current part. */
+  update(done: number): void;
+  /** Called after each part (also after an error). */
+  end(): void;
+}
+
+/** A bar per part on a terminal; otherwise a plain line at each tenth of a part and at its end. */
+export function createCountProgress(job: string, unit: string, options: ProgressOptions = {}): CountProgress {
+  const tty = options.tty ?? Deno.stderr.isTerminal();
+  const write = options.writeLine ?? ((line: string) => console.error(line));
+  let bar: cliProgress.SingleBar | undefined, label = "", total = 0, done = 0, shown = 0;
+  return {
+    begin(name, size) {
+      [label, total, done, shown] = [name, size, 0, 0];
+      if (!tty) return write(`${job} ${label}: ${size} ${unit}`);
+      bar = new cliProgress.SingleBar({
+        format: `${job} [{bar}] {value}/{total} ${unit} | ETA {eta_formatted} | {label}`,
+        stream: options.stream ?? process.stderr,
+        hideCursor: true,
+      }, cliProgress.Presets.shades_classic);
+      bar.start(Math.max(size, 1), 0, { label });
+    },
+    update(n) {
+      done = n;
+      if (bar) return bar.update(Math.min(n, Math.max(total, 1)), { label });
+      const tenth = total > 0 ? Math.floor((10 * n) / total) : 0;
+      if (tenth > shown && tenth < 10) write(`${job} ${label}: ${n}/${total} ${unit}`);
+      shown = Math.max(shown, tenth);
+    },
+    end() {
+      if (bar) bar.stop();
+      else write(`${job} ${label}: done, ${done} ${unit}`);
+      bar = undefined;
+    },
+  };
+}

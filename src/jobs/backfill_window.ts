@@ -154,6 +154,13 @@ export interface BackfillMissing {
   readonly components: readonly string[];
 }
 
+/** One missing range as a line: `MISSING lmp_dam TH_SP15_GEN-APND 2025-11-03T08:00Z..2025-11-05T08:00Z: 48 intervals missing`. */
+export function formatMissing(m: BackfillMissing): string {
+  const what = m.components.length > 0 ? ` (${m.components.join(", ")})` : "";
+  return `MISSING ${m.dataset} ${m.node} ${m.start.slice(0, 16)}Z..${m.end.slice(0, 16)}Z: ${m.intervals} ` +
+    `intervals missing${what}`;
+}
+
 /** The missing cells of one window as ranges per node (cells of several requests merged). */
 export function missingRanges(dataset: DatasetName, cells: readonly MissingCells[]): BackfillMissing[] {
   const byNode = new Map<string, { starts: Set<number>; components: Set<string> }>();

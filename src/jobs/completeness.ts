@@ -23,7 +23,7 @@ export class GridKnowledge {
   readonly pairs = new Set<string>();
 
   /** Learns from the rows of one answer. */
-  learn(rows: readonly OasisRow[]): void {
+  learn(rows: readonly Pick<OasisRow, "node" | "component">[]): void {
     for (const r of rows) {
       this.nodes.add(r.node);
       this.components.add(r.component);
@@ -47,12 +47,35 @@ export function intervalMs(dataset: RequestWindow["dataset"]): number {
   return DATASETS[dataset].intervalMinutes * 60_000;
 }
 
-function intervalStarts(window: RequestWindow, now: Date): number[] {
+/** Starts (epoch ms) of the intervals of `window` that have ended by `now`. */
+export function intervalStarts(window: RequestWindow, now: Date): number[] {
   const step = intervalMs(window.dataset);
   const out: number[] = [];
   const end = Math.min(window.end.getTime(), now.getTime());
   for (let t = window.start.getTime(); t + step <= end; t += step) out.push(t);
   return out;
+}
+
+/** What is present of a grid: an answer's rows, or the cells the audit read back from Bronze. */
+export interface PresentCells {
+  /** Whether `node` has `component` at interval start `start` (epoch ms). */
+  has(node: string, component: string, start: number): boolean;
+  /** Whether `node` has any row at `start`. */
+  hasNode(node: string, start: number): boolean;
+  /** Whether there is no row at all. */
+  readonly empty: boolean;
+}
+
+/** The cells of `rows` as `PresentCells`. */
+export function presentIn(
+  rows: readonly Pick<OasisRow, "node" | "component" | "interval_start">[],
+): PresentCells {
+  const cells = new Set(rows.map((r) => `${r.node}\t${r.component}\t${Date.parse(r.interval_start)}`));
+  return {
+    has: (node, component, start) => cells.has(`${node}\t${component}\t${start}`),
+    hasNode: (node, start) => rows.some((r) => r.node === node && Date.parse(r.interval_start) === start),
+    empty: rows.length === 0,
+  };
 }
 
 /** The cells of `window`'s grid that `rows` (its answer; learned into `known` first) lack. */
@@ -62,13 +85,45 @@ export function missingCells(
   known: GridKnowledge,
   now: Date,
 ): MissingCells[] {
+  return missingOfGrid(window, presentIn(rows), known, now);
+}
+
+/** The cells of `window`'s grid (nodes and components as `known` has them) that `present` lacks. */
+export function missingOfGrid(
+  window: RequestWindow,
+  present: PresentCells,
+  known: GridKnowledge,
+  now: Date,
+): MissingCells[] {
   const query = window.query;
   if (query.family === "crr_clearing" || query.family === "crr_inventory") return [];
   const starts = intervalStarts(window, now);
   if (starts.length === 0) return [];
-  const present = new Set(rows.map((r) => `${r.node}\t${r.component}\t${Date.parse(r.interval_start)}`));
+  const expected = expectedComponents(window, known);
+  if (expected.size === 0) return present.empty ? [{ node: ANY_NODE, starts, components: [] }] : [];
+  const out: MissingCells[] = [];
+  for (const [node, components] of expected) {
+    const lacking = new Set<string>();
+    const gaps: number[] = [];
+    for (const t of starts) {
+      const absent = components.length === 0
+        ? !present.hasNode(node, t)
+        : components.filter((c) => !present.has(node, c, t)).map((c) => lacking.add(c)).length > 0;
+      if (absent) gaps.push(t);
+    }
+    const some = lacking.size < components.length ? [...lacking].sort() : []; // [] when all are missing
+    if (gaps.length > 0) out.push({ node, starts: gaps, components: some });
+  }
+  return out;
+}
+
+/** The nodes of `window`'s grid with the components expected of each. */
+export function expectedComponents(
+  window: RequestWindow,
+  known: GridKnowledge,
+): Map<string, readonly string[]> {
   const expected = new Map<string, readonly string[]>();
-  if (query.byNode) {
+  if (window.query.byNode) {
     for (const node of window.nodes ?? known.nodes) expected.set(node, [...known.components].sort());
   } else {
     for (const pair of known.pairs) {
@@ -76,21 +131,7 @@ export function missingCells(
       expected.set(node, [...(expected.get(node) ?? []), component].sort());
     }
   }
-  if (expected.size === 0) return rows.length > 0 ? [] : [{ node: ANY_NODE, starts, components: [] }];
-  const out: MissingCells[] = [];
-  for (const [node, components] of expected) {
-    const lacking = new Set<string>();
-    const gaps: number[] = [];
-    for (const t of starts) {
-      const absent = components.length === 0
-        ? !rows.some((r) => r.node === node && Date.parse(r.interval_start) === t)
-        : components.filter((c) => !present.has(`${node}\t${c}\t${t}`)).map((c) => lacking.add(c)).length > 0;
-      if (absent) gaps.push(t);
-    }
-    const some = lacking.size < components.length ? [...lacking].sort() : []; // [] when all are missing
-    if (gaps.length > 0) out.push({ node, starts: gaps, components: some });
-  }
-  return out;
+  return expected;
 }
 
 /** Contiguous runs of `starts` (ascending) as `[start, end)` ranges with their interval counts. */

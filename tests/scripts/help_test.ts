@@ -19,6 +19,7 @@ const deno = (script: string) => [Deno.execPath(), ["run", "--allow-all", script
 const CASES: ReadonlyArray<readonly [string, readonly [string, readonly string[]], RegExp]> = [
   ["start", deno("src/main.ts"), /^Usage: deno task start/],
   ["backfill", deno("scripts/backfill.ts"), /^Usage: deno task backfill --from YYYY-MM-DD/],
+  ["audit", deno("scripts/audit.ts"), /^Usage: deno task audit --from YYYY-MM-DD/],
   ["parse", deno("scripts/parse.ts"), /^Usage: deno task parse FILE/],
   ["arbitrage", deno("scripts/arbitrage.ts"), /^Usage: deno task arbitrage --prices FILE[\s\S]*--example/],
   ["docs", deno("scripts/settings_table.ts"), /^Usage: deno task docs/],

@@ -1,0 +1,124 @@
+/**
+ * What the audit holds of one dataset while it reads Bronze: per series (node, qualifier, component) the
+ * interval starts seen, each with a 32-bit fingerprint of its value and raw row (never whole envelopes,
+ * so a year of every hub fits), plus true duplicates (same key, same value and raw row), revisions (same
+ * key, another value or raw row), and values that do not parse against the Bronze envelope schema.
+ *
+ * @module
+ */
+import { bronzeKey } from "../bronze/envelope.ts";
+import { validateEnvelope } from "../bronze/schema.ts";
+import type { DatasetName } from "../oasis/datasets.ts";
+import { GridKnowledge, type PresentCells } from "./completeness.ts";
+
+/** Most examples kept of unparsable values, and most revised keys kept per node. */
+export const AUDIT_EXAMPLES = 5;
+export const AUDIT_MAX_REVISIONS = 1000;
+
+/** One key seen with more than one value. */
+export interface AuditRevision {
+  /** The Bronze key (dataset|node|[qualifier|]component|interval_start). */
+  readonly key: string;
+  /** Different values (value and raw row) seen for it. */
+  values: number;
+}
+
+/** What the audit selects: the range of interval starts and, for LMP datasets, the nodes. */
+export interface AuditScope {
+  /** First interval start, epoch ms. */
+  readonly start: number;
+  /** End of the last interval (exclusive), epoch ms. */
+  readonly end: number;
+  /** Nodes, or null for every node found. */
+  readonly nodes: ReadonlySet<string> | null;
+}
+
+/** The tally of one dataset. */
+export class DatasetTally implements PresentCells {
+  readonly known = new GridKnowledge();
+  /** Values read, in or out of scope. */
+  read = 0;
+  /** Envelopes outside the scope (other days or nodes). */
+  outside = 0;
+  /** Values that are not a valid Bronze envelope of this dataset. */
+  unparsable = 0;
+  /** The first few of them: where and why. */
+  readonly unparsableExamples: string[] = [];
+  /** Extra copies of a key with the same value, per node. */
+  readonly duplicates = new Map<string, number>();
+  /** Keys seen with different values, per node. */
+  readonly revisions = new Map<string, Map<string, AuditRevision>>();
+  readonly #series = new Map<string, Map<number, number>>();
+
+  constructor(readonly dataset: DatasetName, readonly scope: AuditScope, readonly byNode: boolean) {}
+
+  /** Counts one value read from the dataset's topic. */
+  add(text: string, where: string): void {
+    this.read++;
+    let candidate: unknown;
+    try {
+      candidate = JSON.parse(text);
+    } catch {
+      return this.#bad(where, "not JSON");
+    }
+    const v = validateEnvelope(candidate);
+    if (!v.ok) return this.#bad(where, v.reason);
+    const e = v.envelope;
+    if (e.dataset !== this.dataset) {
+      return this.#bad(where, `dataset "${e.dataset}" in the topic of ${this.dataset}`);
+    }
+    const start = Date.parse(e.interval_start);
+    const outOfNodes = this.byNode && this.scope.nodes !== null && !this.scope.nodes.has(e.node);
+    if (start < this.scope.start || start >= this.scope.end || outOfNodes) {
+      this.outside++;
+      return;
+    }
+    this.known.learn([e]);
+    // CRR facts differ by qualifier; its grid is not checked, so only its duplicates and revisions count.
+    const id = e.qualifier ? `${e.node}\t${e.component}\t${e.qualifier}` : `${e.node}\t${e.component}`;
+    let series = this.#series.get(id);
+    if (!series) this.#series.set(id, series = new Map());
+    const fp = fingerprint(`${e.value}|${e.provenance.content_hash}`);
+    const before = series.get(start);
+    if (before === undefined) {
+      series.set(start, fp);
+    } else if (before === fp) this.duplicates.set(e.node, (this.duplicates.get(e.node) ?? 0) + 1);
+    else this.#revised(e.node, bronzeKey(this.dataset, e));
+  }
+
+  #revised(node: string, key: string): void {
+    let keys = this.revisions.get(node);
+    if (!keys) this.revisions.set(node, keys = new Map());
+    const r = keys.get(key);
+    if (r) r.values++; // counts every further sighting that differs from the first
+    else if (keys.size < AUDIT_MAX_REVISIONS) keys.set(key, { key, values: 2 });
+  }
+
+  #bad(where: string, reason: string): void {
+    this.unparsable++;
+    if (this.unparsableExamples.length < AUDIT_EXAMPLES) this.unparsableExamples.push(`${where}: ${reason}`);
+  }
+
+  /** Whether `node` has `component` at `start`. */
+  has(node: string, component: string, start: number): boolean {
+    return this.#series.get(`${node}\t${component}`)?.has(start) ?? false;
+  }
+
+  /** Whether `node` has any row at `start`. */
+  hasNode(node: string, start: number): boolean {
+    for (const [id, series] of this.#series) if (id.startsWith(`${node}\t`) && series.has(start)) return true;
+    return false;
+  }
+
+  /** Whether no envelope of the scope was read. */
+  get empty(): boolean {
+    return this.#series.size === 0;
+  }
+}
+
+/** FNV-1a, 32 bits: enough to tell two values of one key apart. */
+function fingerprint(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
