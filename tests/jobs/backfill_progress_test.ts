@@ -1,6 +1,10 @@
 import assert from "node:assert/strict";
 import { Writable } from "node:stream";
-import { createProgressReporter, formatDuration } from "../../src/jobs/backfill_progress.ts";
+import {
+  createCountProgress,
+  createProgressReporter,
+  formatDuration,
+} from "../../src/jobs/backfill_progress.ts";
 import type { BackfillProgress } from "../../src/jobs/backfill.ts";
 import { DATASETS } from "../../src/oasis/datasets.ts";
 
@@ -62,4 +66,24 @@ Deno.test("off a terminal the backfill writes one plain line per window with an 
   ]);
   assert.equal(formatDuration(3_725_000), "1h02m");
   assert.equal(formatDuration(185_000), "3m05s");
+});
+
+Deno.test("the audit's read progress: a bar per topic on a terminal, otherwise a line at each tenth and at the end", () => {
+  const t = terminal();
+  const bar = createCountProgress("audit", "bytes", { tty: true, stream: t.stream });
+  bar.begin("topic.a", 1000);
+  bar.update(1000);
+  bar.end();
+  assert.match(t.text(), /audit \[[█░]+\] 1000\/1000 bytes \| ETA .*\| topic\.a/);
+  const lines: string[] = [];
+  const plain = createCountProgress("audit", "messages", { tty: false, writeLine: (l) => lines.push(l) });
+  plain.begin("topic.b", 100);
+  for (const n of [5, 12, 14, 55, 100]) plain.update(n);
+  plain.end();
+  assert.deepEqual(lines, [
+    "audit topic.b: 100 messages",
+    "audit topic.b: 12/100 messages",
+    "audit topic.b: 55/100 messages",
+    "audit topic.b: done, 100 messages",
+  ]);
 });

@@ -2,27 +2,10 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { startSimulator } from "../../src/simulator/simulator.ts";
+import { envFor } from "./cli_env.ts";
 
 const ROOT = new URL("../../", import.meta.url);
 const decoder = new TextDecoder();
-
-/** Environment of a backfill on the embedded defaults (no Redis, no Kafka) under `dir`. */
-function envFor(dir: string, baseUrl: string, extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    NO_COLOR: "1",
-    CAISO_OASIS_BASE_URL: baseUrl,
-    CAISO_OASIS_MIN_INTERVAL_MS: "0",
-    CAISO_OASIS_BACKOFF_MS: "0",
-    REDIS_URL: "",
-    KAFKA_BOOTSTRAP_SERVERS: "",
-    CONFIG_FILE: "",
-    BRONZE_DIR: join(dir, "bronze"),
-    BACKFILL_OUTBOX_PATH: join(dir, "outbox.kv"),
-    STORE_KV_PATH: join(dir, "hot.kv"),
-    JOBS_KV_PATH: join(dir, "jobs.kv"),
-    ...extra,
-  };
-}
 
 function command(args: string[], env: Record<string, string>) {
   return new Deno.Command(Deno.execPath(), {
