@@ -15,6 +15,7 @@ import { parseArgs } from "node:util";
 import { NdjsonReader } from "../src/bronze/bronze_reader.ts";
 import { KafkaReader } from "../src/bronze/kafka_reader.ts";
 import { type AuditReport, runAudit } from "../src/jobs/audit.ts";
+import { AUDIT_MAX_REVISIONS } from "../src/jobs/audit_tally.ts";
 import { createCountProgress } from "../src/jobs/backfill_progress.ts";
 import { formatMissing } from "../src/jobs/backfill_window.ts";
 import { DATASET_NAMES } from "../src/oasis/datasets.ts";
@@ -30,7 +31,7 @@ const USAGE =
   "revisions and unparsable rows. Exit 0 when nothing is missing, 3 when something is. Datasets: " +
   DATASET_NAMES.join(", ") + ".";
 
-/** Most revised keys printed per node in the text report (`--json` lists up to AUDIT_MAX_REVISIONS). */
+/** Most revised keys printed per node in the text report. */
 const PRINTED_REVISIONS = 20;
 
 function parse(args: string[]) {
@@ -55,15 +56,17 @@ function printReport(r: AuditReport): void {
       const missing = n.missing.reduce((k, m) => k + m.intervals, 0);
       console.log(
         `  ${n.node}: ${n.present}/${n.expected} cells present, ${missing} intervals missing, ` +
-          `${n.duplicates} duplicates, ${n.revisions.length} revised keys`,
+          `${n.duplicates} duplicates, ${n.revisedKeys} revised keys`,
       );
       for (const m of n.missing) console.log(`    ${formatMissing(m)}`);
       for (const v of n.revisions.slice(0, PRINTED_REVISIONS)) {
         console.log(`    REVISED ${v.key}: ${v.values} values`);
       }
-      if (n.revisions.length > PRINTED_REVISIONS) {
+      if (n.revisedKeys > PRINTED_REVISIONS) {
         console.log(
-          `    … and ${n.revisions.length - PRINTED_REVISIONS} more revised keys (--json lists them)`,
+          `    … and ${
+            n.revisedKeys - PRINTED_REVISIONS
+          } more revised keys (--json lists up to ${AUDIT_MAX_REVISIONS})`,
         );
       }
     }

@@ -42,6 +42,8 @@ export interface NodeAudit {
   readonly duplicates: number;
   /** Keys seen with different values (at most `AUDIT_MAX_REVISIONS` listed). */
   readonly revisions: readonly AuditRevision[];
+  /** Revised keys in all. */
+  readonly revisedKeys: number;
 }
 
 /** The audit of one dataset. */
@@ -133,7 +135,8 @@ function auditOf(tally: DatasetTally, topic: string, grid: RequestWindow, now: D
       present,
       missing: missing.filter((m) => m.node === node),
       duplicates: tally.duplicates.get(node) ?? 0,
-      revisions: [...(tally.revisions.get(node)?.values() ?? [])],
+      revisions: [...(tally.revisions.get(node)?.keys ?? [])].map(([key, v]) => ({ key, values: v.size })),
+      revisedKeys: tally.revisions.get(node)?.count ?? 0,
     };
   });
   return {

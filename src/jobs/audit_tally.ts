@@ -20,7 +20,14 @@ export interface AuditRevision {
   /** The Bronze key (dataset|node|[qualifier|]component|interval_start). */
   readonly key: string;
   /** Different values (value and raw row) seen for it. */
-  values: number;
+  readonly values: number;
+}
+
+/** The revised keys of one node: the first `AUDIT_MAX_REVISIONS` with their values, and how many in all. */
+export interface NodeRevisions {
+  readonly keys: Map<string, Set<number>>;
+  /** Revised keys in all (past the listed ones: sightings that differed from the first value). */
+  count: number;
 }
 
 /** What the audit selects: the range of interval starts and, for LMP datasets, the nodes. */
@@ -47,7 +54,7 @@ export class DatasetTally implements PresentCells {
   /** Extra copies of a key with the same value, per node. */
   readonly duplicates = new Map<string, number>();
   /** Keys seen with different values, per node. */
-  readonly revisions = new Map<string, Map<string, AuditRevision>>();
+  readonly revisions = new Map<string, NodeRevisions>();
   readonly #series = new Map<string, Map<number, number>>();
 
   constructor(readonly dataset: DatasetName, readonly scope: AuditScope, readonly byNode: boolean) {}
@@ -82,16 +89,23 @@ export class DatasetTally implements PresentCells {
     const before = series.get(start);
     if (before === undefined) {
       series.set(start, fp);
-    } else if (before === fp) this.duplicates.set(e.node, (this.duplicates.get(e.node) ?? 0) + 1);
-    else this.#revised(e.node, bronzeKey(this.dataset, e));
+    } else if (before === fp || !this.#revised(e.node, bronzeKey(this.dataset, e), before, fp)) {
+      this.duplicates.set(e.node, (this.duplicates.get(e.node) ?? 0) + 1);
+    }
   }
 
-  #revised(node: string, key: string): void {
-    let keys = this.revisions.get(node);
-    if (!keys) this.revisions.set(node, keys = new Map());
-    const r = keys.get(key);
-    if (r) r.values++; // counts every further sighting that differs from the first
-    else if (keys.size < AUDIT_MAX_REVISIONS) keys.set(key, { key, values: 2 });
+  /** Records another value `fp` of `key` (first seen with `first`); false when that value was seen already. */
+  #revised(node: string, key: string, first: number, fp: number): boolean {
+    let r = this.revisions.get(node);
+    if (!r) this.revisions.set(node, r = { keys: new Map(), count: 0 });
+    const values = r.keys.get(key);
+    if (values?.has(fp)) return false;
+    if (values) values.add(fp);
+    else {
+      r.count++;
+      if (r.keys.size < AUDIT_MAX_REVISIONS) r.keys.set(key, new Set([first, fp]));
+    }
+    return true;
   }
 
   #bad(where: string, reason: string): void {

@@ -56,7 +56,10 @@ async function backfillTwoDays(dir: string): Promise<string[]> {
   return lines;
 }
 
-/** The lines with the hole cut out, then a duplicate, a revised copy (another price) and a garbage line. */
+/**
+ * The lines with the hole cut out, then a copy of one line (a duplicate), a copy with another price (a
+ * revision), that revised copy again (a duplicate of the second value) and a garbage line.
+ */
 function injected(lines: readonly string[]): { lines: string[]; revisedKey: string } {
   const inHole = (l: string) => {
     const e = JSON.parse(l);
@@ -64,11 +67,12 @@ function injected(lines: readonly string[]): { lines: string[]; revisedKey: stri
   };
   const kept = lines.filter((l) => !inHole(l));
   assert.equal(kept.length, lines.length - 24 * 5);
-  const revised = JSON.parse(kept[10]!);
+  const revised = JSON.parse(kept[3]!);
   const revisedKey = bronzeKey("lmp_dam", revised);
   revised.value = revised.value + 7.25;
   revised.raw.MW = String(revised.value);
-  return { lines: [...kept, kept[3]!, JSON.stringify(revised), "{not json"], revisedKey };
+  const copy = JSON.stringify(revised);
+  return { lines: [...kept, kept[3]!, copy, copy, "{not json"], revisedKey };
 }
 
 function assertFindings(r: { code: number; stdout: string; stderr: string }, revisedKey: string): void {
@@ -80,7 +84,7 @@ function assertFindings(r: { code: number; stdout: string; stderr: string }, rev
   assert.match(r.stdout, /1 unparsable/);
   assert.equal((r.stdout.match(/REVISED /g) ?? []).length, 1, "one revision, the duplicate is not one");
   assert.ok(r.stdout.includes(`REVISED ${revisedKey}: 2 values`), r.stdout);
-  assert.match(r.stdout, / 1 duplicates, /);
+  assert.match(r.stdout, / 2 duplicates, 1 revised keys/);
   assert.equal((r.stdout.match(/ [1-9]\d* duplicates/g) ?? []).length, 1, "one node has the duplicate");
 }
 
