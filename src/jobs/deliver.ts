@@ -17,12 +17,15 @@ import type { RequestWindow } from "../oasis/windows.ts";
 import type { Coordination } from "../store/coordination.ts";
 import { MARKET_OF_DATASET } from "../store/price_points.ts";
 import type { PriceStore } from "../store/store.ts";
+import type { SchemaDriftTracker } from "./schema_drift.ts";
 
 /** Where a fetched window goes. */
 export interface DeliveryDeps {
   readonly publisher: Pick<BronzePublisher, "publish">;
   readonly store: Pick<PriceStore, "ingest">;
   readonly coordination: Pick<Coordination, "digests" | "saveDigests">;
+  /** Told each answer's CSV headers, to log, count and show a changed report schema. */
+  readonly schema?: Pick<SchemaDriftTracker, "observe">;
 }
 
 /** What delivering one window did. */
@@ -102,6 +105,7 @@ export async function deliverWindow(
 ): Promise<Delivered> {
   const result = fetched.result;
   if (result.kind !== "rows") return { rows: 0, published: 0, unchanged: 0, revised: 0, starts: new Set() };
+  deps.schema?.observe(window.dataset, result.schema);
   const scope = digestScope(window);
   const groups = byInterval(result.rows, window);
   const known = await deps.coordination.digests(scope, [...groups.keys()].filter(Number.isFinite));
