@@ -23,10 +23,11 @@ function readThrough(
   };
 }
 
-/** A copy of `table` without `column` (unchanged when it has none). */
+/** A copy of `table` without the CSV column or XML element `column` (unchanged when it has neither). */
 export function dropColumn(table: ReportTable, column: string): ReportTable {
   const at = table.header.indexOf(column);
-  if (at < 0) return table;
+  const fields = table.xml.fields.filter(([name]) => name !== column);
+  if (at < 0) return { ...table, xml: { ...table.xml, fields } }; // an XML element name, or none
   const without = (cells: readonly string[]) => cells.filter((_, i) => i !== at);
   return {
     ...table,
@@ -35,7 +36,7 @@ export function dropColumn(table: ReportTable, column: string): ReportTable {
     xml: readThrough(
       table.xml,
       (cells) => [...cells.slice(0, at), "", ...cells.slice(at)],
-      table.xml.fields.filter(([name]) => name !== column),
+      fields,
     ),
   };
 }
@@ -43,11 +44,14 @@ export function dropColumn(table: ReportTable, column: string): ReportTable {
 /** A copy of `table` with `column`, holding `value` on every line, before its last column. */
 export function addColumn(table: ReportTable, column: string, value: string): ReportTable {
   const at = Math.max(0, table.header.length - 1);
-  const insert = (cells: readonly string[]) => [...cells.slice(0, at), value, ...cells.slice(at)];
+  const insert = (
+    cells: readonly string[],
+    cell: string,
+  ) => [...cells.slice(0, at), cell, ...cells.slice(at)];
   return {
     ...table,
-    header: insert(table.header),
-    lines: table.lines.map((line) => insert(line.split(",")).join(",")),
+    header: insert(table.header, column),
+    lines: table.lines.map((line) => insert(line.split(","), value).join(",")),
     xml: readThrough(
       table.xml,
       (cells) => cells.filter((_, i) => i !== at),
