@@ -22,12 +22,17 @@ const MAX_LISTED = 20;
 
 /** The current drift of one dataset's report, as `/health` shows it. */
 export interface SchemaDrift {
+  /** The dataset whose answer had the header. */
   readonly dataset: DatasetName;
+  /** OASIS report (query) name. */
   readonly report: string;
   /** When this difference was first seen, ISO-8601. */
   readonly since: string;
+  /** New columns (at most 20 listed). */
   readonly added: readonly string[];
+  /** Expected columns absent. */
   readonly dropped: readonly string[];
+  /** Columns that seem renamed. */
   readonly renamed: readonly RenamedColumn[];
   /** Required columns missing: the rows go to the dead-letter topic with this as their reason. */
   readonly unreadable: readonly string[];
@@ -35,6 +40,7 @@ export interface SchemaDrift {
 
 /** Options of `SchemaDriftTracker`. */
 export interface SchemaDriftOptions {
+  /** Where a new difference is logged (default: nowhere). */
   readonly log?: Log;
   /** Called once per new difference and kind it shows (the metric). */
   readonly count?: (dataset: DatasetName, kind: DriftKind) => void;
@@ -50,6 +56,7 @@ export class SchemaDriftTracker {
   /** Key `dataset|report` → signature of the last difference ("" for none) and the drift shown. */
   readonly #last = new Map<string, { signature: string; drift?: SchemaDrift }>();
 
+  /** A tracker with no difference seen yet. */
   constructor(options: SchemaDriftOptions = {}) {
     this.#options = options;
   }

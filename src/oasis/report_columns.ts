@@ -77,7 +77,9 @@ export const EXPECTED_COLUMNS: Readonly<Record<string, readonly string[]>> = {
 
 /** A column that seems renamed: `from` (expected) is missing and `to` (new) stands in its place. */
 export interface RenamedColumn {
+  /** The expected name. */
   readonly from: string;
+  /** The name in the header. */
   readonly to: string;
 }
 
