@@ -36,6 +36,10 @@ async function fetchAll(client: OasisClient, windows: RequestWindow[]): Promise<
     assert.equal(result.kind, "rows", `${w.query.queryName}: ${JSON.stringify(result).slice(0, 200)}`);
     if (result.kind === "rows") {
       assert.deepEqual(result.problems, [], `${w.query.queryName} had rejected rows`);
+      for (const s of result.schema ?? []) {
+        // The simulator writes the expected header of every pinned report.
+        assert.deepEqual([s.added, s.dropped, s.renamed, s.missing], [[], [], [], []], s.report);
+      }
       rows.push(...result.rows);
     }
   }
