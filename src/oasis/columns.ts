@@ -1,7 +1,7 @@
 /**
  * Which source column feeds which normalized field, per report family. Columns are always found by
- * header name (their order differs between reports and versions); a missing required column is an
- * `OasisParseError` that names it.
+ * header name (their order differs between reports and versions). A missing required column makes every
+ * row of a CSV file a row problem naming it (`findColumns`), and an XML file an `OasisParseError`.
  *
  * @module
  */

@@ -98,7 +98,8 @@ function isXmlMember(member: ZipMember): boolean {
 /**
  * Parses the members of one response. Every member is read; rows of all members are concatenated. An
  * error document alone gives `no-data` (code 1000) or `oasis-error`; a malformed archive or a missing
- * column throws `OasisParseError`.
+ * XML element throws `OasisParseError` (a missing CSV column makes its rows problems). Each distinct CSV
+ * header of a known report comes back in `schema`, compared with the expected one.
  */
 export function parseMembers(members: readonly ZipMember[], ctx: ParseContext = {}): ParseResult {
   const rows: OasisRow[] = [];
