@@ -12,6 +12,7 @@ import { OasisParseError } from "./errors.ts";
 import { isProblem, RowBuilder } from "./normalize.ts";
 import { compareHeader, EXPECTED_COLUMNS, type HeaderCheck } from "./report_columns.ts";
 import type { OasisRow, RowProblem } from "./row.ts";
+import { gmtToIso } from "./time.ts";
 
 /** What the CSV parser needs to know about the file. */
 export interface CsvReportContext {
@@ -86,12 +87,15 @@ export function parseCsvReport(text: string, ctx: CsvReportContext): CsvReport {
   let builder: RowBuilder | undefined;
   let schema: HeaderCheck | undefined;
   let unreadable: string | undefined;
+  let startColumn = -1;
+  const starts = new Map<string, string | undefined>();
   const onRow = (cells: string[], i: number): null => {
     if (i === 0) {
       header = cells.map((c) => c.trim());
       const { index, missing } = findColumns(header, ctx.family, ctx.valueColumn);
       schema = checkHeader(header, missing, ctx);
       if (missing.length > 0) unreadable = missing.map((c) => missingReason(c, schema)).join("; ");
+      startColumn = index.start;
       builder = new RowBuilder({ ...ctx, header, index });
       return null;
     }
@@ -107,7 +111,19 @@ export function parseCsvReport(text: string, ctx: CsvReportContext): CsvReport {
       return null;
     }
     if (unreadable !== undefined) {
-      problems.push({ reason: unreadable, raw: b.raw(cells), source_file: ctx.file, row_number: i });
+      const problem: RowProblem = {
+        reason: unreadable,
+        raw: b.raw(cells),
+        source_file: ctx.file,
+        row_number: i,
+      };
+      const text = cells[startColumn] ?? "";
+      let start = starts.get(text);
+      if (start === undefined && !starts.has(text)) {
+        start = gmtToIso(text);
+        if (starts.size < 10_000) starts.set(text, start);
+      }
+      problems.push(start === undefined ? problem : { ...problem, interval_start: start });
       return null;
     }
     const out = b.build(cells, i);

@@ -48,6 +48,8 @@ export interface RowProblem {
   source_file: string;
   /** 1-based data row number. */
   row_number: number;
+  /** Interval start (UTC ISO-8601), when the row's start could be read; lets a re-fetch not resend it. */
+  interval_start?: string;
 }
 
 /**

@@ -80,8 +80,9 @@ Deno.test("a renamed, an added and a dropped column: logged once each, counted, 
       body.checks.schema.drifted.map((d: Record<string, unknown>) => [d.dataset, d.report, d.renamed]),
       [["lmp_rtm", QUERY, [{ from: "VALUE", to: "PRICE" }]]],
     );
-    // The same header again: no second log line, no second count.
-    await poll(5);
+    // The same header again: no second log line, no second count, and only the new interval's dead letters.
+    const again = await poll(5);
+    assert.equal(again.dead.length, 3 * 5, "three nodes × five components of the one new interval");
     assert.equal(driftLogs().length, 1);
     assert.deepEqual(await driftCounts(edge.metrics), { "lmp_rtm/renamed": 1 });
 
