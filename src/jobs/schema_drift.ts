@@ -17,7 +17,7 @@ export type DriftKind = "added" | "dropped" | "renamed";
 /** The drift kinds, a closed set. */
 export const DRIFT_KINDS: readonly DriftKind[] = ["added", "dropped", "renamed"];
 
-/** Most column names listed per kind in logs and `/health` (a header is OASIS's, not ours to trust). */
+/** Most column names listed per kind in logs and `/health`, each cut to 64 characters (a header is OASIS's). */
 const MAX_LISTED = 20;
 
 /** The current drift of one dataset's report, as `/health` shows it. */
@@ -48,7 +48,8 @@ export interface SchemaDriftOptions {
   readonly now?: () => Date;
 }
 
-const listed = <T>(items: readonly T[]): T[] => items.slice(0, MAX_LISTED);
+const name = (text: string): string => (text.length > 64 ? `${text.slice(0, 64)}…` : text);
+const listed = (names: readonly string[]): string[] => names.slice(0, MAX_LISTED).map(name);
 
 /** Remembers the last header difference of each dataset and report. */
 export class SchemaDriftTracker {
@@ -91,7 +92,7 @@ export class SchemaDriftTracker {
       since: (this.#options.now?.() ?? new Date()).toISOString(),
       added: listed(check.added),
       dropped: listed(check.dropped),
-      renamed: listed(check.renamed),
+      renamed: check.renamed.slice(0, MAX_LISTED).map((r) => ({ from: r.from, to: name(r.to) })),
       unreadable: listed(check.missing),
     };
     this.#last.set(key, { signature, drift });
