@@ -2,15 +2,15 @@
  * `GET /health`: what the composition root reports (Bronze sink, breaker, per-dataset runs) joined with what
  * the server sees itself (store reachability, WebSocket clients), and the verdict. The service is ready when
  * the hot store and the Bronze sink are reachable; an open OASIS breaker, job coordination on its local
- * mirror (Redis down), an OASIS gate spacing only locally, a report whose columns changed (`schema`), or a market (RT, FMM, DA) whose newest price is
- * stale or missing (`freshness.ts`, judged for the markets whose dataset is polled) makes it `degraded` but
- * still ready (it serves what it has and polling goes on); not ready answers 503.
+ * mirror (Redis down), an OASIS gate spacing only locally, an OASIS report whose columns changed (`schema`),
+ * or a market (RT, FMM, DA) whose newest price is stale or missing (`freshness.ts`, judged for the markets
+ * whose dataset is polled) makes it `degraded` but still ready (it serves what it has and polling goes on);
+ * not ready answers 503.
  *
  * @module
  */
 import type { BreakerState } from "../oasis/client.ts";
 import type { GateStats } from "../oasis/gate.ts";
-import type { SchemaDrift } from "../jobs/schema_drift.ts";
 import type { StoreStats } from "../store/store.ts";
 import { type FreshMarket, type MarketFreshness, marketsOf } from "./freshness.ts";
 
@@ -46,7 +46,25 @@ export interface HealthReport {
   /** The job coordination (watermarks, locks, digests): Redis, or its local mirror while Redis is down. */
   readonly coordination?: CoordinationHealth;
   /** Reports whose last answer had other columns than expected (`jobs/schema_drift.ts`). */
-  readonly schema?: readonly SchemaDrift[];
+  readonly schema?: readonly SchemaDriftHealth[];
+}
+
+/** One report whose columns changed, as `SchemaDriftTracker.drifted` gives it. */
+export interface SchemaDriftHealth {
+  /** Dataset whose answer had the header. */
+  readonly dataset: string;
+  /** OASIS report (query) name. */
+  readonly report: string;
+  /** When this difference was first seen, ISO-8601. */
+  readonly since: string;
+  /** New columns. */
+  readonly added: readonly string[];
+  /** Expected columns absent. */
+  readonly dropped: readonly string[];
+  /** Columns that seem renamed. */
+  readonly renamed: ReadonlyArray<{ readonly from: string; readonly to: string }>;
+  /** Required columns missing: those rows are dead letters. */
+  readonly unreadable: readonly string[];
 }
 
 /** The job coordination's state. */
@@ -75,7 +93,7 @@ export interface HealthBody {
       readonly gate?: GateStats;
     };
     readonly coordination?: CoordinationHealth & { readonly ok: boolean };
-    readonly schema?: { readonly ok: boolean; readonly drifted: readonly SchemaDrift[] };
+    readonly schema?: { readonly ok: boolean; readonly drifted: readonly SchemaDriftHealth[] };
     readonly websocket: { readonly ok: true; readonly clients: number; readonly max: number };
   };
   readonly datasets: Readonly<Record<string, DatasetHealth>>;
