@@ -9,7 +9,9 @@
  */
 import type { Log } from "../log.ts";
 import type { DatasetName } from "../oasis/datasets.ts";
-import { hasDifference, type HeaderCheck, type RenamedColumn } from "../oasis/report_columns.ts";
+import { hasDifference, type HeaderCheck, type SchemaDrift } from "../oasis/report_columns.ts";
+
+export type { SchemaDrift } from "../oasis/report_columns.ts";
 
 /** How a header differs: the `kind` label of `oasis_schema_drift_total`. */
 export type DriftKind = "added" | "dropped" | "renamed";
@@ -19,24 +21,6 @@ export const DRIFT_KINDS: readonly DriftKind[] = ["added", "dropped", "renamed"]
 
 /** Most column names listed per kind in logs and `/health`, each cut to 64 characters (a header is OASIS's). */
 const MAX_LISTED = 20;
-
-/** The current drift of one dataset's report, as `/health` shows it. */
-export interface SchemaDrift {
-  /** The dataset whose answer had the header. */
-  readonly dataset: DatasetName;
-  /** OASIS report (query) name. */
-  readonly report: string;
-  /** When this difference was first seen, ISO-8601. */
-  readonly since: string;
-  /** New columns (at most 20 listed). */
-  readonly added: readonly string[];
-  /** Expected columns absent. */
-  readonly dropped: readonly string[];
-  /** Columns that seem renamed. */
-  readonly renamed: readonly RenamedColumn[];
-  /** Required columns missing: the rows go to the dead-letter topic with this as their reason. */
-  readonly unreadable: readonly string[];
-}
 
 /** Options of `SchemaDriftTracker`. */
 export interface SchemaDriftOptions {

@@ -11,6 +11,7 @@
  */
 import type { BreakerState } from "../oasis/client.ts";
 import type { GateStats } from "../oasis/gate.ts";
+import type { SchemaDrift } from "../oasis/report_columns.ts";
 import type { StoreStats } from "../store/store.ts";
 import { type FreshMarket, type MarketFreshness, marketsOf } from "./freshness.ts";
 
@@ -46,25 +47,7 @@ export interface HealthReport {
   /** The job coordination (watermarks, locks, digests): Redis, or its local mirror while Redis is down. */
   readonly coordination?: CoordinationHealth;
   /** Reports whose last answer had other columns than expected (`jobs/schema_drift.ts`). */
-  readonly schema?: readonly SchemaDriftHealth[];
-}
-
-/** One report whose columns changed, as `SchemaDriftTracker.drifted` gives it. */
-export interface SchemaDriftHealth {
-  /** Dataset whose answer had the header. */
-  readonly dataset: string;
-  /** OASIS report (query) name. */
-  readonly report: string;
-  /** When this difference was first seen, ISO-8601. */
-  readonly since: string;
-  /** New columns. */
-  readonly added: readonly string[];
-  /** Expected columns absent. */
-  readonly dropped: readonly string[];
-  /** Columns that seem renamed. */
-  readonly renamed: ReadonlyArray<{ readonly from: string; readonly to: string }>;
-  /** Required columns missing: those rows are dead letters. */
-  readonly unreadable: readonly string[];
+  readonly schema?: readonly SchemaDrift[];
 }
 
 /** The job coordination's state. */
@@ -93,7 +76,7 @@ export interface HealthBody {
       readonly gate?: GateStats;
     };
     readonly coordination?: CoordinationHealth & { readonly ok: boolean };
-    readonly schema?: { readonly ok: boolean; readonly drifted: readonly SchemaDriftHealth[] };
+    readonly schema?: { readonly ok: boolean; readonly drifted: readonly SchemaDrift[] };
     readonly websocket: { readonly ok: true; readonly clients: number; readonly max: number };
   };
   readonly datasets: Readonly<Record<string, DatasetHealth>>;

@@ -7,6 +7,7 @@
  *
  * @module
  */
+import type { DatasetName } from "./datasets.ts";
 
 const LMP_IDS = [
   "NODE_ID_XML",
@@ -123,6 +124,18 @@ export function compareHeader(header: readonly string[], expected: readonly stri
     renamed.push({ from, to: name });
   });
   return { added, dropped: [...missing], renamed };
+}
+
+/** The current drift of one dataset's report, as logs and `/health` show it (`jobs/schema_drift.ts`). */
+export interface SchemaDrift extends HeaderDifference {
+  /** The dataset whose answer had the header. */
+  readonly dataset: DatasetName;
+  /** OASIS report (query) name. */
+  readonly report: string;
+  /** When this difference was first seen, ISO-8601. */
+  readonly since: string;
+  /** Required columns missing: the rows go to the dead-letter topic with this as their reason. */
+  readonly unreadable: readonly string[];
 }
 
 /** Whether `d` shows any difference. */
