@@ -45,6 +45,13 @@ export type { ResultFormat } from "./src/oasis/url.ts";
 export type { NodeSelection, RequestWindow } from "./src/oasis/windows.ts";
 export type { FetchResult } from "./src/oasis/client.ts";
 export type { OasisRow, ParseResult, RowProblem } from "./src/oasis/row.ts";
+export type { HeaderCheck, HeaderDifference, RenamedColumn } from "./src/oasis/report_columns.ts";
+export {
+  type DriftKind,
+  type SchemaDrift,
+  type SchemaDriftOptions,
+  SchemaDriftTracker,
+} from "./src/jobs/schema_drift.ts";
 export type { RedisSettings, StoreConfig } from "./src/store/settings.ts";
 export type { Market } from "./src/store/store.ts";
 export type { LiveConfig, WsSettings } from "./src/live/settings.ts";

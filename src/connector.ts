@@ -20,6 +20,7 @@ import {
 import { deliverWindow } from "./jobs/deliver.ts";
 import { ackBaseline, awaitAcknowledged, type BronzeAck, BronzeHeldError } from "./jobs/bronze_ack.ts";
 import { pollDataset, type PollSummary } from "./jobs/poll.ts";
+import { SchemaDriftTracker } from "./jobs/schema_drift.ts";
 import { activeSchedule } from "./jobs/peak_window.ts";
 import { schedulePeriodMs } from "./jobs/schedule.ts";
 import { type Log, silentLog } from "./log.ts";
@@ -145,6 +146,8 @@ export interface ConnectorOptions {
   readonly fetch?: typeof fetch;
   /** Clock (default: `new Date()`). */
   readonly now?: () => Date;
+  /** Where changed report columns are logged and counted (default: one of its own, on `log`). */
+  readonly schemaDrift?: SchemaDriftTracker;
 }
 
 const ZONED = /(?:Z|[+-]\d{2}:?\d{2})$/i;
@@ -222,9 +225,14 @@ let share: (connector: CaisoOasisConnector, oasis: OasisStack, backends: Backend
  */
 export function serviceConnector(
   config: Config,
-  shared: { readonly oasis: OasisStack; readonly backends: Backends; readonly log: Log },
+  shared: {
+    readonly oasis: OasisStack;
+    readonly backends: Backends;
+    readonly log: Log;
+    readonly schemaDrift?: SchemaDriftTracker;
+  },
 ): CaisoOasisConnector {
-  const connector = new CaisoOasisConnector(config, { log: shared.log });
+  const connector = new CaisoOasisConnector(config, { log: shared.log, schemaDrift: shared.schemaDrift });
   share(connector, shared.oasis, shared.backends);
   return connector;
 }
@@ -241,6 +249,7 @@ export class CaisoOasisConnector {
   readonly #log: Log;
   readonly #now: () => Date;
   readonly #shaper: BronzePublisher;
+  readonly #schemaDrift: SchemaDriftTracker;
   #oasis: OasisStack | null = null;
   #backends: Promise<Backends> | null = null;
   /** Whether the stack and backends belong to the caller (the service), which closes them. */
@@ -261,6 +270,7 @@ export class CaisoOasisConnector {
     this.#options = options;
     this.#log = options.log ?? silentLog;
     this.#now = options.now ?? (() => new Date());
+    this.#schemaDrift = options.schemaDrift ?? new SchemaDriftTracker({ log: this.#log, now: this.#now });
     this.#shaper = new BronzePublisher({ outbox: NO_OUTBOX, topics: config.bronze.topics, now: this.#now });
   }
 
@@ -468,6 +478,7 @@ export class CaisoOasisConnector {
         publisher: backends.bronze.publisher,
         store: backends.store,
         coordination: backends.coordination,
+        schema: this.#schemaDrift,
       },
     };
   }

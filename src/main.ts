@@ -12,6 +12,7 @@ import { type Config, ConfigError, loadConfig } from "./config.ts";
 import { serviceConnector } from "./connector.ts";
 import { type Backends, openBackends } from "./jobs/backends.ts";
 import { JobRunner } from "./jobs/job_runner.ts";
+import { SchemaDriftTracker } from "./jobs/schema_drift.ts";
 import { describeSchedule, pollCrons } from "./jobs/peak_window.ts";
 import { setupLogging } from "./log.ts";
 import type { DatasetName } from "./oasis/datasets.ts";
@@ -80,7 +81,9 @@ const { store, bronze } = backends;
 oasis.share(backends.gateSlots, log);
 
 // ── 5. Jobs: a plain function per run (the library's `poll`, on the shared stack); cron is a table.
-const connector = serviceConnector(config, { oasis, backends, log });
+// A changed OASIS header is logged once, counted, and shown in /health until the expected one comes back.
+const schemaDrift = new SchemaDriftTracker({ log, count: (d, kind) => metrics.schemaDrift(d, kind) });
+const connector = serviceConnector(config, { oasis, backends, log, schemaDrift });
 const scheduled: DatasetName[] = config.jobs.enabled ? [...config.datasets] : [];
 const peak = config.jobs.peak;
 const jobs = new JobRunner({
@@ -157,6 +160,7 @@ const http = await startHttpServer({
     },
     gate: oasis.gate.stats,
     coordination: coordinationHealth(),
+    schema: schemaDrift.drifted,
   }),
   extraRoutes: createServiceRoutes({
     analytics,

@@ -9,6 +9,7 @@
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
 import type { AlertEvent } from "./analytics/alerts.ts";
 import type { DatasetName } from "./oasis/datasets.ts";
+import type { DriftKind } from "./jobs/schema_drift.ts";
 import type { BronzeMetrics } from "./bronze/metrics.ts";
 import type { BreakerState, OasisRequestEvent } from "./oasis/client.ts";
 import type { GateStats } from "./oasis/gate.ts";
@@ -56,6 +57,7 @@ export class Metrics {
   readonly #oasisDuration: Histogram<"outcome">;
   readonly #rows: Counter<"dataset">;
   readonly #missing: Gauge<"dataset">;
+  readonly #schemaDrift: Counter<"dataset" | "kind">;
   readonly #alerts: Counter<"kind" | "event">;
   readonly #wsClients: Gauge;
   readonly #wsConnections: Counter;
@@ -95,6 +97,13 @@ export class Metrics {
       help: "Node-intervals (ended, within the last poll's range) that OASIS answers lacked, by dataset; " +
         "the watermark waits before the first",
       labelNames: ["dataset"],
+      registers,
+    });
+    this.#schemaDrift = new Counter({
+      name: "oasis_schema_drift_total",
+      help: "OASIS CSV headers found changed (a new difference from the expected columns), by dataset and " +
+        "kind: added, dropped or renamed columns",
+      labelNames: ["dataset", "kind"],
       registers,
     });
     this.#alerts = new Counter({
@@ -362,6 +371,11 @@ export class Metrics {
   /** Sets the node-intervals the last poll of `dataset` found missing. */
   missingIntervals(dataset: DatasetName, count: number): void {
     this.#missing.set({ dataset }, count);
+  }
+
+  /** Counts one new header difference of `dataset` showing columns of `kind`. */
+  schemaDrift(dataset: DatasetName, kind: DriftKind): void {
+    this.#schemaDrift.inc({ dataset, kind });
   }
 
   /** Counts one alert event. */

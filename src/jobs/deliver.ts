@@ -17,12 +17,15 @@ import type { RequestWindow } from "../oasis/windows.ts";
 import type { Coordination } from "../store/coordination.ts";
 import { MARKET_OF_DATASET } from "../store/price_points.ts";
 import type { PriceStore } from "../store/store.ts";
+import type { SchemaDriftTracker } from "./schema_drift.ts";
 
 /** Where a fetched window goes. */
 export interface DeliveryDeps {
   readonly publisher: Pick<BronzePublisher, "publish">;
   readonly store: Pick<PriceStore, "ingest">;
   readonly coordination: Pick<Coordination, "digests" | "saveDigests">;
+  /** Told each answer's CSV headers, to log, count and show a changed report schema. */
+  readonly schema?: Pick<SchemaDriftTracker, "observe">;
 }
 
 /** What delivering one window did. */
@@ -93,6 +96,38 @@ function byInterval(rows: readonly OasisRow[], window: RequestWindow) {
   return groups;
 }
 
+/**
+ * The row problems of an answer not sent before, and their digests to save. Problems are digested per
+ * interval when the parser could read the row's start (a header that lost its value column makes every row
+ * a problem, and a poll range growing by one interval must not send all of them again), else per window.
+ */
+async function newProblems(
+  window: RequestWindow,
+  all: readonly RowProblem[],
+  deps: DeliveryDeps,
+  problemScope: string,
+): Promise<{ problems: RowProblem[]; freshProblems: Map<number, string> }> {
+  const problems: RowProblem[] = [];
+  const freshProblems = new Map<number, string>();
+  if (all.length === 0) return { problems, freshProblems };
+  const groups = new Map<number, RowProblem[]>();
+  for (const p of all) {
+    const ms = p.interval_start === undefined ? NaN : Date.parse(p.interval_start);
+    const id = Number.isFinite(ms) ? ms : window.start.getTime();
+    let g = groups.get(id);
+    if (!g) groups.set(id, g = []);
+    g.push(p);
+  }
+  const known = await deps.coordination.digests(problemScope, [...groups.keys()]);
+  for (const [id, g] of groups) {
+    const d = digest(g.map((p) => `${p.reason}\t${canonicalRaw(p.raw ?? {})}`));
+    if (known.get(id) === d) continue;
+    freshProblems.set(id, d);
+    problems.push(...g);
+  }
+  return { problems, freshProblems };
+}
+
 /** Delivers `fetched` (the answer to `window`); `digestTtlMs` is how long its digests are kept. */
 export async function deliverWindow(
   window: RequestWindow,
@@ -102,6 +137,7 @@ export async function deliverWindow(
 ): Promise<Delivered> {
   const result = fetched.result;
   if (result.kind !== "rows") return { rows: 0, published: 0, unchanged: 0, revised: 0, starts: new Set() };
+  deps.schema?.observe(window.dataset, result.schema);
   const scope = digestScope(window);
   const groups = byInterval(result.rows, window);
   const known = await deps.coordination.digests(scope, [...groups.keys()].filter(Number.isFinite));
@@ -119,16 +155,8 @@ export async function deliverWindow(
     fresh.set(ms, d);
     rows.push(...g.rows);
   }
-  let problems: RowProblem[] = [];
   const problemScope = `${scope}|problems`;
-  const problemId = window.start.getTime();
-  if (result.problems.length > 0) {
-    const d = digest(result.problems.map((p) => `${p.reason}\t${canonicalRaw(p.raw ?? {})}`));
-    if ((await deps.coordination.digests(problemScope, [problemId])).get(problemId) !== d) {
-      problems = result.problems;
-      fresh.set(-1, d);
-    }
-  }
+  const { problems, freshProblems } = await newProblems(window, result.problems, deps, problemScope);
   let published = 0;
   if (rows.length > 0 || problems.length > 0) {
     const counts = await deps.publisher.publish(
@@ -137,15 +165,9 @@ export async function deliverWindow(
     );
     published = counts.accepted + counts.deadLettered;
   }
-  const problemDigest = fresh.get(-1);
-  fresh.delete(-1);
   if (fresh.size > 0) await deps.coordination.saveDigests(scope, fresh, options.digestTtlMs);
-  if (problemDigest !== undefined) {
-    await deps.coordination.saveDigests(
-      problemScope,
-      new Map([[problemId, problemDigest]]),
-      options.digestTtlMs,
-    );
+  if (freshProblems.size > 0) {
+    await deps.coordination.saveDigests(problemScope, freshProblems, options.digestTtlMs);
   }
   const delivered: Delivered = {
     rows: result.rows.length + result.problems.length,

@@ -2,14 +2,16 @@
  * `GET /health`: what the composition root reports (Bronze sink, breaker, per-dataset runs) joined with what
  * the server sees itself (store reachability, WebSocket clients), and the verdict. The service is ready when
  * the hot store and the Bronze sink are reachable; an open OASIS breaker, job coordination on its local
- * mirror (Redis down), an OASIS gate spacing only locally, or a market (RT, FMM, DA) whose newest price is
- * stale or missing (`freshness.ts`, judged for the markets whose dataset is polled) makes it `degraded` but
- * still ready (it serves what it has and polling goes on); not ready answers 503.
+ * mirror (Redis down), an OASIS gate spacing only locally, an OASIS report whose columns changed (`schema`),
+ * or a market (RT, FMM, DA) whose newest price is stale or missing (`freshness.ts`, judged for the markets
+ * whose dataset is polled) makes it `degraded` but still ready (it serves what it has and polling goes on);
+ * not ready answers 503.
  *
  * @module
  */
 import type { BreakerState } from "../oasis/client.ts";
 import type { GateStats } from "../oasis/gate.ts";
+import type { SchemaDrift } from "../oasis/report_columns.ts";
 import type { StoreStats } from "../store/store.ts";
 import { type FreshMarket, type MarketFreshness, marketsOf } from "./freshness.ts";
 
@@ -44,6 +46,8 @@ export interface HealthReport {
   readonly gate?: GateStats;
   /** The job coordination (watermarks, locks, digests): Redis, or its local mirror while Redis is down. */
   readonly coordination?: CoordinationHealth;
+  /** Reports whose last answer had other columns than expected (`jobs/schema_drift.ts`). */
+  readonly schema?: readonly SchemaDrift[];
 }
 
 /** The job coordination's state. */
@@ -72,6 +76,7 @@ export interface HealthBody {
       readonly gate?: GateStats;
     };
     readonly coordination?: CoordinationHealth & { readonly ok: boolean };
+    readonly schema?: { readonly ok: boolean; readonly drifted: readonly SchemaDrift[] };
     readonly websocket: { readonly ok: true; readonly clients: number; readonly max: number };
   };
   readonly datasets: Readonly<Record<string, DatasetHealth>>;
@@ -103,7 +108,7 @@ export function judgeHealth(inputs: HealthInputs): HealthBody {
   const markets = marketsOf(report?.datasets ?? {}, inputs.now);
   const dataLacking = Object.values(markets).some((m) => m.status !== "fresh");
   const degraded = breaker === "open" || breaker === "half-open" || coordination?.reachable === false ||
-    report?.gate?.state === "local" || dataLacking;
+    report?.gate?.state === "local" || dataLacking || (report?.schema?.length ?? 0) > 0;
   return {
     status: !ready ? "unavailable" : degraded ? "degraded" : "ok",
     live: true,
@@ -120,6 +125,7 @@ export function judgeHealth(inputs: HealthInputs): HealthBody {
       oasis: { ok: breaker !== "open", breaker, ...(report?.gate ? { gate: report.gate } : {}) },
       websocket: { ok: true, clients: inputs.clients, max: inputs.maxClients },
       ...(coordination ? { coordination: { ...coordination, ok: coordination.reachable } } : {}),
+      ...(report?.schema ? { schema: { ok: report.schema.length === 0, drifted: report.schema } } : {}),
     },
     datasets: report?.datasets ?? {},
     markets,

@@ -1,7 +1,7 @@
 /**
  * Which source column feeds which normalized field, per report family. Columns are always found by
- * header name (their order differs between reports and versions); a missing required column is an
- * `OasisParseError` that names it.
+ * header name (their order differs between reports and versions). A missing required column makes every
+ * row of a CSV file a row problem naming it (`findColumns`), and an XML file an `OasisParseError`.
  *
  * @module
  */
@@ -122,32 +122,33 @@ function find(header: readonly string[], candidates: readonly string[]): number 
   return -1;
 }
 
+/** Column positions in one header, and the required columns it lacks (their rows cannot be read). */
+export interface FoundColumns {
+  /** Positions; -1 for every column not found, required or not. */
+  readonly index: ColumnIndex;
+  /** Required columns not found, by their preferred name (the pinned value column by its exact name). */
+  readonly missing: readonly string[];
+}
+
 /**
- * Resolves `family`'s columns in `header`. `valueColumn`, when given, must be present by that exact name
- * (the pinned version's value column); a renamed column is an error, never a silent fallback.
+ * Finds `family`'s columns in `header` by name. `valueColumn`, when given, must be present by that exact
+ * name (the pinned version's value column); a renamed column is missing, never a silent fallback.
  */
-export function resolveColumns(
+export function findColumns(
   header: readonly string[],
   family: ColumnFamily,
-  context: { report: string; file: string; valueColumn?: string },
-): ColumnIndex {
+  valueColumn?: string,
+): FoundColumns {
   const rules = COLUMN_RULES[family];
-  const missing = (name: string): never => {
-    throw new OasisParseError(
-      `Cannot parse "${context.report}" report: missing column "${name}" (columns: ${header.join(",")})`,
-      { file: context.file, line: 1 },
-    );
-  };
-  const required = (candidates: readonly string[]): number => {
+  const missing: string[] = [];
+  const required = (candidates: readonly string[], name = candidates[0]!.split("|")[0]!): number => {
     const i = find(header, candidates);
-    return i >= 0 ? i : missing(candidates[0]!.split("|")[0]!);
+    if (i < 0) missing.push(name);
+    return i;
   };
-  const value = context.valueColumn
-    ? (header.indexOf(context.valueColumn) >= 0
-      ? header.indexOf(context.valueColumn)
-      : missing(context.valueColumn))
-    : required(rules.value);
-  return {
+  // The value column first: when it is missing, it is the one an error names.
+  const value = valueColumn ? required([valueColumn], valueColumn) : required(rules.value);
+  const index: ColumnIndex = {
     start: required(rules.start),
     end: required(rules.end),
     oprDate: find(header, rules.oprDate),
@@ -158,4 +159,19 @@ export function resolveColumns(
     value,
     qualifier: rules.qualifier.map((c) => find(header, [c])),
   };
+  return { index, missing };
+}
+
+/** Resolves `family`'s columns in `header` like `findColumns`; throws `OasisParseError` naming a missing one. */
+export function resolveColumns(
+  header: readonly string[],
+  family: ColumnFamily,
+  context: { report: string; file: string; valueColumn?: string },
+): ColumnIndex {
+  const { index, missing } = findColumns(header, family, context.valueColumn);
+  if (missing.length === 0) return index;
+  throw new OasisParseError(
+    `Cannot parse "${context.report}" report: missing column "${missing[0]}" (columns: ${header.join(",")})`,
+    { file: context.file, line: 1 },
+  );
 }

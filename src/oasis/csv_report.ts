@@ -6,11 +6,13 @@
  */
 // @deno-types="@types/d3-dsv"
 import { csvParseRows } from "d3-dsv";
-import { type ColumnFamily, resolveColumns } from "./columns.ts";
+import { type ColumnFamily, findColumns } from "./columns.ts";
 import type { DatasetName } from "./datasets.ts";
 import { OasisParseError } from "./errors.ts";
 import { isProblem, RowBuilder } from "./normalize.ts";
+import { compareHeader, EXPECTED_COLUMNS, type HeaderCheck } from "./report_columns.ts";
 import type { OasisRow, RowProblem } from "./row.ts";
+import { gmtToIso } from "./time.ts";
 
 /** What the CSV parser needs to know about the file. */
 export interface CsvReportContext {
@@ -34,6 +36,25 @@ export interface CsvReport {
   readonly rows: OasisRow[];
   /** Rows that could not be normalized. */
   readonly problems: RowProblem[];
+  /** The header compared with the report's expected one; absent for reports outside the dataset table. */
+  readonly schema?: HeaderCheck;
+}
+
+/** The header compared with the expected one of `ctx.report`, when the report has one. */
+function checkHeader(
+  header: string[],
+  missing: readonly string[],
+  ctx: CsvReportContext,
+): HeaderCheck | undefined {
+  const expected = ctx.dataset === "other" ? undefined : EXPECTED_COLUMNS[ctx.report];
+  if (!expected) return undefined;
+  return { report: ctx.report, file: ctx.file, ...compareHeader(header, expected), missing };
+}
+
+/** Why a row cannot be read when `column` is missing from the header, with the header's likely new name. */
+function missingReason(column: string, schema: HeaderCheck | undefined): string {
+  const to = schema?.renamed.find((r) => r.from === column)?.to;
+  return `Missing column "${column}"` + (to === undefined ? "" : ` (the header has "${to}" in its place)`);
 }
 
 /**
@@ -53,21 +74,28 @@ function splitRows(text: string, onRow: (cells: string[], i: number) => unknown)
   }
 }
 
-/** Parses one CSV file. Throws `OasisParseError` when the header lacks a required column. */
+/**
+ * Parses one CSV file. Columns are found by name; when the header lacks a required column, every row
+ * becomes a row problem naming it (the rows still reach the dead-letter topic with their raw columns).
+ * Throws `OasisParseError` for an empty file.
+ */
 export function parseCsvReport(text: string, ctx: CsvReportContext): CsvReport {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const rows: OasisRow[] = [];
   const problems: RowProblem[] = [];
   let header: string[] | undefined;
   let builder: RowBuilder | undefined;
+  let schema: HeaderCheck | undefined;
+  let unreadable: string | undefined;
+  let startColumn = -1;
+  const starts = new Map<string, string | undefined>();
   const onRow = (cells: string[], i: number): null => {
     if (i === 0) {
       header = cells.map((c) => c.trim());
-      const index = resolveColumns(header, ctx.family, {
-        report: ctx.report,
-        file: ctx.file,
-        valueColumn: ctx.valueColumn,
-      });
+      const { index, missing } = findColumns(header, ctx.family, ctx.valueColumn);
+      schema = checkHeader(header, missing, ctx);
+      if (missing.length > 0) unreadable = missing.map((c) => missingReason(c, schema)).join("; ");
+      startColumn = index.start;
       builder = new RowBuilder({ ...ctx, header, index });
       return null;
     }
@@ -82,6 +110,22 @@ export function parseCsvReport(text: string, ctx: CsvReportContext): CsvReport {
       });
       return null;
     }
+    if (unreadable !== undefined) {
+      const problem: RowProblem = {
+        reason: unreadable,
+        raw: b.raw(cells),
+        source_file: ctx.file,
+        row_number: i,
+      };
+      const text = cells[startColumn] ?? "";
+      let start = starts.get(text);
+      if (start === undefined && !starts.has(text)) {
+        start = gmtToIso(text);
+        if (starts.size < 10_000) starts.set(text, start);
+      }
+      problems.push(start === undefined ? problem : { ...problem, interval_start: start });
+      return null;
+    }
     const out = b.build(cells, i);
     if (isProblem(out)) problems.push(out);
     else rows.push(out);
@@ -92,5 +136,5 @@ export function parseCsvReport(text: string, ctx: CsvReportContext): CsvReport {
   if (!header) {
     throw new OasisParseError(`Cannot parse "${ctx.report}" report: the file is empty`, { file: ctx.file });
   }
-  return { header, rows, problems };
+  return { header, rows, problems, ...(schema ? { schema } : {}) };
 }

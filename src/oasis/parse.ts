@@ -9,6 +9,7 @@ import { type DatasetName, DATASETS, type DatasetSpec, isDatasetName, type Query
 import { parseCsvReport } from "./csv_report.ts";
 import { OasisParseError } from "./errors.ts";
 import { parseErrorDocument } from "./error_document.ts";
+import type { HeaderCheck } from "./report_columns.ts";
 import type { OasisRow, ParseResult, RowProblem } from "./row.ts";
 import { looksLikeZip, unzipMembers, type ZipMember } from "./unzip.ts";
 import { parseXmlReport, xmlReportName } from "./xml_report.ts";
@@ -97,12 +98,14 @@ function isXmlMember(member: ZipMember): boolean {
 /**
  * Parses the members of one response. Every member is read; rows of all members are concatenated. An
  * error document alone gives `no-data` (code 1000) or `oasis-error`; a malformed archive or a missing
- * column throws `OasisParseError`.
+ * XML element throws `OasisParseError` (a missing CSV column makes its rows problems). Each distinct CSV
+ * header of a known report comes back in `schema`, compared with the expected one.
  */
 export function parseMembers(members: readonly ZipMember[], ctx: ParseContext = {}): ParseResult {
   const rows: OasisRow[] = [];
   const problems: RowProblem[] = [];
   const files: string[] = [];
+  const schema = new Map<string, HeaderCheck>(); // one per report and header (LMP has a file per component)
   const errors: Array<{ code: number; description: string; file: string }> = [];
   for (const member of members) {
     const text = decoder.decode(member.bytes);
@@ -123,12 +126,15 @@ export function parseMembers(members: readonly ZipMember[], ctx: ParseContext = 
       }
     }
     const target = resolveTarget(member, text, ctx, isXml);
-    const report = isXml
-      ? parseXmlReport(text, { ...target, file: member.name })
-      : parseCsvReport(text, { ...target, file: member.name });
+    const csv = isXml ? undefined : parseCsvReport(text, { ...target, file: member.name });
+    const report = csv ?? parseXmlReport(text, { ...target, file: member.name });
     for (const r of report.rows) rows.push(r);
     for (const p of report.problems) problems.push(p);
     files.push(member.name);
+    if (csv?.schema) {
+      const { report: name, added, dropped, renamed } = csv.schema;
+      schema.set(JSON.stringify([name, added, dropped, renamed]), csv.schema);
+    }
   }
   if (files.length === 0) {
     const real = errors.find((e) => e.code !== 1000);
@@ -146,7 +152,13 @@ export function parseMembers(members: readonly ZipMember[], ctx: ParseContext = 
       row_number: 0,
     });
   }
-  return { kind: "rows", rows, problems, files };
+  return {
+    kind: "rows",
+    rows,
+    problems,
+    files,
+    ...(schema.size > 0 ? { schema: [...schema.values()] } : {}),
+  };
 }
 
 /** Parses a SingleZip response body. Throws `OasisParseError` when it is not a readable ZIP. */

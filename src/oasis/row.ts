@@ -4,6 +4,7 @@
  * @module
  */
 import type { DatasetName } from "./datasets.ts";
+import type { HeaderCheck } from "./report_columns.ts";
 
 /** One source row, normalized. Field names are snake_case because they are also the Bronze JSON. */
 export interface OasisRow {
@@ -47,14 +48,17 @@ export interface RowProblem {
   source_file: string;
   /** 1-based data row number. */
   row_number: number;
+  /** Interval start (UTC ISO-8601), when the row's start could be read; lets a re-fetch not resend it. */
+  interval_start?: string;
 }
 
 /**
- * Parsing one response gives rows (with any rows that could not be normalized), an OASIS "no data"
- * answer, or an OASIS error document.
+ * Parsing one response gives rows (with any rows that could not be normalized, and each distinct CSV
+ * header of a known report compared with the expected one), an OASIS "no data" answer, or an OASIS
+ * error document.
  */
 export type ParseResult =
-  | { kind: "rows"; rows: OasisRow[]; problems: RowProblem[]; files: string[] }
+  | { kind: "rows"; rows: OasisRow[]; problems: RowProblem[]; files: string[]; schema?: HeaderCheck[] }
   | { kind: "no-data"; code: number; description: string; file: string }
   | { kind: "oasis-error"; code: number; description: string; file: string };
 

@@ -27,6 +27,9 @@ export type Fault =
     | { readonly kind: "truncatedZip"; readonly bytes?: number }
     | { readonly kind: "errorDocument"; readonly code: number }
     | { readonly kind: "renamedColumn"; readonly from: string; readonly to: string }
+    | { readonly kind: "droppedColumn"; readonly column: string }
+    /** A new column before the last (`GROUP`) one, holding `value` (default empty) on every line. */
+    | { readonly kind: "addedColumn"; readonly column: string; readonly value?: string }
     | ({ readonly kind: "partialAnswer" } & PartialAnswer)
   );
 
@@ -45,8 +48,20 @@ const KINDS: readonly FaultKind[] = [
   "truncatedZip",
   "errorDocument",
   "renamedColumn",
+  "droppedColumn",
+  "addedColumn",
   "partialAnswer",
 ];
+
+/** What an added cell may hold: no comma, quote or line break, as OASIS writes them. */
+const CELL = /^[A-Za-z0-9_.:\- ]{0,64}$/;
+const COLUMN = /^[A-Za-z0-9_]{1,64}$/;
+
+function columnName(value: unknown, name: string): void {
+  if (typeof value !== "string" || !COLUMN.test(value)) {
+    throw new TypeError(`Invalid fault: "${name}" must be a column name (letters, digits, "_", up to 64)`);
+  }
+}
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -73,6 +88,12 @@ export function parseFault(value: unknown): Fault {
   if (kind === "errorDocument") nonNegativeInteger(value.code, "code", false);
   if (kind === "renamedColumn" && (typeof value.from !== "string" || typeof value.to !== "string")) {
     throw new TypeError('Invalid fault: "from" and "to" must be strings');
+  }
+  if (kind === "droppedColumn" || kind === "addedColumn") columnName(value.column, "column");
+  if (kind === "addedColumn" && value.value !== undefined) {
+    if (typeof value.value !== "string" || !CELL.test(value.value)) {
+      throw new TypeError('Invalid fault: "value" must be a cell without comma, quote or line break');
+    }
   }
   if (kind === "partialAnswer") {
     for (const k of ["node", "component", "from"]) {

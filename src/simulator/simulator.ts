@@ -20,7 +20,8 @@ import { dataTimeDate } from "./format.ts";
 import { DAM_PRC_AS_GROUP, resolveGroupZip } from "./group_zip.ts";
 import { PriceModel } from "./prices.ts";
 import { partialTable } from "./partial_answer.ts";
-import { renameColumn } from "./report_table.ts";
+import { renameColumn, type ReportTable } from "./report_table.ts";
+import { addColumn, dropColumn } from "./column_faults.ts";
 import type { ReportContext, Resolution } from "./resolution.ts";
 import {
   errorZip,
@@ -188,8 +189,7 @@ class OasisSimulator implements Simulator {
     } else {
       const timeDate = dataTimeDate(ctx.now);
       const members = resolution.members.map(({ name, table }) => {
-        const renamed = fault?.kind === "renamedColumn" ? renameColumn(table, fault.from, fault.to) : table;
-        const t = fault?.kind === "partialAnswer" ? partialTable(renamed, fault) : renamed;
+        const t = reshapeTable(table, fault);
         return { name, data: resolution.format === "csv" ? csvBytes(t) : xmlBytes(t, timeDate) };
       });
       zip = { body: writeZip(members, { modified: ctx.now }), fileName: resolution.zipName };
@@ -198,6 +198,22 @@ class OasisSimulator implements Simulator {
       zip = { ...zip, body: zip.body.slice(0, fault.bytes ?? Math.floor(zip.body.length / 2)) };
     }
     return zipResponse(zip.body, zip.fileName);
+  }
+}
+
+/** `table` as a column or partial-answer fault changes it. */
+function reshapeTable(table: ReportTable, fault: Fault | undefined): ReportTable {
+  switch (fault?.kind) {
+    case "renamedColumn":
+      return renameColumn(table, fault.from, fault.to);
+    case "droppedColumn":
+      return dropColumn(table, fault.column);
+    case "addedColumn":
+      return addColumn(table, fault.column, fault.value ?? "");
+    case "partialAnswer":
+      return partialTable(table, fault);
+    default:
+      return table;
   }
 }
 

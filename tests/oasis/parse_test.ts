@@ -233,13 +233,50 @@ Deno.test("an empty value cell is null, never 0", () => {
   ]);
 });
 
-Deno.test("a renamed value column is an OasisParseError naming the column", () => {
+Deno.test("a renamed value column makes every row a problem naming it, and the header check shows the rename", () => {
   const text = new TextDecoder().decode(sample("excerpt_PRC_LMP_DAM_v1_trading_hubs_2020-01-02Z.csv").bytes)
     .replace(",MW,GROUP", ",MW_X,GROUP");
-  assert.throws(
-    () => parseFile(new TextEncoder().encode(text), "x_PRC_LMP_DAM_v12.csv"),
-    (e: unknown) => e instanceof OasisParseError && /missing column "MW"/.test(e.message) && e.line === 1,
+  const result = parseFile(new TextEncoder().encode(text), "x_PRC_LMP_DAM_v12.csv");
+  assert.equal(result.kind, "rows");
+  if (result.kind !== "rows") return;
+  assert.equal(result.rows.length, 0);
+  assert.ok(result.problems.length > 0);
+  for (const p of result.problems) {
+    assert.equal(p.reason, 'Missing column "MW" (the header has "MW_X" in its place)');
+  }
+  assert.match(result.problems[0]!.raw.MW_X ?? "", /^-?\d/); // the raw row keeps the value under its new name
+  assert.deepEqual(result.schema?.map((s) => [s.report, s.added, s.dropped, s.renamed, s.missing]), [
+    ["PRC_LMP", [], [], [{ from: "MW", to: "MW_X" }], ["MW"]],
+  ]);
+});
+
+Deno.test("an added or dropped column that rows do not need is reported, and the rows are still read", () => {
+  const lines = new TextDecoder().decode(sample("excerpt_PRC_LMP_DAM_v1_trading_hubs_2020-01-02Z.csv").bytes)
+    .trimEnd().split("\n");
+  const edit = (f: (cells: string[]) => string[]) =>
+    new TextEncoder().encode(lines.map((l) => f(l.split(",")).join(",")).join("\n"));
+  const dropped = parseFile(edit((c) => c.filter((_, i) => i !== 13)), "x_PRC_LMP_DAM_v12.csv"); // POS
+  const added = parseFile(
+    edit((c) => [...c, c[0] === "INTERVALSTARTTIME_GMT" ? "EDAM_AREA" : "CISO"]),
+    "x_PRC_LMP_DAM_v12.csv",
   );
+  for (const [result, diff] of [[dropped, [[], ["POS"], []]], [added, [["EDAM_AREA"], [], []]]] as const) {
+    assert.equal(result.kind, "rows");
+    if (result.kind !== "rows") return;
+    assert.equal(result.problems.length, 0);
+    assert.equal(result.rows.length, lines.length - 1);
+    assert.deepEqual(result.schema?.map((s) => [s.added, s.dropped, s.renamed, s.missing]), [[...diff, []]]);
+  }
+});
+
+Deno.test("an expected header gives a header check with no difference", () => {
+  const result = parseFile(
+    sample("excerpt_PRC_LMP_DAM_v1_trading_hubs_2020-01-02Z.csv").bytes,
+    "x_PRC_LMP_DAM_v12.csv",
+  );
+  assert.equal(result.kind, "rows");
+  if (result.kind !== "rows") return;
+  assert.deepEqual(result.schema?.map((s) => [s.added, s.dropped, s.renamed, s.missing]), [[[], [], [], []]]);
 });
 
 Deno.test("bad cells reject only their row, with the reason and the raw row kept", () => {

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import FakeTimers from "@sinonjs/fake-timers";
 import { unzipSync } from "fflate";
+import { parseResponse } from "../../src/oasis/parse.ts";
 import { FaultController, parseFault } from "../../src/simulator/faults.ts";
 import {
   ask,
@@ -116,6 +117,52 @@ Deno.test("renamedColumn renames one CSV header in every member", async () => {
   const renamed = onlyCsv(await ask(sim, AS_URL));
   assert.ok(renamed.header.includes("MW_X") && !renamed.header.includes("MW"));
   assert.ok(onlyCsv(await ask(sim, AS_URL)).header.includes("MW"));
+});
+
+Deno.test("droppedColumn and addedColumn change the CSV header and lines, the other cells kept", async () => {
+  const sim = fixedSimulator();
+  const before = onlyCsv(await ask(sim, AS_URL));
+  sim.faults.add({ kind: "droppedColumn", column: "OPR_TYPE", query: "PRC_AS" });
+  sim.faults.add({ kind: "addedColumn", column: "EDAM_AREA", value: "CISO", query: "PRC_AS" });
+  const dropped = onlyCsv(await ask(sim, AS_URL));
+  const added = onlyCsv(await ask(sim, AS_URL));
+  assert.deepEqual(dropped.header, before.header.filter((h) => h !== "OPR_TYPE"));
+  assert.deepEqual(added.header, [...before.header.slice(0, -1), "EDAM_AREA", "GROUP"]);
+  const { OPR_TYPE: _, ...kept } = before.rows[5]!;
+  assert.deepEqual(dropped.rows[5], kept);
+  assert.deepEqual(added.rows[5], { ...before.rows[5], EDAM_AREA: "CISO" });
+});
+
+Deno.test("in XML, droppedColumn leaves out the element and addedColumn adds one; the other elements keep their values", async () => {
+  const sim = fixedSimulator();
+  const url = LMP_URL.replace("resultformat=6&", "");
+  const parse = async () => {
+    const answer = await ask(sim, url);
+    const result = parseResponse(answer.body);
+    assert.equal(result.kind, "rows");
+    return { text: Object.values(answer.files).join(""), rows: result.kind === "rows" ? result.rows : [] };
+  };
+  const before = await parse();
+  sim.faults.add({ kind: "droppedColumn", column: "OPR_DATE", query: "PRC_LMP" });
+  sim.faults.add({ kind: "addedColumn", column: "EDAM_AREA", value: "CISO", query: "PRC_LMP" });
+  const dropped = await parse();
+  const added = await parse();
+  assert.ok(before.text.includes("<OPR_DATE>") && !dropped.text.includes("<OPR_DATE>"));
+  assert.ok(added.text.includes("<EDAM_AREA>CISO</EDAM_AREA>"));
+  const facts = (rows: typeof before.rows) =>
+    rows.map((r) => [r.node, r.component, r.interval_start, r.value]);
+  assert.ok(before.rows.length > 0);
+  assert.deepEqual(facts(dropped.rows), facts(before.rows));
+  assert.deepEqual(facts(added.rows), facts(before.rows));
+});
+
+Deno.test("a droppedColumn or addedColumn fault without a plain column name is refused", () => {
+  assert.throws(() => parseFault({ kind: "droppedColumn" }), /"column" must be a column name/);
+  assert.throws(() => parseFault({ kind: "addedColumn", column: "A,B" }), /"column" must be a column name/);
+  assert.throws(
+    () => parseFault({ kind: "addedColumn", column: "A", value: "x\ny" }),
+    /"value" must be a cell/,
+  );
 });
 
 Deno.test("partialAnswer leaves out the rows of one node, one component, or from an interval on", async () => {
