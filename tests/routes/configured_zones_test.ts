@@ -1,0 +1,51 @@
+/**
+ * Zones come from the configured node list: rows of another node (a backfill run with `--nodes FOO_BAR`)
+ * stay in the store but are never offered by the API, the arbitrage panel or the WebSocket.
+ */
+import assert from "node:assert/strict";
+import { DEFAULT_NODES } from "../../src/oasis/datasets.ts";
+import { priceRows, startEdge, type TestEdge } from "./helpers.ts";
+
+async function withBackfilledFooBar(fn: (t: TestEdge) => Promise<void>): Promise<void> {
+  const t = await startEdge({ nodes: { nodes: DEFAULT_NODES }, serviceRoutes: true });
+  try {
+    // A one-off backfill of a node outside OASIS_NODES.
+    await t.store.ingest(priceRows("lmp_rtm", "FOO_BAR", "2026-07-01T19:00:00Z", [10, 11, 12]));
+    await t.store.ingest(priceRows("lmp_dam", "FOO_BAR", "2026-07-01T07:00:00Z", Array(24).fill(20)));
+    assert.ok((await t.store.zones()).value.includes("foo_bar"), "the store keeps its rows");
+    await fn(t);
+  } finally {
+    await t.close();
+  }
+}
+
+Deno.test("[api] a zone outside the configured nodes is not listed, nor accepted, though the store has its rows", () =>
+  withBackfilledFooBar(async (t) => {
+    const current = await (await t.request("/api/current")).json();
+    assert.deepEqual(current.zones.map((z: { zone: string }) => z.zone), ["np15", "sp15", "zp26"]);
+    for (
+      const path of ["/api/current?zone=foo_bar", "/api/history/24?zone=foo_bar", "/api/signals?zone=foo_bar"]
+    ) {
+      const res = await t.request(path);
+      assert.equal(res.status, 400, path);
+      assert.match((await res.json()).error, /unknown zone "foo_bar" \(known: np15, sp15, zp26\)/);
+    }
+  }));
+
+Deno.test("[arbitrage] the panel's zones are the configured ones, not every zone ever stored", () =>
+  withBackfilledFooBar(async (t) => {
+    const res = await t.request("/api/arbitrage/summary");
+    assert.equal(res.status, 200);
+    const zones = (await res.json()).zones.map((z: { zone: string }) => z.zone);
+    assert.ok(!zones.includes("foo_bar"), `zones: ${zones}`);
+    assert.equal((await t.request("/api/arbitrage?zone=foo_bar")).status, 400);
+  }));
+
+Deno.test("[ws] an update of a node outside the configured nodes reaches no client", () =>
+  withBackfilledFooBar(async (t) => {
+    assert.equal(t.edge.zones.offers("foo_bar"), false);
+    assert.equal(t.edge.zones.offers("sp15"), true);
+    assert.equal(await t.edge.zones.has("foo_bar"), false);
+    t.edge.zones.add("foo_bar"); // what the fan-out did with every update before
+    assert.deepEqual(await t.edge.zones.list(), ["np15", "sp15", "zp26"]);
+  }));
