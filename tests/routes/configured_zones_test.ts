@@ -4,7 +4,8 @@
  */
 import assert from "node:assert/strict";
 import { DEFAULT_NODES } from "../../src/oasis/datasets.ts";
-import { priceRows, startEdge, type TestEdge } from "./helpers.ts";
+import { startWsServer, TestSocket } from "../live/ws_helpers.ts";
+import { priceRows, SP15, startEdge, type TestEdge } from "./helpers.ts";
 
 async function withBackfilledFooBar(fn: (t: TestEdge) => Promise<void>): Promise<void> {
   const t = await startEdge({ nodes: { nodes: DEFAULT_NODES }, serviceRoutes: true });
@@ -41,11 +42,22 @@ Deno.test("[arbitrage] the panel's zones are the configured ones, not every zone
     assert.equal((await t.request("/api/arbitrage?zone=foo_bar")).status, 400);
   }));
 
-Deno.test("[ws] an update of a node outside the configured nodes reaches no client", () =>
-  withBackfilledFooBar(async (t) => {
-    assert.equal(t.edge.zones.offers("foo_bar"), false);
-    assert.equal(t.edge.zones.offers("sp15"), true);
-    assert.equal(await t.edge.zones.has("foo_bar"), false);
-    t.edge.zones.add("foo_bar"); // what the fan-out did with every update before
-    assert.deepEqual(await t.edge.zones.list(), ["np15", "sp15", "zp26"]);
-  }));
+Deno.test("[ws] an update of a node outside the configured nodes reaches no client, and no snapshot lists it", async () => {
+  const s = await startWsServer({}, undefined, { nodes: DEFAULT_NODES });
+  try {
+    const all = await TestSocket.open(s.wsUrl());
+    assert.deepEqual((await all.next("snapshot")).zones, ["np15", "sp15", "zp26"]);
+    await s.store.ingest(priceRows("lmp_rtm", "FOO_BAR", "2026-07-01T20:00:00Z", [10]));
+    await s.store.ingest(priceRows("lmp_rtm", SP15, "2026-07-01T20:00:00Z", [44]));
+    assert.equal((await all.next("update")).update.zone, "sp15", "the FOO_BAR update was never sent");
+    all.send({ type: "subscribe", zones: ["foo_bar"] });
+    assert.equal(
+      (await all.next("error")).error,
+      'Unknown zone "foo_bar"',
+      "a subscription to it is refused",
+    );
+    await all.close();
+  } finally {
+    await s.close();
+  }
+});
