@@ -8,6 +8,7 @@
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import { currentView } from "../src/live/current_view.ts";
+import { DA_AHEAD_MS } from "../src/live/snapshot.ts";
 import type { EstimateSettings } from "../src/live/estimate.ts";
 import type { FreshMarket } from "../src/live/freshness.ts";
 import type { ZoneCatalog } from "../src/live/zone_catalog.ts";
@@ -45,11 +46,6 @@ export interface ApiDeps {
 
 const MARKET: Readonly<Record<"rt" | "fmm" | "da", Market>> = { rt: "RT", fmm: "FMM", da: "DA" };
 
-/**
- * How far ahead of now `type=da` history reaches: to the end of tomorrow's Pacific operating day (48 hours
- * from a midnight, 49 on the day the clocks fall back), so every day-ahead hour already published is in it.
- */
-export const DA_AHEAD_MS = 49 * 3_600_000;
 const bad = json(ErrorBody, "A parameter does not validate; the body names it");
 
 const currentRoute = createRoute({
@@ -204,7 +200,8 @@ export function createApiApp(deps: ApiDeps): ApiApp {
   api.openapi(alertsRoute, async (c) => {
     const { limit } = c.req.valid("query");
     const read = await deps.store.alerts(limit);
-    return c.json({ stale: read.stale, alerts: read.value }, 200);
+    const alerts = read.value.filter((a) => deps.zones.offers(a.zone)); // not a backfilled node's
+    return c.json({ stale: read.stale, alerts }, 200);
   });
 
   api.openapi(signalsRoute, async (c) => {

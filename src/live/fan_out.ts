@@ -135,6 +135,7 @@ export class FanOut {
 
   /** Sends an alert to every client. */
   publishAlert(alert: AlertEvent): void {
+    if (!this.#options.zones.offers(alert.zone)) return;
     this.#options.metrics?.alert(alert);
     this.#snapshots.clear();
     this.#broadcast(null, JSON.stringify({ type: "alert", alert }), "alert");

@@ -47,9 +47,15 @@ Deno.test("[ws] an update of a node outside the configured nodes reaches no clie
   try {
     const all = await TestSocket.open(s.wsUrl());
     assert.deepEqual((await all.next("snapshot")).zones, ["np15", "sp15", "zp26"]);
-    await s.store.ingest(priceRows("lmp_rtm", "FOO_BAR", "2026-07-01T20:00:00Z", [10]));
-    await s.store.ingest(priceRows("lmp_rtm", SP15, "2026-07-01T20:00:00Z", [44]));
+    // Both above the high threshold: each raises an alert in the store.
+    await s.store.ingest(priceRows("lmp_rtm", "FOO_BAR", "2026-07-01T20:00:00Z", [500]));
+    await s.store.ingest(priceRows("lmp_rtm", SP15, "2026-07-01T20:00:00Z", [144]));
     assert.equal((await all.next("update")).update.zone, "sp15", "the FOO_BAR update was never sent");
+    assert.equal((await all.next("alert")).alert.zone, "sp15", "nor its alert");
+    all.send({ type: "subscribe", zones: ["*"] });
+    const snapshot = await all.next("snapshot");
+    const zones = new Set(snapshot.alerts.map((a) => a.zone));
+    assert.deepEqual([...zones], ["sp15"], "nor in a snapshot");
     all.send({ type: "subscribe", zones: ["foo_bar"] });
     assert.equal(
       (await all.next("error")).error,
@@ -61,3 +67,12 @@ Deno.test("[ws] an update of a node outside the configured nodes reaches no clie
     await s.close();
   }
 });
+
+Deno.test("[api] alerts of a node outside the configured nodes are neither listed nor sent", () =>
+  withBackfilledFooBar(async (t) => {
+    // 500 $/MWh is above the high threshold: the store raises an alert for the backfilled node.
+    await t.store.ingest(priceRows("lmp_rtm", "FOO_BAR", "2026-07-01T19:15:00Z", [500]));
+    assert.ok((await t.store.alerts(50)).value.some((a) => a.zone === "foo_bar"), "the store has its alert");
+    const body = await (await t.request("/api/alerts")).json();
+    assert.deepEqual(body.alerts.filter((a: { zone: string }) => a.zone === "foo_bar"), []);
+  }));
