@@ -107,6 +107,9 @@ Deno.test("[browser] the chart offers 6 h, 24 h, 48 h and 7 d ranges with the da
         return { title: t.title, lines: t.body.flatMap((b: { lines: string[] }) => b.lines) };
       });
       assert.match(tip.title.join(" "), /^(Jun 30|Jul 1) \d\d:\d\d$/);
+      await page.locator(".chart-card").screenshot({
+        path: new URL(`chart_tooltip_${name}.png`, ARTIFACTS).pathname,
+      });
       assert.equal(tip.lines.length, 3, `${tip.lines}`);
       ["Real-time", "FMM", "Day-ahead"].forEach((s, i) =>
         assert.match(tip.lines[i], new RegExp(`^${s}: −?\\$\\d`))
