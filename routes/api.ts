@@ -8,6 +8,7 @@
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import { currentView } from "../src/live/current_view.ts";
+import { DA_AHEAD_MS } from "../src/live/snapshot.ts";
 import type { EstimateSettings } from "../src/live/estimate.ts";
 import type { FreshMarket } from "../src/live/freshness.ts";
 import type { ZoneCatalog } from "../src/live/zone_catalog.ts";
@@ -18,6 +19,7 @@ import {
   AlertBody,
   CurrentBody,
   ErrorBody,
+  FormatParam,
   HoursParam,
   json,
   PointBody,
@@ -27,6 +29,7 @@ import {
   ZoneParam,
 } from "./api_schemas.ts";
 import { ParameterError } from "./errors.ts";
+import { historyCsv, historyFileName } from "./history_csv.ts";
 import { type ApiApp, createOpenApiApp } from "./openapi_app.ts";
 
 /** What the API reads. */
@@ -42,6 +45,7 @@ export interface ApiDeps {
 }
 
 const MARKET: Readonly<Record<"rt" | "fmm" | "da", Market>> = { rt: "RT", fmm: "FMM", da: "DA" };
+
 const bad = json(ErrorBody, "A parameter does not validate; the body names it");
 
 const currentRoute = createRoute({
@@ -62,21 +66,35 @@ const currentRoute = createRoute({
 const historyRoute = createRoute({
   method: "get",
   path: "/api/history/{hours}",
-  summary: "Prices of one zone and market for the last 1 to 720 hours, oldest first",
-  request: { params: HoursParam, query: z.object({ zone: ZoneParam, type: TypeParam }) },
+  summary:
+    "Prices of one zone and market for the last 1 to 720 hours, oldest first; day-ahead (type=da) also the hours already published ahead of now",
+  request: { params: HoursParam, query: z.object({ zone: ZoneParam, type: TypeParam, format: FormatParam }) },
   responses: {
-    200: json(
-      z.object({
-        zone: z.string(),
-        type: z.string(),
-        hours: z.number(),
-        from: z.string(),
-        to: z.string(),
-        stale: z.boolean(),
-        points: z.array(PointBody),
-      }),
-      "Price points",
-    ),
+    200: {
+      content: {
+        "application/json": {
+          schema: z.object({
+            zone: z.string(),
+            type: z.string(),
+            hours: z.number(),
+            from: z.string().openapi({ description: "Start of the window: now minus hours" }),
+            to: z.string().openapi({ description: "Now" }),
+            until: z.string().openapi({
+              description: "End of the points read: now, or for type=da the end of tomorrow's operating day",
+            }),
+            stale: z.boolean(),
+            points: z.array(PointBody),
+          }),
+        },
+        "text/csv": {
+          schema: z.string().openapi({
+            description: "format=csv: a header line zone,market,timestamp,price, then one line per point",
+            example: "zone,market,timestamp,price\nsp15,RT,2026-07-01T19:55:00Z,53.2\n",
+          }),
+        },
+      },
+      description: "Price points (JSON, or CSV with format=csv)",
+    },
     400: bad,
   },
 });
@@ -155,19 +173,35 @@ export function createApiApp(deps: ApiDeps): ApiApp {
 
   api.openapi(historyRoute, async (c) => {
     const { hours } = c.req.valid("param");
-    const { type } = c.req.valid("query");
+    const { type, format } = c.req.valid("query");
     const zone = await knownZone(c.req.valid("query").zone);
     const to = deps.now();
     const from = new Date(to.getTime() - hours * 3_600_000);
-    const read = await deps.store.history(zone, MARKET[type], { from, to });
-    const body = { zone, type, hours, from: from.toISOString(), to: to.toISOString(), stale: read.stale };
-    return c.json({ ...body, points: read.value }, 200);
+    // Day-ahead prices are published ahead of their hours: the ones already known are part of the answer.
+    const until = type === "da" ? new Date(to.getTime() + DA_AHEAD_MS) : to;
+    const read = await deps.store.history(zone, MARKET[type], { from, to: until });
+    if (format === "csv") {
+      return c.body(historyCsv(zone, MARKET[type], read.value), 200, {
+        "Content-Type": "text/csv; charset=utf-8",
+        "Content-Disposition": `attachment; filename="${historyFileName(zone, type, hours)}"`,
+      });
+    }
+    const body = {
+      zone,
+      type,
+      hours,
+      from: from.toISOString(),
+      to: to.toISOString(),
+      until: until.toISOString(),
+    };
+    return c.json({ ...body, stale: read.stale, points: read.value }, 200);
   });
 
   api.openapi(alertsRoute, async (c) => {
     const { limit } = c.req.valid("query");
     const read = await deps.store.alerts(limit);
-    return c.json({ stale: read.stale, alerts: read.value }, 200);
+    const alerts = read.value.filter((a) => deps.zones.offers(a.zone)); // not a backfilled node's
+    return c.json({ stale: read.stale, alerts }, 200);
   });
 
   api.openapi(signalsRoute, async (c) => {

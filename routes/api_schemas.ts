@@ -22,6 +22,12 @@ export const TypeParam = z.enum(["rt", "fmm", "da"]).default("rt").openapi({
   description: "Market: rt (5-minute real-time), fmm (15-minute) or da (hourly day-ahead)",
 });
 
+/** `?format=`: JSON (default) or a CSV file of the same points. */
+export const FormatParam = z.enum(["json", "csv"]).default("json").openapi({
+  param: { name: "format", in: "query" },
+  description: "json (default) or csv: a file with a header line zone,market,timestamp,price",
+});
+
 /**
  * A whole number written in plain decimal digits (`^[0-9]+$`), then checked against `[min, max]`: no sign,
  * space, hex (`0x10`), exponent (`1e2`) or fraction, which a plain `Number()` coercion would let through.

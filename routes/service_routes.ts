@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { configuredZones, withConfiguredZones } from "../src/live/zone_catalog.ts";
 import type { Analytics } from "./analytics_jobs.ts";
 import type { SummarizerOptions } from "./arbitrage_summary.ts";
 import { createArbitrageRoutes } from "./arbitrage.ts";
@@ -22,15 +23,17 @@ export interface ServiceRoutesDeps extends Omit<GapsDeps, "now"> {
 
 /** The gaps and arbitrage sub-apps, as the service mounts them (`AppDeps.extraRoutes`). */
 export function createServiceRoutes(deps: ServiceRoutesDeps): ApiApp[] {
+  // Zones of nodes outside the configured list (rows of a one-off backfill) are never offered.
+  const store = withConfiguredZones(deps.store, configuredZones(deps.nodes));
   return [
     createArbitrageRoutes({
-      store: deps.store,
+      store,
       clock: deps.clock,
       summary: deps.summary,
       analytics: deps.analytics,
     }),
     createGapsRoutes({
-      store: deps.store,
+      store,
       nodes: deps.nodes,
       datasets: deps.datasets,
       retentionDays: deps.retentionDays,

@@ -1,8 +1,8 @@
 /**
  * The dashboard: `GET /` is `static/index.html`, `GET /static/<file>` its modules and styles, and
- * `GET /vendor/chart.umd.min.js` Chart.js's self-contained build, read from the npm package the import
- * map pins (no CDN, nothing vendored into the repository). Files are read once and kept in memory. The
- * Content-Security-Policy is the app's (`security_headers.ts`).
+ * `GET /vendor/<file>` the browser builds of Chart.js, chartjs-plugin-zoom and Hammer.js (its touch
+ * gestures), read from the npm packages the import map pins (no CDN, nothing vendored into the repository).
+ * Files are read once and kept in memory. The Content-Security-Policy is the app's (`security_headers.ts`).
  *
  * @module
  */
@@ -22,17 +22,25 @@ const TYPES: Readonly<Record<string, string>> = {
 /** Where the dashboard's files are. */
 export const STATIC_DIR: URL = new URL("../static/", import.meta.url);
 
-/** The path of Chart.js's UMD build in the npm cache (fetching the package first if it is not cached). */
-export async function chartJsPath(): Promise<string> {
+/** The browser builds served under `/vendor/`: npm package and the file beside its `main`. */
+export const VENDOR_FILES: Readonly<Record<string, { readonly pkg: string; readonly file: string }>> = {
+  "chart.umd.min.js": { pkg: "chart.js", file: "chart.umd.min.js" },
+  "chartjs-plugin-zoom.min.js": { pkg: "chartjs-plugin-zoom", file: "chartjs-plugin-zoom.min.js" },
+  "hammer.min.js": { pkg: "hammerjs", file: "hammer.min.js" },
+};
+
+/** The path of `file` of npm package `pkg` in the npm cache (fetching the package first if it is not cached). */
+export async function npmFilePath(pkg: string, file: string): Promise<string> {
   const require = createRequire(import.meta.url);
   let main: string;
   try {
-    main = require.resolve("chart.js");
+    main = require.resolve(pkg);
   } catch {
-    await import("chart.js"); // not cached yet: loading it once caches the package
-    main = require.resolve("chart.js");
+    // Not cached yet: importing it once caches the package (a browser build may then fail to run in Deno).
+    await import(pkg).catch(() => {});
+    main = require.resolve(pkg);
   }
-  return join(dirname(main), "chart.umd.min.js");
+  return join(dirname(main), file);
 }
 
 /** The dashboard sub-app serving files from `dir`. */
@@ -64,12 +72,22 @@ export function createStaticApp(dir: URL = STATIC_DIR): Hono {
   };
   app.get("/", () => serve("index.html"));
   app.get("/static/:name", (c) => serve(c.req.param("name")));
-  app.get("/vendor/chart.umd.min.js", async () => {
+  app.get("/vendor/:name", async (c) => {
+    const name = c.req.param("name");
+    const vendor = Object.hasOwn(VENDOR_FILES, name) ? VENDOR_FILES[name] : undefined;
+    if (vendor === undefined) {
+      throw new HTTPException(404, { message: `No vendor file "${name.slice(0, 100)}"` });
+    }
     let bytes: Uint8Array;
     try {
-      bytes = await read("chart.js", async () => await Deno.readFile(await chartJsPath()));
+      bytes = await read(
+        `vendor:${name}`,
+        async () => await Deno.readFile(await npmFilePath(vendor.pkg, vendor.file)),
+      );
     } catch (error) {
-      throw new HTTPException(503, { message: `Chart.js is not available: ${(error as Error).message}` });
+      throw new HTTPException(503, {
+        message: `${vendor.pkg} is not available: ${(error as Error).message}`,
+      });
     }
     return new Response(bytes as Uint8Array<ArrayBuffer>, {
       headers: { "Content-Type": TYPES[".js"]!, "Cache-Control": "public, max-age=86400" },

@@ -19,8 +19,9 @@ import { FanOut } from "./live/fan_out.ts";
 import { polledMarkets } from "./live/freshness.ts";
 import type { HealthReport } from "./live/health_report.ts";
 import type { LiveConfig } from "./live/settings.ts";
-import { ZoneCatalog } from "./live/zone_catalog.ts";
+import { configuredZones, ZoneCatalog } from "./live/zone_catalog.ts";
 import type { Metrics } from "./metrics.ts";
+import type { NodeSelection } from "./oasis/windows.ts";
 import type { PriceStore } from "./store/store.ts";
 
 /** The parts of the service's `Config` the server reads. */
@@ -32,6 +33,8 @@ export interface ServerConfig {
   readonly store: { readonly alerts: AlertThresholds };
   /** Datasets polled: the markets whose freshness `/api/current` judges (default all). */
   readonly datasets?: readonly string[];
+  /** Nodes polled: a list's zones are the only ones offered (default: zones learned from the store). */
+  readonly nodes?: NodeSelection;
 }
 
 /** Structured log function, the shape of `main.ts`'s. */
@@ -85,7 +88,7 @@ export interface HttpServer {
 export async function createLiveEdge(deps: HttpServerDeps): Promise<LiveEdge> {
   const now = deps.now ?? (() => new Date());
   const live = deps.config.live;
-  const zones = new ZoneCatalog(deps.store);
+  const zones = new ZoneCatalog(deps.store, { configured: configuredZones(deps.config.nodes) });
   const fanOut = new FanOut({
     store: deps.store,
     zones,

@@ -1,13 +1,14 @@
 // The dashboard: one WebSocket (a snapshot, then updates and alerts) drives the tiles, the
-// 24-hour chart and the feeds; battery signals come from the REST API. Times shown are the server's
+// chart (chart_panel.js: its ranges, zoom and CSV download) and the feeds; battery signals come from the REST API. Times shown are the server's
 // (its clock is learnt from every message), so ages are right even when this machine's clock is not.
 // Estimates of a missing RT price come from the server only (the snapshot, then `GET /api/current` when the
 // clock passes the next interval without a real price); a real RT update removes one at once.
 import { addUpdate, clearUpdates, renderAlerts, renderSignals } from "./feeds.js";
-import { age, interval, money } from "./format.js";
+import { money } from "./format.js";
 import { LiveSocket } from "./live_socket.js";
 import { MarketFreshness } from "./market_freshness.js";
-import { PriceChart } from "./price_chart.js";
+import { ChartPanel } from "./chart_panel.js";
+import { renderBanner as showBanner, renderStatus as showStatus } from "./status_banner.js";
 import { renderTiles } from "./tiles.js";
 import { renderArbitragePanel } from "./arbitrage_panel.js";
 
@@ -47,7 +48,12 @@ const setServerTime = (iso) => {
 };
 const zoneLabel = (zone) => zone.toUpperCase();
 
-const chart = new PriceChart($("chart"), $("stats"));
+const chart = new ChartPanel({
+  state,
+  api: (path) => api(path),
+  serverNow,
+  range: params.get("range") ?? localStorage.getItem("oasis-stream-range"),
+});
 // The interval whose estimate was last asked of the server (at most once per interval).
 let estimateAsked = NaN;
 
@@ -102,7 +108,7 @@ function onMessage(m) {
       renderTiles(state.current, serverNow(), state.thresholds, state.staleAfterS);
       renderBanner();
       scheduleSignals();
-      return scheduleChart();
+      return chart.schedule();
     case "alert":
       state.alerts = [m.alert, ...state.alerts.filter((a) => a.id !== m.alert.id)].slice(0, 100);
       return renderAlerts($("alerts"), state.alerts);
@@ -131,7 +137,7 @@ function applySnapshot(m) {
   renderTiles(state.current, serverNow(), state.thresholds, state.staleAfterS);
   renderAlerts($("alerts"), state.alerts);
   renderBanner();
-  drawChart();
+  chart.snapshot();
   void loadSignals();
 }
 
@@ -197,23 +203,6 @@ function withDayAhead(c) {
   };
 }
 
-let chartQueued = false;
-function scheduleChart() {
-  if (chartQueued) return;
-  chartQueued = true;
-  requestAnimationFrame(() => {
-    chartQueued = false;
-    drawChart();
-  });
-}
-
-function drawChart() {
-  const cutoff = serverNow() - 26 * HOUR;
-  for (const m of Object.values(state.series)) for (const ms of m.keys()) if (ms < cutoff) m.delete(ms);
-  $("chart-zone").textContent = `· ${zoneLabel(state.zone)}`;
-  chart.draw(state.series, serverNow(), state.thresholds);
-}
-
 let signalsTimer = 0;
 function scheduleSignals() {
   clearTimeout(signalsTimer);
@@ -251,43 +240,8 @@ function renderLegend() {
   legend.querySelector(".high").textContent = `above ${money(state.thresholds.high)}`;
 }
 
-function renderStatus() {
-  const el = $("status");
-  // Connected, but not all is well while a market has no data or old data: the pill says which.
-  const lacking = state.connection === "live" ? freshness.describe() : null;
-  el.className = `status ${state.connection}${lacking ? " degraded" : ""}`;
-  el.title = lacking?.title ?? "";
-  if (lacking) el.textContent = `Live · ${lacking.text}`;
-  else if (state.connection === "live") el.textContent = "Live";
-  else if (state.connection === "connecting") el.textContent = "Connecting…";
-  else el.textContent = `Reconnecting in ${Math.max(1, Math.ceil((state.retryAt - Date.now()) / 1000))} s`;
-}
-
-function renderBanner() {
-  const banner = $("banner");
-  let text = "";
-  let lost = false;
-  const c = state.current;
-  const rtAge = c?.rt_timestamp ? serverNow() - Date.parse(c.rt_timestamp) : NaN;
-  if (state.authError) {
-    text = "This server needs an API token: open the dashboard as /?token=YOUR_TOKEN.";
-    lost = true;
-  } else if (state.connection === "lost") {
-    const s = Math.max(1, Math.ceil((state.retryAt - Date.now()) / 1000));
-    text = `Connection lost: prices may be out of date. Reconnecting in ${s} s…`;
-    lost = true;
-  } else if (c?.store_stale) {
-    text = "The price store is unreachable: showing its last known values.";
-  } else if (c && !c.rt_timestamp) {
-    text = `No real-time price for ${zoneLabel(state.zone)} yet.`;
-  } else if (c && rtAge > state.staleAfterS * 1000) {
-    text = `Data is stale: the newest real-time price is for ${interval(c.rt_timestamp, 5)} ` +
-      `(${age(rtAge)}; limit ${Math.round(state.staleAfterS / 60)} min).`;
-  }
-  banner.hidden = text === "";
-  banner.textContent = text;
-  banner.classList.toggle("lost", lost);
-}
+const renderStatus = () => showStatus($("status"), state, freshness);
+const renderBanner = () => showBanner($("banner"), state, serverNow(), zoneLabel(state.zone));
 
 $("zone").addEventListener("change", (e) => {
   state.zone = e.target.value;
@@ -300,7 +254,7 @@ $("zone").addEventListener("change", (e) => {
   for (const market of Object.keys(state.series)) state.series[market] = new Map();
   clearUpdates($("updates"));
   renderTiles(null, serverNow(), state.thresholds, state.staleAfterS);
-  drawChart();
+  chart.draw();
   socket.send({ type: "subscribe", zones: [state.zone] });
 });
 
@@ -312,7 +266,7 @@ setInterval(() => {
   if (state.connection === "lost") renderStatus();
   void refreshEstimate();
 }, 1000);
-setInterval(drawChart, 60_000);
+setInterval(() => chart.draw(), 60_000);
 
 socket.start();
 

@@ -127,6 +127,7 @@ export class FanOut {
 
   /** Sends a new or revised interval to the clients of its zone (what the store subscription calls). */
   publishUpdate(update: PriceUpdate): void {
+    if (!this.#options.zones.offers(update.zone)) return; // a node outside the configured list
     this.#options.zones.add(update.zone);
     this.#snapshots.clear();
     this.#broadcast(update.zone, JSON.stringify({ type: "update", update }), "update");
@@ -134,6 +135,7 @@ export class FanOut {
 
   /** Sends an alert to every client. */
   publishAlert(alert: AlertEvent): void {
+    if (!this.#options.zones.offers(alert.zone)) return;
     this.#options.metrics?.alert(alert);
     this.#snapshots.clear();
     this.#broadcast(null, JSON.stringify({ type: "alert", alert }), "alert");

@@ -1,7 +1,8 @@
 /**
  * The `snapshot` message: current prices (with any estimate) of the subscribed zones, their last 24 hours
- * of RT, FMM and DA prices (DA also ahead), the recent alerts and the thresholds the dashboard draws. Built
- * from the store, once per subscription and publish (the fan-out caches it), never once per client.
+ * of RT, FMM and DA prices (DA also the hours published ahead of now), the recent alerts of offered zones
+ * and the thresholds the dashboard draws. Built from the store, once per subscription and publish (the
+ * fan-out caches it), never once per client.
  *
  * @module
  */
@@ -14,6 +15,13 @@ import type { ZoneCatalog } from "./zone_catalog.ts";
 
 /** Hours of history in a snapshot. */
 export const SNAPSHOT_HOURS = 24;
+
+/**
+ * How far ahead of now day-ahead prices are read (the snapshot's and `GET /api/history?type=da`): to the end
+ * of tomorrow's Pacific operating day (48 hours from a midnight, 49 on the day the clocks fall back), so every
+ * day-ahead hour already published is in it.
+ */
+export const DA_AHEAD_MS = 49 * 3_600_000;
 
 /** Most zones whose history a `"*"` snapshot carries. */
 export const WILDCARD_HISTORY_ZONES = 10;
@@ -35,7 +43,7 @@ export interface SnapshotDeps {
 
 async function zoneHistory(store: PriceStore, zone: string, from: Date, to: Date): Promise<ZoneHistory> {
   // Day-ahead prices are known ahead: a client derives the coming hours' DA price and spread from them.
-  const ahead = new Date(to.getTime() + SNAPSHOT_HOURS * 3_600_000);
+  const ahead = new Date(to.getTime() + DA_AHEAD_MS);
   const [rt, fmm, da] = await Promise.all([
     store.history(zone, "RT", { from, to }),
     store.history(zone, "FMM", { from, to }),
@@ -66,7 +74,7 @@ export async function buildSnapshot(
     subscribed,
     current,
     history: Object.fromEntries(withHistory.map((z, i) => [z, histories[i]!])),
-    alerts: alerts.value,
+    alerts: alerts.value.filter((a) => deps.zones.offers(a.zone)),
     thresholds: deps.thresholds,
     stale_after_s: deps.staleAfterMs / 1000,
     estimate_after_s: deps.estimates.afterMs / 1000,

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { NodeSelection } from "../../src/oasis/windows.ts";
 import { loadLiveConfig } from "../../src/live/settings.ts";
 import type { ServerMessage } from "../../src/live/messages.ts";
 import { createMetrics, type Metrics } from "../../src/metrics.ts";
@@ -29,13 +30,14 @@ export interface WsServer {
 export async function startWsServer(
   env: Env = {},
   wrap: (store: KvStore) => PriceStore = (s) => s,
+  nodes?: NodeSelection,
 ): Promise<WsServer> {
   const clock = new TestClock(NOW);
   const store = await openKvStore({ config: loadStoreConfig(env), path: ":memory:", clock: clock.now });
   await seedPrices(store);
   const metrics = createMetrics();
   const server = await startHttpServer({
-    config: { port: 0, hostname: "127.0.0.1", live: loadLiveConfig(env), store: loadStoreConfig(env) },
+    config: { port: 0, hostname: "127.0.0.1", live: loadLiveConfig(env), store: loadStoreConfig(env), nodes },
     store: wrap(store),
     metrics,
     health: () => ({}),

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { ZoneCatalog } from "../../src/live/zone_catalog.ts";
+import { configuredZones, ZoneCatalog } from "../../src/live/zone_catalog.ts";
 import type { StoreRead } from "../../src/store/store.ts";
 
 function fakeStore(zones: string[]) {
@@ -47,4 +47,23 @@ Deno.test("ZoneCatalog learns zones from updates and lists them sorted", async (
 Deno.test("ZoneCatalog keeps what it knows when the store fails", async () => {
   const catalog = new ZoneCatalog({ zones: () => Promise.reject(new Error("down")) });
   assert.deepEqual(await catalog.list(), ["np15", "sp15", "zp26"]);
+});
+
+Deno.test("configuredZones() maps a node list to its zones, and leaves a node group's zones to be learned", () => {
+  assert.deepEqual(configuredZones({ nodes: ["TH_SP15_GEN-APND", "FOO_BAR", "TH_NP15_GEN-APND"] }), [
+    "foo_bar",
+    "np15",
+    "sp15",
+  ]);
+  assert.equal(configuredZones({ grpType: "ALL_APNODES" }), undefined);
+  assert.equal(configuredZones(undefined), undefined);
+});
+
+Deno.test("ZoneCatalog with configured zones never learns another, from the store or an update", async () => {
+  const store = fakeStore(["foo_bar", "sp15"]);
+  const catalog = new ZoneCatalog(store, { configured: ["sp15"] });
+  catalog.add("foo_bar");
+  assert.equal(await catalog.has("foo_bar"), false);
+  assert.deepEqual(await catalog.list(), ["sp15"]);
+  assert.equal(store.calls, 0, "the store is not asked");
 });

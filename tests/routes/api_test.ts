@@ -89,10 +89,47 @@ Deno.test("[api] GET /api/history/{hours} answers the points of the last hours, 
     assert.equal(rt.points.length, 11, "intervals starting after 19:02");
     assert.equal(rt.points[0].timestamp, "2026-07-01T19:05:00Z");
     assert.equal(rt.points.at(-1).timestamp, "2026-07-01T19:55:00Z");
-    assert.equal((await ok(t, "/api/history/2?zone=sp15&type=da")).points.length, 2);
+    const da = await ok(t, "/api/history/2?zone=sp15&type=da");
+    assert.equal(da.points.filter((p: { ms: number }) => p.ms <= Date.parse(NOW)).length, 2);
     assert.equal((await ok(t, "/api/history/2?zone=sp15&type=fmm")).points.length, 7);
     assert.equal((await ok(t, "/api/history/720?zone=np15")).points.length, 288, "type defaults to rt");
     assert.deepEqual((await ok(t, "/api/history/5?zone=zp26")).points, [], "a hub without data is empty");
+  }));
+
+Deno.test("[api] GET /api/history/{hours}?type=da also answers the day-ahead hours already published ahead of now", () =>
+  withEdge(async (t) => {
+    const da = await ok(t, "/api/history/2?zone=sp15&type=da");
+    assert.equal(da.to, new Date(NOW).toISOString(), "to is now");
+    assert.equal(
+      da.until,
+      "2026-07-03T21:02:00.000Z",
+      "until: 49 hours ahead, past tomorrow's operating day",
+    );
+    const stamps = da.points.map((p: { timestamp: string }) => p.timestamp);
+    assert.equal(stamps[0], "2026-07-01T19:00:00Z");
+    assert.equal(stamps.at(-1), "2026-07-02T19:00:00Z", "tomorrow's last published hour");
+    assert.equal(stamps.length, 25, "2 hours back, 23 ahead");
+    const rt = await ok(t, "/api/history/2?zone=sp15&type=rt");
+    assert.equal(rt.until, rt.to, "real-time prices end at now");
+  }));
+
+Deno.test("[api] GET /api/history/{hours}?format=csv answers the same points as a CSV file", () =>
+  withEdge(async (t) => {
+    const json = await ok(t, "/api/history/1?zone=sp15&type=rt");
+    const res = await t.request("/api/history/1?zone=SP15&type=rt&format=csv");
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get("content-type"), "text/csv; charset=utf-8");
+    assert.equal(res.headers.get("content-disposition"), 'attachment; filename="oasis-sp15-rt-1h.csv"');
+    const lines = (await res.text()).split("\n");
+    assert.equal(lines[0], "zone,market,timestamp,price");
+    assert.equal(lines.at(-1), "", "ends with a newline");
+    assert.deepEqual(
+      lines.slice(1, -1),
+      json.points.map((p: { timestamp: string; price: number }) => `sp15,RT,${p.timestamp},${p.price}`),
+    );
+    const da = await (await t.request("/api/history/2?zone=sp15&type=da&format=csv")).text();
+    assert.equal(da.trim().split("\n").length, 1 + 25, "DA ahead of now too");
+    assert.equal((await ok(t, "/api/history/1?zone=sp15&format=json")).points.length, 11);
   }));
 
 Deno.test("[api] every bad history parameter answers 400 naming the parameter", () =>
@@ -106,6 +143,8 @@ Deno.test("[api] every bad history parameter answers 400 naming the parameter", 
     await badParameter(t, "/api/history/24?zone=SP15%20;drop", "zone");
     await badParameter(t, "/api/history/24?zone=sp15&type=xx", "type");
     await badParameter(t, "/api/history/24?zone=sp15&type=RT", "type");
+    await badParameter(t, "/api/history/24?zone=sp15&format=xml", "format");
+    await badParameter(t, "/api/history/721?zone=sp15&format=csv", "hours");
   }));
 
 Deno.test("[api] hours and limit take plain decimal digits only: no hex, exponent, sign or spaces", () =>

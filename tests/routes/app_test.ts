@@ -189,5 +189,17 @@ Deno.test("[dashboard] GET / serves index.html with a CSP; modules, styles and C
     assert.equal(chart.status, 200);
     assert.match(chart.headers.get("content-type") ?? "", /javascript/);
     assert.match((await chart.text()).slice(0, 200), /Chart\.js v4\.6\.1/);
+    for (
+      const [file, banner] of [["chartjs-plugin-zoom.min.js", /chartjs-plugin-zoom v2\.2\.0/], [
+        "hammer.min.js",
+        /Hammer\.JS - v2\.0/,
+      ]] as const
+    ) {
+      const res = await t.request(`/vendor/${file}`);
+      assert.equal(res.status, 200, file);
+      assert.match((await res.text()).slice(0, 200), banner);
+    }
+    assert.equal((await t.request("/vendor/constructor")).status, 404);
+    assert.equal((await t.request("/vendor/..%2Fdeno.json")).status, 404);
     assert.equal((await t.request("/static/missing.js")).status, 404);
   }));

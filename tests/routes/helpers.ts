@@ -9,6 +9,7 @@ import { type Analytics, inProcessAnalytics } from "../../routes/analytics_jobs.
 import type { SummarizerOptions } from "../../routes/arbitrage_summary.ts";
 import { createServiceRoutes } from "../../routes/service_routes.ts";
 import { DEFAULT_NODES } from "../../src/oasis/datasets.ts";
+import type { NodeSelection } from "../../src/oasis/windows.ts";
 import type { Env } from "../../src/settings.ts";
 import { loadLiveConfig } from "../../src/live/settings.ts";
 import { createMetrics, type Metrics } from "../../src/metrics.ts";
@@ -48,6 +49,8 @@ export interface TestEdgeOptions {
   readonly analytics?: Analytics;
   /** The server's structured log (default none). */
   readonly log?: ServerLog;
+  /** The configured nodes (default none: zones are learned from the store). */
+  readonly nodes?: NodeSelection;
 }
 
 /** The sub-apps `main.ts` passes as `extraRoutes` (the same factory), on `store` and `clock`. */
@@ -90,7 +93,7 @@ export async function startEdge(options: TestEdgeOptions = {}): Promise<TestEdge
   if (options.seed ?? true) await seedPrices(store);
   const metrics = createMetrics();
   const edge = await createLiveEdge({
-    config: { port: 0, live: loadLiveConfig(env), store: loadStoreConfig(env) },
+    config: { port: 0, live: loadLiveConfig(env), store: loadStoreConfig(env), nodes: options.nodes },
     store,
     metrics,
     health: options.health ?? (() => ({ breaker: "closed" })),
