@@ -4,13 +4,13 @@
 // Estimates of a missing RT price come from the server only (the snapshot, then `GET /api/current` when the
 // clock passes the next interval without a real price); a real RT update removes one at once.
 import { addUpdate, clearUpdates, renderAlerts, renderSignals } from "./feeds.js";
-import { money } from "./format.js";
+import { money, zoneName } from "./format.js";
 import { LiveSocket } from "./live_socket.js";
 import { MarketFreshness } from "./market_freshness.js";
 import { ChartPanel } from "./chart_panel.js";
 import { renderBanner as showBanner, renderStatus as showStatus } from "./status_banner.js";
 import { renderTiles } from "./tiles.js";
-import { renderArbitragePanel } from "./arbitrage_panel.js";
+import { startBatteryPanel } from "./battery_panel.js";
 
 const HOUR = 3_600_000;
 const RT_INTERVAL = 300_000;
@@ -65,7 +65,14 @@ async function api(path) {
     throw new Error("This server needs an API token");
   }
   state.authError = false;
-  if (!res.ok) throw new Error(`${path} answered ${res.status}`);
+  if (!res.ok) {
+    // The status and the JSON body (`{ error, parameter }`) let a panel show a 400 beside its input.
+    const body = await res.json().catch(() => null);
+    throw Object.assign(new Error(body?.error ?? `${path} answered ${res.status}`), {
+      status: res.status,
+      body,
+    });
+  }
   return await res.json();
 }
 
@@ -238,6 +245,7 @@ function renderLegend() {
   const legend = $("legend");
   legend.querySelector(".low").textContent = `below ${money(state.thresholds.negative)}`;
   legend.querySelector(".high").textContent = `above ${money(state.thresholds.high)}`;
+  legend.querySelector(".legend-note").textContent = `$/MWh · times in Pacific (${zoneName(serverNow())})`;
 }
 
 const renderStatus = () => showStatus($("status"), state, freshness);
@@ -255,6 +263,7 @@ $("zone").addEventListener("change", (e) => {
   clearUpdates($("updates"));
   renderTiles(null, serverNow(), state.thresholds, state.staleAfterS);
   chart.draw();
+  battery?.setZone(state.zone);
   socket.send({ type: "subscribe", zones: [state.zone] });
 });
 
@@ -270,10 +279,9 @@ setInterval(() => chart.draw(), 60_000);
 
 socket.start();
 
-// Battery arbitrage panel: yesterday's and today's value per zone, TB4, capture rate, live remaining value.
-const arbitrageElement = document.getElementById("arbitrage-panel");
-if (arbitrageElement) {
-  renderArbitragePanel(arbitrageElement, { fetchJson: api })
-    .then((panel) => setInterval(() => void panel.refresh(), 5 * 60_000))
-    .catch(() => {});
-}
+// Battery panel: inputs, the optimal schedule of this zone, every zone's value; re-read every 5 minutes.
+const batteryElement = document.getElementById("arbitrage-panel");
+const battery = batteryElement
+  ? startBatteryPanel({ element: batteryElement, fetchJson: api, zone: state.zone })
+  : null;
+if (battery) setInterval(() => void battery.refresh(), 5 * 60_000);

@@ -1,5 +1,5 @@
 // The alert feed, the live update feed and the battery signal card.
-import { day, interval, money, time } from "./format.js";
+import { dateTime, day, hourEnding, interval, money, zoneName, zoneSpan } from "./format.js";
 
 const MAX_ITEMS = 50;
 
@@ -22,7 +22,7 @@ export function renderAlerts(list, alerts) {
       li.append(
         el("span", `badge ${a.kind}`, `${a.kind} ${a.event}`),
         el("span", "text", `${a.zone.toUpperCase()} ${a.market} ${money(a.price)}`),
-        el("span", "time", `${day(a.timestamp)} ${time(a.timestamp)}`),
+        el("span", "time", dateTime(a.timestamp)),
       );
       li.title = a.message;
       return li;
@@ -75,11 +75,19 @@ export function renderSignals(card, rtSignals, daSignals, nowMs) {
   plan.replaceChildren(
     ...daSignals.map((s) => {
       const start = Date.parse(s.interval_start);
-      const li = el("li", s.action, time(start).slice(0, 2));
+      const he = `HE${hourEnding(start)}`;
+      const li = el("li", s.action, he);
       if (start <= nowMs && nowMs < Date.parse(s.interval_end)) li.classList.add("now");
-      li.title = `${interval(s.interval_start, 60)} ${s.action} at ${money(s.price)}: ${s.reason}`;
+      li.title = `${he} (${interval(s.interval_start, 60)} ${zoneName(start)}) ${s.action} at ${
+        money(s.price)
+      }: ${s.reason}`;
       return li;
     }),
   );
-  card.querySelector("#plan-date").textContent = daSignals.length ? day(daSignals[0].interval_start) : "";
+  // Hour ending, as OASIS labels it: HE1 is 00:00–01:00 Pacific; HE25 is the repeated hour of the fall-back day.
+  card.querySelector("#plan-date").textContent = daSignals.length
+    ? `${day(daSignals[0].interval_start)} · hour ending (HE), ${
+      zoneSpan(daSignals[0].interval_start, daSignals.at(-1).interval_start)
+    }`
+    : "";
 }

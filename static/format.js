@@ -42,7 +42,7 @@ export function interval(iso, minutes) {
   return `${time(start)}–${time(start + minutes * 60_000)}`;
 }
 
-/** `12 s ago`, `7 min ago`, `3 h 5 min ago`. */
+/** `12 s ago`, `7 min ago`, `3 h 5 min ago` (callers count from the end of an interval). */
 export function age(ms) {
   if (!Number.isFinite(ms)) return "";
   const s = Math.max(0, Math.round(ms / 1000));
@@ -51,4 +51,35 @@ export function age(ms) {
   if (m < 60) return `${m} min ago`;
   const h = Math.floor(m / 60);
   return m % 60 ? `${h} h ${m % 60} min ago` : `${h} h ago`;
+}
+
+const ZONE = new Intl.DateTimeFormat("en-US", { timeZone: "America/Los_Angeles", timeZoneName: "short" });
+const HOUR = 3_600_000;
+
+/** `PDT` or `PST`: the Pacific time in force at an ISO time or epoch ms. */
+export function zoneName(at) {
+  const ms = typeof at === "number" ? at : Date.parse(at);
+  return ZONE.formatToParts(ms).find((p) => p.type === "timeZoneName")?.value ?? "PT";
+}
+
+/** `Jul 1 13:05 PDT`: a Pacific date, time and zone (for alerts). */
+export function dateTime(at) {
+  return `${day(at)} ${time(at)} ${zoneName(at)}`;
+}
+
+/**
+ * The OASIS hour-ending label (`OPR_HR`) of the hour starting at `at`: 1 for 00:00–01:00 Pacific, 24 for
+ * 23:00–24:00; on the fall-back day the repeated 01:00–02:00 (PST) is 25, and on the spring-forward day
+ * there is no HE3 (docs/oasis.md, SPEC §11).
+ */
+export function hourEnding(at) {
+  const ms = typeof at === "number" ? at : Date.parse(at);
+  const hour = Number(time(ms).slice(0, 2));
+  return hour === Number(time(ms - HOUR).slice(0, 2)) ? 25 : hour + 1;
+}
+
+/** `PDT`, or `PDT→PST` across a clock change: the zones from `first` to `last` (ISO times or epoch ms). */
+export function zoneSpan(first, last) {
+  const [a, b] = [zoneName(first), zoneName(last)];
+  return a === b ? a : `${a}→${b}`;
 }

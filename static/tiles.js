@@ -2,7 +2,7 @@
 // legend's rules (green below the negative threshold, orange above the high one, red for a negative spread).
 // Beside the last real RT price, the RT tile shows the server's estimate of a missing newest interval, always
 // labelled with its method and never coloured like a real price.
-import { age, interval, money, signedMoney } from "./format.js";
+import { age, interval, money, signedMoney, zoneName } from "./format.js";
 
 const TILES = {
   rt: { price: "rt_price", at: "rt_timestamp", minutes: 5 },
@@ -64,14 +64,16 @@ export function renderTiles(current, nowMs, thresholds, staleAfterS) {
   for (const [id, t] of Object.entries(TILES)) {
     const price = current?.[t.price] ?? null;
     const at = current?.[t.at] ?? null;
-    const ageMs = at ? nowMs - Date.parse(at) : NaN;
+    // Staleness counts from the interval's start, as the server's `stale` does; the age shown counts from
+    // its end (a price is published once its interval is over, so "0 s ago" means just published).
+    const sinceStart = at ? nowMs - Date.parse(at) : NaN;
     setTile(id, {
       value: price,
       text: money(price),
-      when: at ? interval(at, t.minutes) : "no data",
-      ageText: id === "da" || !at ? "" : age(ageMs),
+      when: at ? `${interval(at, t.minutes)} ${zoneName(at)}` : "no data",
+      ageText: id === "da" || !at ? "" : age(sinceStart - t.minutes * 60_000),
       tone: priceTone(price, thresholds),
-      stale: id === "rt" && (!at || ageMs > staleAfterS * 1000),
+      stale: id === "rt" && (!at || sinceStart > staleAfterS * 1000),
       stamp: at,
     });
   }

@@ -1,12 +1,14 @@
-/** The dashboard's arbitrage panel (`static/arbitrage_panel.js`) on a minimal fake DOM and a fake `fetchJson`. */
+/** The battery panel's per-zone tables (`static/arbitrage_panel.js`) on a minimal fake DOM and a fake `fetchJson`. */
 import assert from "node:assert/strict";
-import { renderArbitragePanel } from "../../static/arbitrage_panel.js";
+import { loadSummary, summaryTables } from "../../static/arbitrage_panel.js";
 
 /** Just enough of the DOM for the panel: elements with children, text, class and dataset. */
 class FakeElement {
   readonly children: FakeElement[] = [];
   readonly dataset: Record<string, string> = {};
+  readonly attributes: Record<string, string> = {};
   className = "";
+  title = "";
   #text = "";
   constructor(readonly tagName: string, readonly ownerDocument: FakeDocument) {}
   get textContent(): string {
@@ -15,6 +17,9 @@ class FakeElement {
   set textContent(text: string) {
     this.#text = text;
     this.children.length = 0;
+  }
+  setAttribute(name: string, value: string) {
+    this.attributes[name] = value;
   }
   append(...nodes: FakeElement[]) {
     this.children.push(...nodes);
@@ -58,38 +63,47 @@ const summary = (date: string, live: boolean) => ({
   ],
 });
 
-Deno.test("renderArbitragePanel() shows yesterday's and today's values, TB4, capture and live value per zone", async () => {
+Deno.test("loadSummary() reads today's summary, then yesterday's, for the battery given", async () => {
   const urls: string[] = [];
-  const element = new FakeDocument().createElement("section");
   const fetchJson = (url: string) => {
     urls.push(url);
     return Promise.resolve(
       url.includes("date=2026-06-30") ? summary("2026-06-30", false) : summary("2026-07-01", true),
     );
   };
-  const panel = await renderArbitragePanel(element as never, { fetchJson, params: { energy_mwh: 4 } });
+  const { today, yesterday } = await loadSummary(fetchJson, { energy_mwh: 4 });
   assert.deepEqual(urls, [
     "/api/arbitrage/summary?energy_mwh=4",
     "/api/arbitrage/summary?energy_mwh=4&date=2026-06-30",
   ]);
-  const rows = element.all("TR").slice(1);
-  assert.deepEqual(rows.map((r) => r.dataset.zone), ["np15", "sp15"]);
-  const np15 = rows[0]!.children.map((c) => c.textContent);
-  assert.deepEqual(np15, [
-    "np15",
-    "$300 DA · $310 RT",
-    "$120 DA · $130 RT",
-    "$61.23/MWh",
-    "87 % · 50 %",
-    "$46",
-  ]);
-  assert.match(element.textContent, /1 MW \/ 4 MWh, round trip 85 %/);
-  await panel.refresh();
-  assert.equal(urls.length, 4);
+  assert.equal(today.date, "2026-07-01");
+  assert.equal(yesterday.date, "2026-06-30");
 });
 
-Deno.test("renderArbitragePanel() says why when the API cannot be read", async () => {
-  const element = new FakeDocument().createElement("section");
-  await renderArbitragePanel(element as never, { fetchJson: () => Promise.reject(new Error("HTTP 503")) });
-  assert.match(element.textContent, /Arbitrage unavailable: HTTP 503/);
+Deno.test("summaryTables() shows each zone's best value, what is left, TB4 and capture under plain headers", () => {
+  const doc = new FakeDocument();
+  const [values, rules, legend] = summaryTables(
+    doc as never,
+    summary("2026-07-01", true),
+    summary("2026-06-30", false),
+  ) as unknown as FakeElement[];
+  const cells = (t: FakeElement) => t.all("TR").map((r) => r.children.map((c) => c.textContent));
+  assert.deepEqual(cells(values!), [
+    ["Zone", "Yesterday", "Today", "Left today"],
+    ["NP15", "$300 DA $310 RT", "$120 DA $130 RT", "$46"],
+    ["SP15", "$1,235 DA $1,245 RT", "$1,235 DA $1,245 RT", "$0"],
+  ]);
+  assert.deepEqual(cells(rules!), [
+    ["Zone", "TB4 spread", "TB4 rule", "DA plan in RT"],
+    ["NP15", "$61.23", "87 %", "50 %"],
+    ["SP15", "$61.23", "87 %", "50 %"],
+  ]);
+  // No header without an explanation; every table four columns wide.
+  for (const t of [values!, rules!]) {
+    const headers = t.all("TH");
+    assert.equal(headers.length, 4);
+    for (const th of headers) assert.ok(th.title.length > 10, `${th.textContent} explains itself`);
+  }
+  assert.match(values!.all("TH")[1]!.title, /^Jun 30:/);
+  assert.match(legend!.textContent, /perfect foresight/);
 });
