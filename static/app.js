@@ -138,6 +138,7 @@ function applySnapshot(m) {
     state.series[market] = new Map(history[market].map((p) => [p.ms, p.price]));
   }
   state.alerts = [...m.alerts];
+  battery?.setZone(state.zone); // the zone the server confirmed (a URL's unknown zone was replaced)
   estimateAsked = NaN; // the snapshot's estimate may be older than the interval due now
   renderZones();
   renderLegend();

@@ -166,6 +166,7 @@ export function startBatteryPanel({ element, fetchJson, zone }) {
     refresh,
     /** Shows the schedule of `zone`. */
     setZone(next) {
+      if (next === state.zone) return;
       state.zone = next;
       void loadSchedule();
     },

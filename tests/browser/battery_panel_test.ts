@@ -123,6 +123,12 @@ Deno.test("[browser] battery inputs come from the URL, change the schedule (debo
     await page.fill("input[name=rte]", "85");
     await page.waitForFunction(() => document.querySelector("#battery-error-rte")?.textContent === "");
 
+    // The schedule follows the dashboard's zone.
+    await page.selectOption("#zone", "np15");
+    await page.waitForFunction(() =>
+      /DA schedule · NP15/.test(document.querySelector(".schedule-title")?.textContent ?? "")
+    );
+
     // The page reloads with the same battery.
     await page.reload();
     assert.equal(await page.inputValue("input[name=power_mw]"), "1.5");
@@ -146,7 +152,7 @@ Deno.test("[browser] battery inputs come from the URL, change the schedule (debo
   }
 });
 
-Deno.test("[browser] a 400 from the arbitrage API is shown beside the input it names", async () => {
+Deno.test("[browser] a day without prices is said in words, and a 400 from the API is shown beside the input it names", async () => {
   await withDayAhead(
     "2026-07-01T20:03:00Z",
     "2026-06-30T07:00:00Z",
@@ -154,6 +160,15 @@ Deno.test("[browser] a 400 from the arbitrage API is shown beside the input it n
     390,
     async (page) => {
       await scheduleOf(page);
+      // Tomorrow has no day-ahead prices yet (an API 404): said in words; yesterday's schedule is drawn.
+      await page.click(".battery-days button[data-day=tomorrow]");
+      await page.waitForFunction(() =>
+        document.querySelector(".schedule-note")?.textContent === "No day-ahead prices for SP15 on Jul 2 yet"
+      );
+      assert.equal((await scheduleOf(page, 0)).labels.length, 0);
+      await page.click(".battery-days button[data-day=yesterday]");
+      assert.equal((await scheduleOf(page, 24)).labels[0], "HE1");
+      assert.match(await page.textContent(".schedule-title") ?? "", /SP15 · Jun 30/);
       const error = 'Invalid parameter "energy_mwh": 9 is not what this test allows';
       await page.route(
         "**/api/arbitrage/summary?*",
