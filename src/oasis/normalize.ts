@@ -7,7 +7,7 @@
 import type { ColumnFamily, ColumnIndex } from "./columns.ts";
 import type { DatasetName } from "./datasets.ts";
 import { LMP_DATA_ITEMS, type OasisRow, type RowProblem } from "./row.ts";
-import { gmtToIso, hoursInDay, operatingDate, pacificMidnight } from "./time.ts";
+import { gmtToIso, hoursInDay, isDateText, operatingDate, pacificMidnight } from "./time.ts";
 
 /** AS data items in XML (`RU_CLR_PRC`) to the CSV `ANC_TYPE` code (`RU`). */
 const AS_DATA_ITEMS: Readonly<Record<string, string>> = {
@@ -20,6 +20,9 @@ const AS_DATA_ITEMS: Readonly<Record<string, string>> = {
 };
 
 const HOUR_MS = 3_600_000;
+/** A decimal number as OASIS writes one: `38.1942`, `-12.5`, `.5`, `1.2E-5`; no hex, binary or `Infinity`. */
+const DECIMAL_RE = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+const INTEGER_RE = /^\d+$/;
 
 /** What the builder needs to know about the file it reads. */
 export interface RowContext {
@@ -44,6 +47,7 @@ export class RowBuilder {
   readonly #labels = new Map<string, Labels>();
   readonly #componentMap: Readonly<Record<string, string>> | undefined;
   readonly #times = new Map<string, string | undefined>();
+  readonly #dates = new Map<string, boolean>();
   /** Builds the `raw` record; compiled per header so that every record has one fixed shape (V8 is far faster). */
   readonly raw: (cells: readonly string[]) => Record<string, string>;
 
@@ -69,7 +73,8 @@ export class RowBuilder {
     const valueText = (cells[index.value] ?? "").trim();
     let value: number | null = null;
     if (valueText !== "") {
-      value = Number(valueText);
+      // Number() alone would also read "0x10", "0b11" and "Infinity", which OASIS never sends.
+      value = DECIMAL_RE.test(valueText) ? Number(valueText) : NaN;
       if (!Number.isFinite(value)) {
         return this.#problem(
           `Invalid value "${valueText}" in column "${this.#valueName()}"`,
@@ -85,8 +90,16 @@ export class RowBuilder {
     let component = cells[index.component] ?? "";
     component = this.#componentMap?.[component] ?? component;
     let oprDate = index.oprDate >= 0 ? (cells[index.oprDate] ?? "").slice(0, 10) : "";
+    if (oprDate !== "" && !this.#isDate(oprDate)) {
+      return this.#problem(`Invalid operating date "${oprDate}"`, cells, rowNumber);
+    }
     let oprHour = index.oprHour >= 0 ? parseIntOrNull(cells[index.oprHour]) : null;
     let oprInterval = index.oprInterval >= 0 ? parseIntOrNull(cells[index.oprInterval]) : null;
+    if (oprHour === undefined || oprInterval === undefined) {
+      const column = oprHour === undefined ? index.oprHour : index.oprInterval;
+      const name = this.#ctx.header[column] ?? "OPR_HR";
+      return this.#problem(`Invalid value "${cells[column]}" in column "${name}"`, cells, rowNumber);
+    }
     if (oprHour === null && this.#ctx.family !== "crr_clearing" && this.#ctx.family !== "crr_inventory") {
       // XML reports carry a sequential INTERVAL_NUM instead: derive the CSV labels from the GMT start.
       const labels = this.#labelsFor(start, end);
@@ -129,6 +142,15 @@ export class RowBuilder {
       if (this.#times.size < 100_000) this.#times.set(text, iso);
     }
     return iso;
+  }
+
+  #isDate(text: string): boolean {
+    let ok = this.#dates.get(text);
+    if (ok === undefined) {
+      ok = isDateText(text);
+      if (this.#dates.size < 10_000) this.#dates.set(text, ok);
+    }
+    return ok;
   }
 
   #valueName(): string {
@@ -184,10 +206,10 @@ export function hourEnding(hourIndex: number, hours: number): number {
   return hourIndex + 1;
 }
 
-function parseIntOrNull(text: string | undefined): number | null {
+/** An empty cell is null; a cell that is not a decimal integer is `undefined` (the row is rejected). */
+function parseIntOrNull(text: string | undefined): number | null | undefined {
   if (text === undefined || text === "") return null;
-  const n = Number.parseInt(text, 10);
-  return Number.isNaN(n) ? null : n;
+  return INTEGER_RE.test(text) ? Number(text) : undefined;
 }
 
 /** Whether `x` is a rejected row rather than a normalized one. */
