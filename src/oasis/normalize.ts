@@ -20,9 +20,6 @@ const AS_DATA_ITEMS: Readonly<Record<string, string>> = {
 };
 
 const HOUR_MS = 3_600_000;
-/** A decimal number as OASIS writes one: `38.1942`, `-12.5`, `.5`, `1.2E-5`; no hex, binary or `Infinity`. */
-const DECIMAL_RE = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
-const INTEGER_RE = /^\d+$/;
 
 /** What the builder needs to know about the file it reads. */
 export interface RowContext {
@@ -47,7 +44,8 @@ export class RowBuilder {
   readonly #labels = new Map<string, Labels>();
   readonly #componentMap: Readonly<Record<string, string>> | undefined;
   readonly #times = new Map<string, string | undefined>();
-  readonly #dates = new Map<string, boolean>();
+  /** The last operating date found real: rows come day by day, so one comparison mostly does. */
+  #lastDate = "";
   /** Builds the `raw` record; compiled per header so that every record has one fixed shape (V8 is far faster). */
   readonly raw: (cells: readonly string[]) => Record<string, string>;
 
@@ -73,8 +71,7 @@ export class RowBuilder {
     const valueText = (cells[index.value] ?? "").trim();
     let value: number | null = null;
     if (valueText !== "") {
-      // Number() alone would also read "0x10", "0b11" and "Infinity", which OASIS never sends.
-      value = DECIMAL_RE.test(valueText) ? Number(valueText) : NaN;
+      value = decimal(valueText);
       if (!Number.isFinite(value)) {
         return this.#problem(
           `Invalid value "${valueText}" in column "${this.#valueName()}"`,
@@ -145,12 +142,10 @@ export class RowBuilder {
   }
 
   #isDate(text: string): boolean {
-    let ok = this.#dates.get(text);
-    if (ok === undefined) {
-      ok = isDateText(text);
-      if (this.#dates.size < 10_000) this.#dates.set(text, ok);
-    }
-    return ok;
+    if (text === this.#lastDate) return true;
+    if (!isDateText(text)) return false;
+    this.#lastDate = text;
+    return true;
   }
 
   #valueName(): string {
@@ -209,7 +204,22 @@ export function hourEnding(hourIndex: number, hours: number): number {
 /** An empty cell is null; a cell that is not a decimal integer is `undefined` (the row is rejected). */
 function parseIntOrNull(text: string | undefined): number | null | undefined {
   if (text === undefined || text === "") return null;
-  return INTEGER_RE.test(text) ? Number(text) : undefined;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) return undefined;
+  }
+  return Number(text);
+}
+
+/**
+ * The number in a decimal text (`38.1942`, `-12.5`, `.5`, `1.2E-5`), NaN otherwise. `Number()` alone also
+ * reads `0x10`, `0b11` and `0o7`, which OASIS never sends; every other text it reads is decimal or not
+ * finite (`Infinity`, `1e999`), and a row with a value that is not finite is rejected.
+ */
+function decimal(text: string): number {
+  const second = text.charCodeAt(1) | 0x20; // lower case
+  if (text.charCodeAt(0) === 48 && (second === 0x78 || second === 0x62 || second === 0x6f)) return NaN;
+  return Number(text);
 }
 
 /** Whether `x` is a rejected row rather than a normalized one. */
