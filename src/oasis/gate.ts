@@ -6,6 +6,11 @@
  * for all of them together. When the shared store fails or does not answer within `sharedTimeoutMs`, the
  * gate goes on with its own spacing: polling never stops because of the gate.
  *
+ * The client takes a ticket (`reserve()`) rather than waiting here (`acquire()`): a start is only as good
+ * as the moment the request leaves, and a request started on a main thread busy parsing or delivering a
+ * large answer leaves when that work yields, into another process's slot. The ticket names the start and
+ * the latest start still allowed; `WorkerSender` keeps to it from a thread of its own.
+ *
  * @module
  */
 import { type GateClock, nextSlot, reserveWithin, type SharedSlots } from "./gate_slots.ts";
