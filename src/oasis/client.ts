@@ -155,7 +155,7 @@ export class OasisClient {
   async #send(url: string, window: RequestWindow, attempt: number, signal?: AbortSignal) {
     let started = Date.now();
     const report: Report = (outcome, extra = {}) =>
-      this.#emit({ url, attempt, outcome, durationMs: Date.now() - started, ...extra });
+      this.#emit({ url, attempt, outcome, durationMs: Math.max(0, Date.now() - started), ...extra });
     let sent: SentAnswer | null = null;
     while (sent === null) {
       // A ticket the sender could not start in time (this thread stalled past it) is given up for a new one.
