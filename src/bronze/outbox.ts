@@ -67,6 +67,14 @@ export function messageChars(m: BronzeMessage): number {
   return n;
 }
 
+function tooBig(messages: readonly BronzeMessage[]): RangeError | undefined {
+  const big = messages.find((m) => messageChars(m) > MAX_MESSAGE_CHARS);
+  return big &&
+    new RangeError(
+      `Bronze message "${big.key}" is ${messageChars(big)} characters, over ${MAX_MESSAGE_CHARS}`,
+    );
+}
+
 /** A bounded, ordered, durable queue of Bronze messages in Deno KV. */
 export class Outbox {
   readonly #kv: Deno.Kv;
@@ -126,36 +134,39 @@ export class Outbox {
    */
   append(messages: readonly BronzeMessage[]): Promise<void> {
     if (messages.length === 0) return Promise.resolve();
-    const big = messages.find((m) => messageChars(m) > MAX_MESSAGE_CHARS);
-    if (big) {
-      return Promise.reject(
-        new RangeError(
-          `Bronze message "${big.key}" is ${messageChars(big)} characters, over ${MAX_MESSAGE_CHARS}`,
-        ),
-      );
-    }
-    const held = this.#depth + this.#reserved;
-    if (held + messages.length > this.#maxRows) {
-      if (this.#metrics) this.#metrics.outboxRejected += messages.length;
-      const message = `Bronze outbox is full (${held} of ${this.#maxRows} rows held); ` +
-        `${messages.length} rows refused, retry once the sink drains it`;
-      this.#log("error", "bronze outbox full", {
-        depth: held,
-        maxRows: this.#maxRows,
-        refused: messages.length,
-      });
-      return Promise.reject(new OutboxFullError(message));
-    }
-    this.#reserved += messages.length;
-    const run = this.#tail.then(() => this.#commit(messages));
-    this.#tail = run.catch(() => {});
-    return run.finally(() => this.#reserved -= messages.length);
+    const big = tooBig(messages);
+    if (big) return Promise.reject(big);
+    return this.appendChunks(messages.length, [messages]);
   }
 
-  async #commit(messages: readonly BronzeMessage[]): Promise<void> {
+  /**
+   * Like `append` for `count` messages that are built chunk by chunk: the bound is checked for all `count`
+   * up front (`OutboxFullError`, nothing built or written), then each chunk is packed and committed as soon
+   * as it is built, so the drainer sends the first rows while later ones are still being built and the
+   * messages themselves do not all have to be held at once. `chunks` must yield exactly `count` messages;
+   * a chunk holding a message over `MAX_MESSAGE_CHARS` stops the call with a `RangeError` (earlier chunks
+   * stay committed, as after a KV failure part-way).
+   */
+  appendChunks(count: number, chunks: Iterable<readonly BronzeMessage[]>): Promise<void> {
+    if (count === 0) return Promise.resolve();
+    const held = this.#depth + this.#reserved;
+    if (held + count > this.#maxRows) {
+      if (this.#metrics) this.#metrics.outboxRejected += count;
+      const message = `Bronze outbox is full (${held} of ${this.#maxRows} rows held); ` +
+        `${count} rows refused, retry once the sink drains it`;
+      this.#log("error", "bronze outbox full", { depth: held, maxRows: this.#maxRows, refused: count });
+      return Promise.reject(new OutboxFullError(message));
+    }
+    this.#reserved += count;
+    const run = this.#tail.then(() => this.#commit(count, chunks));
+    this.#tail = run.catch(() => {});
+    return run.finally(() => this.#reserved -= count);
+  }
+
+  async #commit(count: number, chunks: Iterable<readonly BronzeMessage[]>): Promise<void> {
     const at = this.#now();
     let op = this.#kv.atomic();
-    let opBytes = 0, opRows = 0, opEntries = 0;
+    let opBytes = 0, opRows = 0, opEntries = 0, seen = 0;
     const flush = async () => {
       if (opEntries === 0) return;
       const result = await op.commit();
@@ -173,28 +184,34 @@ export class Outbox {
       opRows += rows;
       opEntries++;
     };
-    for (let i = 0; i < messages.length;) {
-      let end = i, chars = 0;
-      while (end < messages.length) {
-        const size = messageChars(messages[end]!);
-        if (end > i && chars + size > this.#packChars) break;
-        chars += size;
-        end++;
-      }
-      const group = messages.slice(i, end);
-      const z = packMessages(group);
-      if (z.length <= ENTRY_BYTES) {
-        await add({ v: 2, at, n: group.length, z }, z.length + 100, group.length);
-        // Aim the next entry at 80 % of the limit, from how well this one compressed.
-        const next = Math.floor(chars * 0.8 * ENTRY_BYTES / Math.max(1, z.length));
-        this.#packChars = Math.min(PACK_MAX_CHARS, Math.max(PACK_MIN_CHARS, next));
-        i = end;
-      } else if (group.length === 1) {
-        // A lone message that does not compress below the limit is stored plain (at most 2 bytes a character).
-        await add({ at, m: group }, 2 * chars + 100, 1);
-        i = end;
-      } else {
-        this.#packChars = Math.max(1, Math.floor(chars / 2));
+    for (const messages of chunks) {
+      seen += messages.length;
+      if (seen > count) throw new RangeError(`Bronze outbox was promised ${count} messages and given more`);
+      const big = tooBig(messages);
+      if (big) throw big;
+      for (let i = 0; i < messages.length;) {
+        let end = i, chars = 0;
+        while (end < messages.length) {
+          const size = messageChars(messages[end]!);
+          if (end > i && chars + size > this.#packChars) break;
+          chars += size;
+          end++;
+        }
+        const group = messages.slice(i, end);
+        const z = packMessages(group);
+        if (z.length <= ENTRY_BYTES) {
+          await add({ v: 2, at, n: group.length, z }, z.length + 100, group.length);
+          // Aim the next entry at 80 % of the limit, from how well this one compressed.
+          const next = Math.floor(chars * 0.8 * ENTRY_BYTES / Math.max(1, z.length));
+          this.#packChars = Math.min(PACK_MAX_CHARS, Math.max(PACK_MIN_CHARS, next));
+          i = end;
+        } else if (group.length === 1) {
+          // A lone message that does not compress below the limit is stored plain (at most 2 bytes a character).
+          await add({ at, m: group }, 2 * chars + 100, 1);
+          i = end;
+        } else {
+          this.#packChars = Math.max(1, Math.floor(chars / 2));
+        }
       }
     }
     await flush();
