@@ -6,8 +6,8 @@
  * resumes from the oldest.
  *
  * Layout: `[...prefix, "m", seq]` → one entry (`outbox_entry.ts`), seq increasing; one process owns a
- * prefix. Messages are packed and deflated into entries below the KV value limit, and entries into atomic
- * commits below the commit limit (162,848 rows of one OASIS file take about 40 commits). Entries written by
+ * prefix. Messages are packed and compressed into entries below the KV value limit, and entries into atomic
+ * commits below the commit limit (162,848 rows of one OASIS file take about 15 commits). Entries written by
  * earlier versions (one plain KV value per group of messages) are read and drained as they are.
  *
  * @module
@@ -200,7 +200,7 @@ export class Outbox {
         const group = messages.slice(i, end);
         const z = packMessages(group);
         if (z.length <= ENTRY_BYTES) {
-          await add({ v: 2, at, n: group.length, z }, z.length + 100, group.length);
+          await add({ v: 3, at, n: group.length, z }, z.length + 100, group.length);
           // Aim the next entry at 80 % of the limit, from how well this one compressed.
           const next = Math.floor(chars * 0.8 * ENTRY_BYTES / Math.max(1, z.length));
           this.#packChars = Math.min(PACK_MAX_CHARS, Math.max(PACK_MIN_CHARS, next));
