@@ -283,7 +283,8 @@ export async function runKafkaBench(): Promise<BenchRow[]> {
     const full = await timeFullPath("kafkajs", brokers, topics.full, fetch);
     const publishNote = (f: { publishMs: number }) =>
       `publish() (envelopes + outbox commit, while the drainer sends) ${f.publishMs.toFixed(0)} ms`;
-    add("full path: envelope + validation + KV outbox + drainer", full.ms, `${ratio(full.ms)}; ${publishNote(full)}`);
+    const fullName = "full path: envelope + validation + KV outbox + drainer";
+    add(fullName, full.ms, `${ratio(full.ms)}; ${publishNote(full)}`);
     if (!rdkError) {
       progress("full path, librdkafka");
       const rdkFull = await timeFullPath("librdkafka", brokers, topics.rdkFull, fetch);

@@ -140,7 +140,12 @@ const http = await startHttpServer({
   log,
   health: () => ({
     ...jobs.report(),
-    bronze: { sink: backends.names.bronze, reachable: bronzeReachable(), outboxDepth: bronze.outbox.depth },
+    bronze: {
+      sink: backends.names.bronze,
+      reachable: bronzeReachable(),
+      outboxDepth: bronze.outbox.depth,
+      ...bronze.kafkaClient && { kafkaClient: bronze.kafkaClient },
+    },
     gate: oasis.gate.stats,
     coordination: coordinationHealth(),
   }),

@@ -153,7 +153,7 @@ export class EnvelopeEncoder {
     return { value, contentHash: hash };
   }
 
-  /** The text before the row's `report` value, once per query identity; null if the shared parts are invalid. */
+  /** The text before the row's `report` value, once per query; null when the shared parts are invalid. */
   #head(query: QueryIdentity): string | null {
     let head = this.#heads.get(query);
     if (head !== undefined) return head;

@@ -206,7 +206,7 @@ export class Outbox {
           this.#packChars = Math.min(PACK_MAX_CHARS, Math.max(PACK_MIN_CHARS, next));
           i = end;
         } else if (group.length === 1) {
-          // A lone message that does not compress below the limit is stored plain (at most 2 bytes a character).
+          // A lone message that does not compress below the limit is stored plain (at most 2 bytes a char).
           await add({ at, m: group }, 2 * chars + 100, 1);
           i = end;
         } else {

@@ -13,7 +13,7 @@
 import { constants, inflateRawSync, zstdCompressSync, zstdDecompressSync } from "node:zlib";
 import type { BronzeMessage } from "./sink.ts";
 
-/** A packed entry: `n` messages packed into `z`, zstd-compressed (`v: 3`, this version) or deflated (`v: 2`). */
+/** A packed entry: `n` messages packed into `z`, zstd (`v: 3`, this version) or raw deflate (`v: 2`). */
 export interface PackedEntry {
   readonly v: 2 | 3;
   /** Commit time, ms. */
@@ -73,7 +73,7 @@ export function packMessages(messages: readonly BronzeMessage[]): Uint8Array {
   return new Uint8Array(zstdCompressSync(encoder.encode(text), ZSTD));
 }
 
-/** The messages packed by `packMessages` (`v: 3`, the default) or by the release before it (`v: 2`), in order. */
+/** The messages packed by `packMessages` (`v: 3`) or by the release before it (`v: 2`), in order. */
 export function unpackMessages(bytes: Uint8Array, v: 2 | 3 = 3): BronzeMessage[] {
   const text = decoder.decode(v === 3 ? zstdDecompressSync(bytes) : inflateRawSync(bytes));
   const newline = text.indexOf("\n");

@@ -93,7 +93,7 @@ export class BronzePublisher {
     return { messages, counts: { ...shaped.counts } };
   }
 
-  /** The messages of `fetch` in chunks of `CHUNK_ROWS`, built as they are taken; `counts` fills as they are. */
+  /** The messages of `fetch` in chunks of `CHUNK_ROWS`, built as they are taken (`counts` fills then). */
   #shape(fetch: PublishInput, dataset: DatasetName | DatasetSpec): {
     total: number;
     chunks: Iterable<BronzeMessage[]>;
