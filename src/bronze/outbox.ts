@@ -212,9 +212,9 @@ export class Outbox {
         end++;
       }
       const group = messages.slice(i, end);
-      const z = packMessages(group);
+      const { z, b } = packMessages(group);
       if (z.length <= ENTRY_BYTES) {
-        await add({ v: 3, at, n: group.length, z }, z.length + 100, group.length);
+        await add({ v: 3, at, n: group.length, b, z }, z.length + 100, group.length);
         // Aim the next entry at 80 % of the limit, from how well this one compressed.
         const next = Math.floor(chars * 0.8 * ENTRY_BYTES / Math.max(1, z.length));
         this.#packChars = Math.min(PACK_MAX_CHARS, Math.max(PACK_MIN_CHARS, next));
