@@ -3,16 +3,7 @@ import { deflateRawSync } from "node:zlib";
 import { createBronzeMetrics } from "../../src/bronze/metrics.ts";
 import { Outbox, OutboxFullError } from "../../src/bronze/outbox.ts";
 import type { BronzeMessage } from "../../src/bronze/sink.ts";
-import { messages } from "./bronze_fixtures.ts";
-
-async function withKv(fn: (kv: Deno.Kv) => Promise<void>): Promise<void> {
-  const kv = await Deno.openKv(":memory:");
-  try {
-    await fn(kv);
-  } finally {
-    kv.close();
-  }
-}
+import { messages, withKv } from "./bronze_fixtures.ts";
 
 Deno.test("Outbox.appendChunks() checks the bound for all rows before it builds a chunk", () =>
   withKv(async (kv) => {

@@ -2,16 +2,7 @@ import assert from "node:assert/strict";
 import { createBronzeMetrics } from "../../src/bronze/metrics.ts";
 import { Outbox, OutboxFullError } from "../../src/bronze/outbox.ts";
 import type { BronzeMessage } from "../../src/bronze/sink.ts";
-import { messages } from "./bronze_fixtures.ts";
-
-async function withKv(fn: (kv: Deno.Kv) => Promise<void>): Promise<void> {
-  const kv = await Deno.openKv(":memory:");
-  try {
-    await fn(kv);
-  } finally {
-    kv.close();
-  }
-}
+import { messages, withKv } from "./bronze_fixtures.ts";
 
 async function readAll(outbox: Outbox): Promise<BronzeMessage[]> {
   return (await outbox.read(Number.MAX_SAFE_INTEGER))?.messages.slice() ?? [];
