@@ -4,8 +4,8 @@
  * through FFI, the same guarantees) from prebuilt envelopes, and by the whole Bronze path (envelope + zod
  * validation + Deno KV outbox + drainer) with each sink, next to `kcat` (librdkafka) producing the same
  * envelopes with the same keys, headers, acks, idempotence and codec: the practical limit. kcat and each of
- * the four take turns, `PAIRS` rounds (`kcat_rounds.ts`), so that all see the same machine load; the ratios
- * are of their medians, with each round's own. Three rows show where the time goes: the envelopes alone,
+ * the four take turns, `PAIRS` rounds (`kcat_rounds.ts`), so that all see the same machine load; a share
+ * of kcat is the median of each round's share against that round's kcat run. Three rows show where the time goes: the envelopes alone,
  * kafkajs encoding the produce requests alone (no broker), and the Deno KV outbox alone
  * (`bronze_parts_bench.ts`). Needs the broker
  * (`scripts/kafka.sh start`); `kcat` and `librdkafka1` from Debian (`apt-get install -y kcat`).
