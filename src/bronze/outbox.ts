@@ -14,6 +14,7 @@
  */
 import type { BronzeMetrics } from "./metrics.ts";
 import { entryMessages, entrySize, packMessages, type StoredEntry } from "./outbox_entry.ts";
+import { RecentEntries } from "./outbox_recent.ts";
 import { type BronzeLog, type BronzeMessage, silentLog } from "./sink.ts";
 
 /** Bytes of one packed entry, below Deno KV's 64 KiB value limit. */
@@ -90,6 +91,8 @@ export class Outbox {
   #waiters: Array<() => void> = [];
   #warnedAt = 0;
   #packChars = 400_000;
+  /** Messages of entries committed here and not removed yet, so the drainer need not unpack them. */
+  readonly #recent = new RecentEntries();
 
   private constructor(options: OutboxOptions, nextSeq: number, depth: number) {
     this.#kv = options.kv;
@@ -167,21 +170,25 @@ export class Outbox {
     const at = this.#now();
     let op = this.#kv.atomic();
     let opBytes = 0, opRows = 0, opEntries = 0, seen = 0;
+    let pending: [number, readonly BronzeMessage[]][] = [];
     const flush = async () => {
       if (opEntries === 0) return;
       const result = await op.commit();
       if (!result.ok) throw new Error("Bronze outbox commit was rejected");
+      for (const [seq, group] of pending) this.#recent.add(seq, group);
+      pending = [];
       this.#depth += opRows;
       this.#publishDepth();
       this.#wake();
       op = this.#kv.atomic();
       opBytes = opRows = opEntries = 0;
     };
-    const add = async (entry: StoredEntry, bytes: number, rows: number) => {
+    const add = async (entry: StoredEntry, bytes: number, group: readonly BronzeMessage[]) => {
       if (opBytes + bytes > COMMIT_BYTES) await flush();
+      pending.push([this.#nextSeq, group]);
       op.set([...this.#prefix, this.#nextSeq++], entry);
       opBytes += bytes;
-      opRows += rows;
+      opRows += group.length;
       opEntries++;
     };
     for (const messages of chunks) {
@@ -201,7 +208,7 @@ export class Outbox {
   async #pack(
     messages: readonly BronzeMessage[],
     at: number,
-    add: (entry: StoredEntry, bytes: number, rows: number) => Promise<void>,
+    add: (entry: StoredEntry, bytes: number, group: readonly BronzeMessage[]) => Promise<void>,
   ): Promise<void> {
     for (let i = 0; i < messages.length;) {
       let end = i, chars = 0;
@@ -214,14 +221,14 @@ export class Outbox {
       const group = messages.slice(i, end);
       const { z, b } = packMessages(group);
       if (z.length <= ENTRY_BYTES) {
-        await add({ v: 3, at, n: group.length, b, z }, z.length + 100, group.length);
+        await add({ v: 3, at, n: group.length, b, z }, z.length + 100, group);
         // Aim the next entry at 80 % of the limit, from how well this one compressed.
         const next = Math.floor(chars * 0.8 * ENTRY_BYTES / Math.max(1, z.length));
         this.#packChars = Math.min(PACK_MAX_CHARS, Math.max(PACK_MIN_CHARS, next));
         i = end;
       } else if (group.length === 1) {
         // A lone message that does not compress below the limit is stored plain (at most 2 bytes a char).
-        await add({ at, m: group }, 2 * chars + 100, 1);
+        await add({ at, m: group }, 2 * chars + 100, group);
         i = end;
       } else {
         this.#packChars = Math.max(1, Math.floor(chars / 2));
@@ -238,10 +245,10 @@ export class Outbox {
     const keys: Deno.KvKey[] = [];
     let oldestAt = Infinity, lastSeq = -1;
     for await (const e of this.#kv.list<StoredEntry>(selector, { batchSize: 100 })) {
-      for (const m of entryMessages(e.value)) messages.push(m);
+      lastSeq = e.key[e.key.length - 1] as number;
+      for (const m of this.#recent.get(lastSeq) ?? entryMessages(e.value)) messages.push(m);
       keys.push(e.key);
       oldestAt = Math.min(oldestAt, e.value.at);
-      lastSeq = e.key[e.key.length - 1] as number;
       if (messages.length >= maxRows) break;
     }
     return keys.length === 0 ? null : { messages, keys, oldestAt, lastSeq };
@@ -254,6 +261,7 @@ export class Outbox {
       for (const key of batch.keys.slice(i, i + 500)) op.delete(key);
       await op.commit();
     }
+    for (const key of batch.keys) this.#recent.delete(key[key.length - 1] as number);
     this.#depth = Math.max(0, this.#depth - batch.messages.length);
     this.#publishDepth();
   }
