@@ -7,7 +7,6 @@
  */
 import { ConfigError, type Env, type SettingDoc, settingReader } from "../settings.ts";
 import { DATASET_NAMES, type DatasetName, DATASETS } from "../oasis/datasets.ts";
-import type { KafkaClientSetting } from "./kafka_client.ts";
 import type { KafkaSasl, KafkaSettings } from "./kafka_sink.ts";
 
 /** Every environment variable Bronze publishing reads. */
@@ -88,7 +87,7 @@ export interface BronzeConfig {
   /** Kafka settings, or null for the NDJSON sink. */
   readonly kafka: KafkaSettings | null;
   /** The library that produces to Kafka (topics are always created through kafkajs's admin client). */
-  readonly kafkaClient: KafkaClientSetting;
+  readonly kafkaClient: "auto" | "kafkajs" | "librdkafka";
   /** Bronze topic of each dataset. */
   readonly topics: Readonly<Record<DatasetName, string>>;
   /** Directory of the NDJSON sink (one file per topic and UTC date). */
