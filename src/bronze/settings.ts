@@ -23,7 +23,7 @@ export const BRONZE_SETTINGS: readonly SettingDoc[] = [
     description:
       "Producer library: auto (librdkafka when it loads, else kafkajs; the choice is logged and in " +
       "/health), kafkajs, or librdkafka (Debian's librdkafka1 through FFI, about 3× faster; needs " +
-      "--allow-ffi=/usr/lib/x86_64-linux-gnu/librdkafka.so.1, which deno task start and backfill pass)",
+      "--allow-ffi, which deno task start and backfill pass; a path-scoped --allow-ffi=<path> is not enough)",
   },
   { name: "KAFKA_SSL", default: "false", description: "true: TLS to the brokers (system CA store)" },
   {
