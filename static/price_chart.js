@@ -5,6 +5,7 @@
 // visible window. With an overlay (zone_compare.js) it shows one market of several zones, and hub-to-hub
 // spreads, each in its own colour-blind-safe colour. The colours are the theme's, read at every draw.
 import { axisLabel, axisTicks, when } from "./chart_axis.js";
+import { nowMarker } from "./chart_now_marker.js";
 import { money } from "./format.js";
 
 // The theme's colour `name` as the canvas needs it: the custom property (a `light-dark()`) resolved to rgb.
@@ -50,29 +51,6 @@ const KEYS = {
   "-": (c) => c.zoom(0.8),
   ArrowLeft: (c) => c.pan({ x: c.chartArea.width / 10 }),
   ArrowRight: (c) => c.pan({ x: -c.chartArea.width / 10 }),
-};
-
-// Draws a vertical dashed line labelled "now" at the chart's `nowMs`.
-const nowMarker = {
-  id: "nowMarker",
-  afterDatasetsDraw(chart, _args, options) {
-    const x = chart.scales.x.getPixelForValue(options.at);
-    const { top, bottom, left, right } = chart.chartArea;
-    if (!Number.isFinite(x) || x < left || x > right) return;
-    const ctx = chart.ctx;
-    ctx.save();
-    ctx.strokeStyle = options.color;
-    ctx.fillStyle = options.color;
-    ctx.setLineDash([3, 3]);
-    ctx.beginPath();
-    ctx.moveTo(x, top);
-    ctx.lineTo(x, bottom);
-    ctx.stroke();
-    ctx.textAlign = x > right - 30 ? "right" : "left";
-    ctx.font = "11px sans-serif";
-    ctx.fillText("now", x + (x > right - 30 ? -4 : 4), top + 10);
-    ctx.restore();
-  },
 };
 
 export class PriceChart {
@@ -134,7 +112,15 @@ export class PriceChart {
           y: { grid: {}, ticks: { callback: (v) => (v < 0 ? `−$${-v}` : `$${v}`) } },
         },
         plugins: {
-          legend: { labels: { boxWidth: 12, boxHeight: 3, padding: 14 } },
+          legend: {
+            // The markets an overlay leaves out are not offered (a series hidden by a click stays).
+            labels: {
+              boxWidth: 12,
+              boxHeight: 3,
+              padding: 14,
+              filter: (item, data) => !data.datasets[item.datasetIndex].hidden,
+            },
+          },
           nowMarker: { at: NaN, color: "" },
           tooltip: {
             // One entry finds the hovered time; its lines are every series' price at that time.

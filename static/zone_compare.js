@@ -2,6 +2,7 @@
 // (colour-blind-safe colours, a legend and statistics row each), and a hub-to-hub spread (e.g. NP15 − SP15)
 // as its own dashed series. Other zones' prices come from `GET /api/history/{hours}` (one request per zone,
 // market and range, read again after five minutes); the shown zone's are the live ones.
+import { SERIES } from "./price_chart.js";
 import { findZone } from "./zone_search.js";
 
 /** Most zones compared with the shown one. */
@@ -12,6 +13,7 @@ const REFRESH_MS = 5 * 60_000;
 const RETRY_MS = 30_000;
 const KEY = "oasis-stream-compare";
 const TYPES = { RT: "rt", FMM: "fmm", DA: "da" };
+const MARKET_LABELS = Object.fromEntries(SERIES.map((s) => [s.market, s.label]));
 const label = (zone) => zone.toUpperCase();
 
 /** `a − b` at every interval both maps have. */
@@ -97,7 +99,7 @@ export class ZoneCompare {
     if (zones.length === 0) return null;
     const market = this.#el("compare-market").value;
     const lines = zones.map((zone, i) => ({
-      label: `${label(zone)} ${market}`,
+      label: `${label(zone)} ${MARKET_LABELS[market]}`,
       color: COLOURS[i],
       map: this.#mapOf(zone, market) ?? new Map(),
     }));

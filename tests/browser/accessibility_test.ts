@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
-import { ARTIFACTS, axeProblems, pageProblems, startDashboard, tileShows, WIDTHS } from "./helpers.ts";
+import { ARTIFACTS, axeProblems, pageProblems, startDashboardWithDay, tileShows, WIDTHS } from "./helpers.ts";
 
 /** What has the focus: a name for it and whether its focus can be seen (an outline or a box shadow). */
 function focused(page: Page) {
@@ -54,14 +54,9 @@ const LIGHT_BG = "rgb(246, 248, 250)";
 const DARK_BG = "rgb(13, 17, 23)";
 
 Deno.test("[browser] every dashboard control is reached by Tab with a visible focus, the light theme follows the system and the toggle, and axe finds nothing serious", async () => {
-  const dashboard = await startDashboard("2026-07-01T20:03:00Z", { WS_HEARTBEAT_S: "30" });
-  const { server, browser, ingest } = dashboard;
+  const dashboard = await startDashboardWithDay();
+  const { server, browser } = dashboard;
   try {
-    const day = new Date("2026-06-30T20:00:00Z");
-    const end = new Date("2026-07-01T20:05:00Z");
-    await ingest("lmp_dam", day, new Date("2026-07-02T07:00:00Z"));
-    await ingest("lmp_rtm", day, end);
-    await ingest("lmp_fmm", day, end);
     await Deno.mkdir(ARTIFACTS, { recursive: true });
     const shot = (page: Page, name: string) =>
       page.screenshot({ path: new URL(`a11y_${name}.png`, ARTIFACTS).pathname, fullPage: true });

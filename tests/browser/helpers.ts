@@ -162,3 +162,14 @@ export async function axeProblems(page: Page): Promise<AxeProblem[]> {
       }));
   });
 }
+
+/** The dashboard at 2026-07-01 20:03 UTC holding the 24 hours of RT and FMM before it, and day-ahead prices. */
+export async function startDashboardWithDay(): Promise<DashboardFixture> {
+  const dashboard = await startDashboard("2026-07-01T20:03:00Z", { WS_HEARTBEAT_S: "30" });
+  const day = new Date("2026-06-30T20:00:00Z");
+  const end = new Date("2026-07-01T20:05:00Z");
+  await dashboard.ingest("lmp_dam", day, new Date("2026-07-02T07:00:00Z"));
+  await dashboard.ingest("lmp_rtm", day, end);
+  await dashboard.ingest("lmp_fmm", day, end);
+  return dashboard;
+}
