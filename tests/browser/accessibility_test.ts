@@ -73,6 +73,8 @@ Deno.test("[browser] every dashboard control is reached by Tab with a visible fo
       assert.equal(await page.getAttribute("html", "data-theme"), null);
       assert.equal(await page.getAttribute("#theme-toggle", "aria-pressed"), "true");
       assert.deepEqual(await axeProblems(page), [], `axe, light (system), ${name}`);
+      const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+      assert.ok(wide <= viewport.width, `nothing is wider than the ${name} screen: ${wide} px`);
       await shot(page, `light_${name}`);
 
       // The keyboard reaches every control, each with a visible focus.

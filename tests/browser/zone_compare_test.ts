@@ -113,6 +113,7 @@ Deno.test("[browser] the chart overlays compared zones, draws a hub-to-hub sprea
       assert.match(page.url(), /zone=zp26/);
       await page.reload();
       await waitForLabels(page, ["ZP26 Real-time", "NP15 Real-time"]);
+      await page.evaluate(() => scrollTo(0, 0));
       await page.screenshot({ path: new URL(`compare_${name}.png`, ARTIFACTS).pathname, fullPage: true });
 
       // Removing the last compared zone brings back the usual three markets.
