@@ -66,7 +66,8 @@ export class ZoneCompare {
 
   /** The zones compared with the shown one. */
   get zones() {
-    return this.#zones.filter((z) => z !== this.#state.zone);
+    const known = this.#state.zones; // a zone kept from an older configuration is left out
+    return this.#zones.filter((z) => z !== this.#state.zone && (known.length === 0 || known.includes(z)));
   }
 
   /** Adds the configured zone `text` names; says why not in the input's validity otherwise. */
@@ -176,6 +177,9 @@ export class ZoneCompare {
 
   #changed() {
     localStorage.setItem(KEY, JSON.stringify(this.#zones));
+    for (const key of this.#cache.keys()) {
+      if (!this.#zones.includes(key.slice(0, key.indexOf(":")))) this.#cache.delete(key);
+    }
     this.render();
     this.#onChange();
     void this.load();
