@@ -122,7 +122,23 @@ Deno.test("[browser] every dashboard control is reached by Tab with a visible fo
       assert.deepEqual(await axeProblems(page), [], `axe, dark (toggle), ${name}`);
       await shot(page, `dark_${name}`);
 
-      // Back to light with the toggle: axe again, and the chart redrawn in the light colours.
+      // A zone compared by keyboard: its remove button and the spread choice are reached too.
+      await page.focus("#compare-zone");
+      await page.keyboard.type("np15");
+      await page.keyboard.press("Enter");
+      await page.waitForSelector('#compare-zones button[data-zone="np15"]');
+      const withCompare = await tabThrough(page);
+      for (const control of ["remove np15", "#spread"]) {
+        assert.ok(withCompare.includes(control), `${control} is reached by Tab: ${withCompare}`);
+      }
+      await page.focus('#compare-zones button[data-zone="np15"]');
+      await page.keyboard.press("Enter");
+      await page.waitForSelector("#compare-zones li", { state: "detached" });
+      assert.equal((await focused(page))?.name, "#compare-zone", "the focus goes back to the input");
+      await page.keyboard.type("np15");
+      await page.keyboard.press("Enter");
+
+      // Back to light with the toggle: axe again (with the comparison), and the chart in the light colours.
       await page.click("#theme-toggle");
       assert.equal(await page.getAttribute("html", "data-theme"), "light");
       const grid = await page.evaluate(() =>
