@@ -108,6 +108,9 @@ Deno.test("[browser] every dashboard control is reached by Tab with a visible fo
       await page.waitForSelector("#reset-zoom", { state: "hidden", timeout: 5000 });
       await page.keyboard.press("Shift+Tab");
       assert.equal((await focused(page))?.name, "#download", "Shift+Tab goes back");
+      await page.locator(".chart-head").screenshot({
+        path: new URL(`a11y_focus_${name}.png`, ARTIFACTS).pathname,
+      });
 
       // The toggle picks dark over the system's light, and the choice outlives a reload.
       await page.focus("#theme-toggle");
