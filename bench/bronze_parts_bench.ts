@@ -1,11 +1,12 @@
 /**
- * Where the time of the Kafka benchmark goes, measured apart from the broker: kafkajs encoding and gzipping
- * the produce requests `KafkaSink` sends (the client's CPU floor), and the Deno KV outbox committing,
- * reading and removing the same messages. Used by `kafka_bench.ts`.
+ * Where the time of the Kafka benchmark goes, measured apart from the broker: building and validating the
+ * envelopes, kafkajs encoding and gzipping the produce requests `KafkaSink` sends (the client's CPU floor),
+ * and the Deno KV outbox committing, reading and removing the same messages. Used by `kafka_bench.ts`.
  *
  * @module
  */
 import { Outbox } from "../src/bronze/outbox.ts";
+import { BronzePublisher, type PublishInput } from "../src/bronze/publisher.ts";
 import type { BronzeMessage } from "../src/bronze/sink.ts";
 
 /** kafkajs encoding (and gzipping) the produce requests KafkaSink sends, with no broker: the client's floor. */
@@ -67,4 +68,12 @@ export async function timeOutbox(
     kv.close();
     await Deno.remove(dir, { recursive: true });
   }
+}
+
+/** Time to build and validate the envelopes of every row, without the outbox. */
+export function timeEnvelopes(fetch: PublishInput): number {
+  const publisher = new BronzePublisher({ outbox: { append: () => Promise.resolve() } });
+  const t0 = performance.now();
+  publisher.messages(fetch, "lmp_dam");
+  return performance.now() - t0;
 }

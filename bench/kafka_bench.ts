@@ -3,10 +3,11 @@
  * the local broker by `KafkaSink` (kafkajs, idempotent, acks=-1, gzip) and by `LibrdkafkaSink` (librdkafka
  * through FFI, the same guarantees) from prebuilt envelopes, and by the whole Bronze path (envelope + zod
  * validation + Deno KV outbox + drainer) with each sink, next to `kcat` (librdkafka) producing the same
- * envelopes with the same keys, headers, acks, idempotence and codec: the practical limit. kcat, KafkaSink
- * and LibrdkafkaSink take turns, `PAIRS` times, so that all see the same machine load; the ratios are of
- * their medians. Two rows show where the time goes: kafkajs encoding the produce requests alone (no
- * broker), and the Deno KV outbox alone (`bronze_parts_bench.ts`). Needs the broker
+ * envelopes with the same keys, headers, acks, idempotence and codec: the practical limit. kcat and each of
+ * the four take turns, `PAIRS` rounds (`kcat_rounds.ts`), so that all see the same machine load; a share
+ * of kcat is the median of each round's share against that round's kcat run. Three rows show where the time goes: the envelopes alone,
+ * kafkajs encoding the produce requests alone (no broker), and the Deno KV outbox alone
+ * (`bronze_parts_bench.ts`). Needs the broker
  * (`scripts/kafka.sh start`); `kcat` and `librdkafka1` from Debian (`apt-get install -y kcat`).
  *
  * @module
@@ -22,7 +23,8 @@ import type { KafkaSettings } from "../src/bronze/kafka_sink.ts";
 import type { BronzeMessage, BronzeSink } from "../src/bronze/sink.ts";
 import { parseResponse } from "../src/oasis/parse.ts";
 import { type BenchRow, median } from "./bench_util.ts";
-import { timeKafkajsEncoding, timeOutbox } from "./bronze_parts_bench.ts";
+import { timeEnvelopes, timeKafkajsEncoding, timeOutbox } from "./bronze_parts_bench.ts";
+import { alternate, type Contender, contender, ratioNote } from "./kcat_rounds.ts";
 
 const ZIP = new URL(
   "../tests/fixtures/oasis-samples/singlezip_PRC_LMP_DAM_v1_ALL_APNODES_start-20200102T00Z.zip",
@@ -32,7 +34,7 @@ const URL_2020 = "https://oasis.caiso.com/oasisapi/SingleZip?resultformat=6&quer
   "&market_run_id=DAM&startdatetime=20200102T00:00-0000&enddatetime=20200103T00:00-0000&grp_type=ALL_APNODES";
 const BATCH_ROWS = 10_000;
 const PARTITIONS = 3;
-/** kcat / KafkaSink runs, alternated. */
+/** Rounds of kcat and each measured client, alternated. */
 const PAIRS = 3;
 
 function progress(step: string): void {
@@ -48,7 +50,7 @@ async function brokerAddress(): Promise<string | undefined> {
   return out.success && line.startsWith("KAFKA_BOOTSTRAP_SERVERS=") ? line.split("=")[1] : undefined;
 }
 
-function settings(brokers: string): KafkaSettings {
+export function settings(brokers: string): KafkaSettings {
   return {
     brokers: brokers.split(","),
     clientId: "oasis-stream-bench",
@@ -60,7 +62,7 @@ function settings(brokers: string): KafkaSettings {
 }
 
 /** Envelopes of every row of the 2020 file, as the publisher builds them (through an in-memory outbox). */
-async function buildMessages(fetch: PublishInput, topic: string): Promise<BronzeMessage[]> {
+export async function buildMessages(fetch: PublishInput, topic: string): Promise<BronzeMessage[]> {
   const kv = await Deno.openKv(":memory:");
   try {
     const outbox = await Outbox.open({ kv, maxRows: 1_000_000 });
@@ -72,13 +74,13 @@ async function buildMessages(fetch: PublishInput, topic: string): Promise<Bronze
 }
 
 /** kcat's input: one `key<TAB>value` line per message (JSON never holds a raw tab or newline). */
-async function writeKcatInput(messages: readonly BronzeMessage[]): Promise<string> {
+export async function writeKcatInput(messages: readonly BronzeMessage[]): Promise<string> {
   const file = await Deno.makeTempFile({ prefix: "kcat-bench-", suffix: ".txt" });
   await Deno.writeTextFile(file, messages.map((m) => `${m.key}\t${m.value}`).join("\n") + "\n");
   return file;
 }
 
-async function timeKcat(
+export async function timeKcat(
   brokers: string,
   topic: string,
   file: string,
@@ -122,12 +124,12 @@ async function timeSink(
   }
 }
 
-async function timeFullPath(
+export async function timeFullPath(
   kind: SinkKind,
   brokers: string,
   topic: string,
   fetch: PublishInput,
-): Promise<{ ms: number; buildMs: number; commitMs: number }> {
+): Promise<{ ms: number; publishMs: number }> {
   const dir = await Deno.makeTempDir({ prefix: "outbox-bench-" });
   const kv = await Deno.openKv(`${dir}/outbox.kv`);
   const sink = createSink(kind, brokers);
@@ -142,17 +144,10 @@ async function timeFullPath(
       metrics: createBronzeMetrics(),
     });
     drainer.start();
-    let appendAt = 0, commitMs = 0;
-    const timed = {
-      append: async (messages: readonly BronzeMessage[]) => {
-        appendAt = performance.now();
-        await outbox.append(messages);
-        commitMs = performance.now() - appendAt;
-      },
-    };
     const t0 = performance.now();
-    await new BronzePublisher({ outbox: timed, topics: { lmp_dam: topic } }).publish(fetch, "lmp_dam");
-    const buildMs = appendAt - t0;
+    // The publisher commits chunk by chunk (`appendChunks`) while the drainer sends the first chunks.
+    await new BronzePublisher({ outbox, topics: { lmp_dam: topic } }).publish(fetch, "lmp_dam");
+    const publishMs = performance.now() - t0;
     let timer: ReturnType<typeof setTimeout> | undefined;
     await Promise.race([
       drainer.drained(),
@@ -165,7 +160,7 @@ async function timeFullPath(
     ]).finally(() => clearTimeout(timer));
     const ms = performance.now() - t0;
     await drainer.close(10_000);
-    return { ms, buildMs, commitMs };
+    return { ms, publishMs };
   } finally {
     await sink.close();
     kv.close();
@@ -214,63 +209,66 @@ export async function runKafkaBench(): Promise<BenchRow[]> {
     const add = (name: string, ms: number, note: string) =>
       out.push({ name, ms, rowsPerS: rows / (ms / 1000), mbPerS: mb / (ms / 1000), note });
 
-    const kcatRuns: number[] = [];
-    const sinkRuns: number[] = [];
-    const rdkRuns: number[] = [];
-    let rdkError = "";
     const rdkMessages = messages.map((m) => ({ ...m, topic: topics.rdkSink }));
-    let kcatError = "";
+    const publishMs: Record<string, number[]> = {};
+    const full = (kind: SinkKind, topic: string) => async () => {
+      const f = await timeFullPath(kind, brokers, topic, fetch);
+      (publishMs[kind] ??= []).push(f.publishMs);
+      return f.ms;
+    };
+    // Every round runs kcat and then each of these, so that all see the same machine load.
+    const contenders: Contender[] = [
+      contender("KafkaSink (kafkajs), prebuilt envelopes", () => timeSink("kafkajs", brokers, messages)),
+      contender(
+        "LibrdkafkaSink (librdkafka FFI), prebuilt envelopes",
+        () => timeSink("librdkafka", brokers, rdkMessages),
+      ),
+      contender("full path: envelope + validation + KV outbox + drainer", full("kafkajs", topics.full)),
+      contender("full path with LibrdkafkaSink", full("librdkafka", topics.rdkFull)),
+    ];
     const kcatInput = await writeKcatInput(messages);
+    let kcat: { runs: number[]; error?: string } = { runs: [] };
     try {
-      for (let i = 0; i < PAIRS; i++) {
-        if (!kcatError) {
-          try {
-            progress(`kcat ${i + 1}/${PAIRS}`);
-            kcatRuns.push(await timeKcat(brokers, topics.kcat, kcatInput, messages[0]!.headers));
-          } catch (error) {
-            kcatError = error instanceof Error ? error.message : String(error);
-          }
-        }
-        progress(`KafkaSink ${i + 1}/${PAIRS}`);
-        sinkRuns.push(await timeSink("kafkajs", brokers, messages));
-        if (!rdkError) {
-          try {
-            progress(`LibrdkafkaSink ${i + 1}/${PAIRS}`);
-            rdkRuns.push(await timeSink("librdkafka", brokers, rdkMessages));
-          } catch (error) {
-            rdkError = error instanceof Error ? error.message : String(error);
-          }
-        }
-      }
+      kcat = await alternate(
+        PAIRS,
+        contenders,
+        () => timeKcat(brokers, topics.kcat, kcatInput, messages[0]!.headers),
+      );
     } finally {
       await Deno.remove(kcatInput);
     }
-    const kcatMs = kcatRuns.length ? median(kcatRuns) : undefined;
-    const ratio = (ms: number) => kcatMs ? `${(kcatMs / ms * 100).toFixed(0)} % of kcat` : "";
-    if (kcatMs) {
-      add("kcat (librdkafka), same envelopes", kcatMs, "practical limit; acks=all, idempotent, gzip");
-    } else out.push({ name: "kcat", ms: 0, note: `not run: ${kcatError}` });
-    const pairs = (runs: number[]) =>
-      kcatRuns.length
-        ? ` (per run: ${kcatRuns.map((k, i) => `${(k / runs[i]! * 100).toFixed(0)} %`).join(", ")})`
+    const kcatRuns = kcat.runs;
+    if (kcat.error) out.push({ name: "kcat", ms: 0, note: `not run: ${kcat.error}` });
+    else {add(
+        "kcat (librdkafka), same envelopes",
+        median(kcatRuns),
+        "practical limit; acks=all, idempotent, gzip",
+      );}
+    const notes: Record<string, string> = {
+      kafkajs: "acks=-1, idempotent, gzip, 1 MB requests",
+      librdkafka: "acks=all, idempotent, gzip, murmur2_random",
+    };
+    for (const c of contenders) {
+      if (c.error || c.runs.length === 0) {
+        out.push({ name: c.name, ms: 0, note: `not run: ${c.error}` });
+        continue;
+      }
+      const ms = median(c.runs);
+      const kind = c.name.includes("ibrdkafka") ? "librdkafka" : "kafkajs";
+      const publish = c.name.startsWith("full path")
+        ? `; publish() (envelopes + outbox commit, while the drainer sends) ${
+          median(publishMs[kind]!).toFixed(0)
+        } ms`
         : "";
-    const sinkMs = median(sinkRuns);
-    add(
-      "KafkaSink (kafkajs), prebuilt envelopes",
-      sinkMs,
-      `${ratio(sinkMs)}${pairs(sinkRuns)}; acks=-1, idempotent, gzip, 1 MB requests`,
-    );
-    if (rdkRuns.length === PAIRS) {
-      const rdkMs = median(rdkRuns);
-      add(
-        "LibrdkafkaSink (librdkafka FFI), prebuilt envelopes",
-        rdkMs,
-        `${ratio(rdkMs)}${pairs(rdkRuns)}; acks=all, idempotent, gzip, murmur2_random`,
-      );
-    } else out.push({ name: "LibrdkafkaSink", ms: 0, note: `not run: ${rdkError}` });
+      add(c.name, ms, `${ratioNote(kcatRuns, c.runs)}; ${notes[kind]}${publish}`);
+    }
+    progress("envelopes alone");
+    const shapeMs = timeEnvelopes(fetch);
+    add("envelopes + validation alone (BronzePublisher.messages)", shapeMs, "no outbox, no broker");
     progress("kafkajs encoding");
     try {
       const encodeMs = await timeKafkajsEncoding(messages, PARTITIONS);
+      const sinkMs = median(contenders[0]!.runs);
       add(
         "kafkajs encoding the same produce requests, no broker",
         encodeMs,
@@ -286,26 +284,6 @@ export async function runKafkaBench(): Promise<BenchRow[]> {
       box.commitMs + box.drainMs,
       `commit ${box.commitMs.toFixed(0)} ms, read + remove ${box.drainMs.toFixed(0)} ms (file KV)`,
     );
-    progress("full path");
-    const full = await timeFullPath("kafkajs", brokers, topics.full, fetch);
-    add(
-      "full path: envelope + zod + KV outbox + drainer",
-      full.ms,
-      `${ratio(full.ms)}; envelopes ${full.buildMs.toFixed(0)} ms, outbox commit ${
-        full.commitMs.toFixed(0)
-      } ms`,
-    );
-    if (!rdkError) {
-      progress("full path, librdkafka");
-      const rdkFull = await timeFullPath("librdkafka", brokers, topics.rdkFull, fetch);
-      add(
-        "full path with LibrdkafkaSink",
-        rdkFull.ms,
-        `${ratio(rdkFull.ms)}; envelopes ${rdkFull.buildMs.toFixed(0)} ms, outbox commit ${
-          rdkFull.commitMs.toFixed(0)
-        } ms`,
-      );
-    }
   } finally {
     await admin.deleteTopics({ topics: Object.values(topics) }).catch(() => {});
     await admin.disconnect();

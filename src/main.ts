@@ -157,6 +157,7 @@ const http = await startHttpServer({
       sink: config.bronze.kafka ? "kafka" : "ndjson",
       reachable: bronzeReachable(),
       outboxDepth: bronze.outbox.depth,
+      ...bronze.kafkaClient && { kafkaClient: bronze.kafkaClient },
     },
     gate: oasis.gate.stats,
     coordination: coordinationHealth(),

@@ -1,5 +1,6 @@
 /**
- * Builds the OASIS request stack from configuration: one gate, the off-thread parser and the client.
+ * Builds the OASIS request stack from configuration: one gate, the off-thread sender and parser, and the
+ * client.
  * Shared by the service (`main.ts`), the backfill CLI and the library connector so that all ask OASIS the
  * same way. Once the backends are open, `share()` makes the gate reserve each start in the slots every
  * process on the same Redis or `JOBS_KV_PATH` reserves in, so the spacing holds across processes.
@@ -11,6 +12,7 @@ import { type Log, silentLog } from "./log.ts";
 import { OasisClient, type OasisRequestEvent } from "./oasis/client.ts";
 import { RequestGate, type SharedSlots } from "./oasis/gate.ts";
 import { WorkerParser } from "./oasis/worker_parser.ts";
+import { WorkerSender } from "./oasis/worker_sender.ts";
 
 /** The client and what it owns; `close()` stops the parser worker. */
 export interface OasisStack {
@@ -27,6 +29,9 @@ export function createOasisStack(
   options: { onRequest?: (event: OasisRequestEvent) => void; fetch?: typeof fetch } = {},
 ): OasisStack {
   const parser = new WorkerParser();
+  // Requests leave from a thread of their own, on time however long the main thread is busy; an injected
+  // fetch (tests, the connector's caller) runs on this thread.
+  const sender = options.fetch ? undefined : new WorkerSender();
   const gate = new RequestGate({
     minIntervalMs: config.minIntervalMs,
     guardMs: config.guardMs,
@@ -36,6 +41,7 @@ export function createOasisStack(
     baseUrl: config.baseUrl,
     gate,
     fetch: options.fetch,
+    sender,
     timeoutMs: config.timeoutMs,
     maxAttempts: config.maxAttempts,
     backoffInitialMs: config.backoffInitialMs,
@@ -59,6 +65,9 @@ export function createOasisStack(
             })
             : log("info", "shared oasis request gate reachable again", { gate: slots.kind }),
       ),
-    close: () => parser.close(),
+    close: () => {
+      parser.close();
+      sender?.close();
+    },
   };
 }

@@ -1,9 +1,12 @@
 // The chart card: a range choice (6 h, 24 h, 48 h with tomorrow's day-ahead, 7 days), each a window back
 // from now plus the day-ahead hours ahead of it; zoom and pan inside it (wheel, pinch, drag) with a reset;
 // and a CSV download of what the chart shows. The snapshot carries 24 hours back (and the day-ahead hours
-// ahead); a longer range reads `GET /api/history/{hours}` once per zone and range.
+// ahead); a longer range reads `GET /api/history/{hours}` once per zone and range. Other zones can be
+// compared on it (zone_compare.js), and the header's search picks the zone shown (zone_search.js).
 import { rangeCsv, saveFile } from "./chart_export.js";
 import { PriceChart } from "./price_chart.js";
+import { ZoneCompare } from "./zone_compare.js";
+import { attachZoneList, attachZoneSearch } from "./zone_search.js";
 
 const HOUR = 3_600_000;
 const MARKETS = { RT: "rt", FMM: "fmm", DA: "da" };
@@ -27,6 +30,7 @@ export class ChartPanel {
   #range;
   #loaded = "";
   #queued = false;
+  #compare;
 
   /** The panel over the page's `state` (zone, series, thresholds), reading more through `api(path)`. */
   constructor({ state, api, serverNow, range }) {
@@ -46,6 +50,21 @@ export class ChartPanel {
       button.addEventListener("click", () => this.select(button.dataset.range));
     }
     document.getElementById("download").addEventListener("click", () => this.download());
+    const search = document.getElementById("zone-search");
+    const zones = () => state.zones;
+    attachZoneList(
+      document.getElementById("zone-list"),
+      [search, document.getElementById("compare-zone")],
+      zones,
+    );
+    attachZoneSearch(search, document.getElementById("zone"), zones);
+    this.#compare = new ZoneCompare({
+      state,
+      api,
+      hours: () => RANGES[this.#range].back,
+      onChange: () => this.draw(),
+    });
+    addEventListener("themechange", () => this.draw());
     this.#renderRange();
   }
 
@@ -128,7 +147,9 @@ export class ChartPanel {
     }
     if (!this.#loaded.endsWith(`:${this.#range}`)) this.#loaded = ""; // pruned: read again when needed
     document.getElementById("chart-zone").textContent = `· ${this.#state.zone.toUpperCase()}`;
-    this.#chart.draw(this.#state.series, w, this.#state.thresholds);
+    this.#compare.render();
+    this.#chart.draw(this.#state.series, w, this.#state.thresholds, this.#compare.overlay());
+    void this.#compare.load();
   }
 
   /** Downloads what the chart shows (zoomed range included) as CSV. */

@@ -2,11 +2,20 @@
 // chartjs-plugin-zoom and Hammer.js for zoom and pan): RT, FMM and DA as step lines (a price holds for its
 // interval), the day-ahead curve ahead of now, a "now" marker, the alert thresholds as dashed lines, Pacific
 // dates and times on the axis, a tooltip with every series at the hovered time, and the statistics of the
-// visible window.
+// visible window. With an overlay (zone_compare.js) it shows one market of several zones, and hub-to-hub
+// spreads, each in its own colour-blind-safe colour. The colours are the theme's, read at every draw.
 import { axisLabel, axisTicks, when } from "./chart_axis.js";
+import { nowMarker } from "./chart_now_marker.js";
 import { money } from "./format.js";
 
-const css = (name) => getComputedStyle(document.documentElement).getPropertyValue(name).trim();
+// The theme's colour `name` as the canvas needs it: the custom property (a `light-dark()`) resolved to rgb.
+const probe = document.createElement("i");
+probe.hidden = true;
+const css = (name) => {
+  if (!probe.isConnected) document.body.append(probe);
+  probe.style.color = `var(${name})`;
+  return getComputedStyle(probe).color;
+};
 
 /** Interval length of each market, for the last step's end. */
 export const MINUTES = { RT: 5, FMM: 15, DA: 60 };
@@ -19,38 +28,36 @@ export const SERIES = [
 
 /** The price of `market` in effect at `ms` (its interval contains `ms`), or undefined. */
 export function priceAt(series, market, ms) {
-  const length = MINUTES[market] * 60_000;
-  const start = Math.floor(ms / length) * length;
-  return series[market].get(start);
+  return valueAt(series[market], MINUTES[market] * 60_000, ms);
 }
 
-// Draws a vertical dashed line labelled "now" at the chart's `nowMs`.
-const nowMarker = {
-  id: "nowMarker",
-  afterDatasetsDraw(chart, _args, options) {
-    const x = chart.scales.x.getPixelForValue(options.at);
-    const { top, bottom, left, right } = chart.chartArea;
-    if (!Number.isFinite(x) || x < left || x > right) return;
-    const ctx = chart.ctx;
-    ctx.save();
-    ctx.strokeStyle = options.color;
-    ctx.fillStyle = options.color;
-    ctx.setLineDash([3, 3]);
-    ctx.beginPath();
-    ctx.moveTo(x, top);
-    ctx.lineTo(x, bottom);
-    ctx.stroke();
-    ctx.textAlign = x > right - 30 ? "right" : "left";
-    ctx.font = "11px sans-serif";
-    ctx.fillText("now", x + (x > right - 30 ? -4 : 4), top + 10);
-    ctx.restore();
-  },
+const valueAt = (map, length, ms) => map.get(Math.floor(ms / length) * length);
+
+/** Step points of `map` (ms → price, intervals of `length` ms) in `[min, end]`, the last step drawn to its end. */
+export function stepPoints(map, length, min, end) {
+  const points = [...map.entries()]
+    .filter(([ms]) => ms + length > min && ms <= end)
+    .sort((a, b) => a[0] - b[0])
+    .map(([ms, price]) => ({ x: Math.max(ms, min), y: price }));
+  const last = points.at(-1);
+  if (last) points.push({ x: Math.min(end, last.x + length), y: last.y });
+  return points;
+}
+
+/** Keys on the focused chart: zoom in and out, pan a tenth of the view, reset. */
+const KEYS = {
+  "+": (c) => c.zoom(1.25),
+  "=": (c) => c.zoom(1.25),
+  "-": (c) => c.zoom(0.8),
+  ArrowLeft: (c) => c.pan({ x: c.chartArea.width / 10 }),
+  ArrowRight: (c) => c.pan({ x: -c.chartArea.width / 10 }),
 };
 
 export class PriceChart {
   #chart;
   #stats;
   #series = { RT: new Map(), FMM: new Map(), DA: new Map() };
+  #overlay = null;
   #zoomed = false;
   #onZoom;
 
@@ -58,9 +65,7 @@ export class PriceChart {
   constructor(canvas, statsTable, onZoom = () => {}) {
     this.#stats = statsTable;
     this.#onZoom = onZoom;
-    const grid = "rgba(139, 152, 168, 0.15)";
     const Chart = globalThis.Chart;
-    Chart.defaults.color = css("--muted");
     Chart.defaults.font.family = getComputedStyle(document.body).fontFamily;
     const zoomed = () => {
       this.#zoomed = true;
@@ -75,15 +80,13 @@ export class PriceChart {
           ...SERIES.map((s) => ({
             label: s.label,
             data: [],
-            borderColor: css(s.color),
-            backgroundColor: css(s.color),
             borderWidth: s.width,
             stepped: true,
             pointRadius: 0,
             pointHoverRadius: 3,
           })),
-          threshold("High", css("--orange")),
-          threshold("Negative", css("--green")),
+          threshold("High"),
+          threshold("Negative"),
         ],
       },
       options: {
@@ -96,7 +99,7 @@ export class PriceChart {
         scales: {
           x: {
             type: "linear",
-            grid: { color: grid },
+            grid: {},
             afterBuildTicks: (scale) => (scale.ticks = axisTicks(scale.min, scale.max, innerWidth < 560)),
             ticks: {
               callback(v, i, ticks) {
@@ -106,14 +109,22 @@ export class PriceChart {
               autoSkipPadding: 12,
             },
           },
-          y: { grid: { color: grid }, ticks: { callback: (v) => (v < 0 ? `−$${-v}` : `$${v}`) } },
+          y: { grid: {}, ticks: { callback: (v) => (v < 0 ? `−$${-v}` : `$${v}`) } },
         },
         plugins: {
-          legend: { labels: { boxWidth: 12, boxHeight: 3, padding: 14 } },
-          nowMarker: { at: NaN, color: css("--text") },
+          legend: {
+            // The markets an overlay leaves out are not offered (a series hidden by a click stays).
+            labels: {
+              boxWidth: 12,
+              boxHeight: 3,
+              padding: 14,
+              filter: (item, data) => !data.datasets[item.datasetIndex].hidden,
+            },
+          },
+          nowMarker: { at: NaN, color: "" },
           tooltip: {
             // One entry finds the hovered time; its lines are every series' price at that time.
-            filter: (item, index) => index === 0 && item.datasetIndex < SERIES.length,
+            filter: (_item, index) => index === 0,
             displayColors: false,
             callbacks: {
               title: (items) => (items.length ? when(items[0].parsed.x) : ""),
@@ -132,6 +143,14 @@ export class PriceChart {
           },
         },
       },
+    });
+    canvas.addEventListener("keydown", (e) => {
+      if (e.key === "0") this.resetZoom();
+      else if (KEYS[e.key]) {
+        KEYS[e.key](this.#chart);
+        zoomed();
+      } else return;
+      e.preventDefault();
     });
   }
 
@@ -156,20 +175,34 @@ export class PriceChart {
    * Redraws from `series` (market → Map of ms → price) for the window `[min, max]`; RT and FMM end at `nowMs`,
    * day-ahead prices run on to `max`. A zoomed or panned view keeps its range.
    */
-  draw(series, { min, max, nowMs }, thresholds) {
+  draw(series, { min, max, nowMs }, thresholds, overlay = null) {
     this.#series = series;
+    this.#overlay = overlay;
     const chart = this.#chart;
+    const endOf = (market) => market === "DA" ? max : Math.min(max, nowMs);
     SERIES.forEach((s, i) => {
-      const end = s.market === "DA" ? max : Math.min(max, nowMs);
-      const length = MINUTES[s.market] * 60_000;
-      const points = [...series[s.market].entries()]
-        .filter(([ms]) => ms + length > min && ms <= end)
-        .sort((a, b) => a[0] - b[0])
-        .map(([ms, price]) => ({ x: Math.max(ms, min), y: price }));
-      const last = points.at(-1);
-      if (last) points.push({ x: Math.min(end, last.x + length), y: last.y });
-      chart.data.datasets[i].data = points;
+      const set = chart.data.datasets[i];
+      set.data = stepPoints(series[s.market], MINUTES[s.market] * 60_000, min, endOf(s.market));
+      set.hidden = overlay !== null && overlay.market !== s.market;
+      set.label = overlay ? `${overlay.main} ${s.label}` : s.label;
+      set.borderColor = set.backgroundColor = css(overlay ? "--cmp-2" : s.color);
     });
+    const lines = overlay?.lines ?? [];
+    chart.data.datasets.length = SERIES.length + 2 + lines.length;
+    lines.forEach((line, i) => {
+      const set = chart.data.datasets[SERIES.length + 2 + i] ??= { pointRadius: 0, pointHoverRadius: 3 };
+      const length = MINUTES[overlay.market] * 60_000;
+      Object.assign(set, {
+        label: line.label,
+        data: stepPoints(line.map, length, min, endOf(overlay.market)),
+        borderColor: css(line.color),
+        backgroundColor: css(line.color),
+        borderWidth: 2,
+        borderDash: line.dash ? [4, 3] : [],
+        stepped: true,
+      });
+    });
+    this.#applyColours();
     const hi = chart.data.datasets[SERIES.length];
     const lo = chart.data.datasets[SERIES.length + 1];
     hi.label = `High alert ${money(thresholds.high)}`;
@@ -187,31 +220,62 @@ export class PriceChart {
     this.#drawStats();
   }
 
+  // Every series shown, with its map and interval length: the main zone's, then the overlay's.
+  #shownSeries() {
+    const o = this.#overlay;
+    const main = SERIES.filter((s) => !o || o.market === s.market).map((s) => ({
+      label: o ? `${o.main} ${s.label}` : s.label,
+      color: o ? "--cmp-2" : s.color,
+      map: this.#series[s.market],
+      length: MINUTES[s.market] * 60_000,
+    }));
+    const lines = (o?.lines ?? []).map((l) => ({
+      label: l.label,
+      color: l.color,
+      map: l.map,
+      length: MINUTES[o.market] * 60_000,
+    }));
+    return [...main, ...lines];
+  }
+
   #linesAt(ms) {
-    return SERIES.map((s) => `${s.label}: ${money(priceAt(this.#series, s.market, ms))}`);
+    return this.#shownSeries().map((s) => `${s.label}: ${money(valueAt(s.map, s.length, ms))}`);
+  }
+
+  // Colours of the theme in force (the page redraws on a theme change).
+  #applyColours() {
+    const chart = this.#chart;
+    globalThis.Chart.defaults.color = css("--muted");
+    chart.options.scales.x.grid.color = chart.options.scales.y.grid.color = css("--grid");
+    chart.options.plugins.nowMarker.color = css("--text");
+    const [hi, lo] = chart.data.datasets.slice(SERIES.length, SERIES.length + 2);
+    hi.borderColor = hi.backgroundColor = css("--orange");
+    lo.borderColor = lo.backgroundColor = css("--green");
   }
 
   #drawStats() {
     const { min, max } = this.shown;
-    const rows = SERIES.map((s) => {
-      const prices = [...this.#series[s.market].entries()].filter(([ms]) => ms >= min && ms <= max)
-        .map(([, p]) => p);
+    const rows = this.#shownSeries().map((s) => {
+      const prices = [...s.map.entries()].filter(([ms]) => ms >= min && ms <= max).map(([, p]) => p);
       const avg = prices.length ? prices.reduce((a, b) => a + b, 0) / prices.length : null;
+      const row = document.createElement("tr");
+      const swatch = document.createElement("span");
+      swatch.className = "swatch chip-colour";
+      swatch.style.setProperty("--chip", `var(${s.color})`);
+      row.insertCell().append(swatch, s.label);
       const high = prices.length ? Math.max(...prices) : null;
       const low = prices.length ? Math.min(...prices) : null;
-      return `<tr><td><span class="swatch ${s.market}"></span>${s.label}</td>` +
-        `<td>${money(avg)}</td><td>${money(high)}</td><td>${money(low)}</td></tr>`;
+      for (const v of [avg, high, low]) row.insertCell().textContent = money(v);
+      return row;
     });
-    this.#stats.tBodies[0].innerHTML = rows.join("");
+    this.#stats.tBodies[0].replaceChildren(...rows);
   }
 }
 
-function threshold(label, color) {
+function threshold(label) {
   return {
     label,
     data: [],
-    borderColor: color,
-    backgroundColor: color,
     borderWidth: 1,
     borderDash: [6, 5],
     pointRadius: 0,

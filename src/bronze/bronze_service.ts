@@ -1,6 +1,6 @@
 /**
  * Bronze publishing assembled from its parts for the composition root: the sink chosen by config (Kafka
- * through kafkajs or, with `KAFKA_CLIENT=librdkafka`, through librdkafka; else NDJSON files), schema
+ * through librdkafka or kafkajs as `KAFKA_CLIENT` resolves, see `kafka_client.ts`; else NDJSON files), schema
  * registration when a registry is configured, the outbox on an injected Deno KV, its drainer and the
  * publisher. `start()` creates the topics and starts draining; `close()` drains within
  * a deadline, then closes the sink (what is left stays in the outbox for the next start).
@@ -8,6 +8,7 @@
  * @module
  */
 import type { DatasetName } from "../oasis/datasets.ts";
+import { chooseKafkaClient, type KafkaClientChoice, type KafkaClientProbe } from "./kafka_client.ts";
 import { createKafkaSink, createKafkaTopicAdmin } from "./kafka_sink.ts";
 import { createLibrdkafkaSink } from "./librdkafka_sink.ts";
 import { type BronzeMetrics, createBronzeMetrics } from "./metrics.ts";
@@ -31,6 +32,8 @@ export interface BronzeDeps {
   readonly sink?: BronzeSink;
   /** Fetch for the schema registry (default `globalThis.fetch`). */
   readonly fetch?: typeof fetch;
+  /** What `KAFKA_CLIENT=auto` asks of the process (tests). */
+  readonly kafkaClientProbe?: KafkaClientProbe;
 }
 
 /** Running Bronze publishing. */
@@ -39,6 +42,8 @@ export interface Bronze {
   readonly outbox: Outbox;
   readonly sink: BronzeSink;
   readonly metrics: BronzeMetrics;
+  /** The Kafka library producing and why (`KAFKA_CLIENT`), or null without Kafka or with an injected sink. */
+  readonly kafkaClient: Omit<KafkaClientChoice, "library"> | null;
   /** Creates missing topics (and their `.dlq`) and starts the drainer. */
   start(): Promise<void>;
   /**
@@ -57,6 +62,7 @@ export async function createBronze(config: BronzeConfig, deps: BronzeDeps): Prom
   const datasets = deps.datasets ?? (Object.keys(config.topics) as DatasetName[]);
   const topics = [...new Set(datasets.map((d) => config.topics[d]))];
   let sink = deps.sink;
+  let choice: KafkaClientChoice | null = null;
   if (!sink && config.kafka) {
     let encodeValue;
     if (config.schemaRegistry) {
@@ -68,11 +74,14 @@ export async function createBronze(config: BronzeConfig, deps: BronzeDeps): Prom
       });
       encodeValue = confluentValueEncoder(ids);
     }
-    sink = config.kafkaClient === "librdkafka"
+    choice = chooseKafkaClient(config.kafkaClient, deps.kafkaClientProbe);
+    log("info", "bronze kafka client", { client: choice.client, reason: choice.reason });
+    sink = choice.client === "librdkafka"
       ? createLibrdkafkaSink(config.kafka, {
         topicAdmin: createKafkaTopicAdmin(config.kafka, log),
         log,
         encodeValue,
+        library: choice.library,
       })
       : createKafkaSink(config.kafka, { log, encodeValue });
   }
@@ -93,6 +102,7 @@ export async function createBronze(config: BronzeConfig, deps: BronzeDeps): Prom
     outbox,
     sink: used,
     metrics,
+    kafkaClient: choice && { client: choice.client, reason: choice.reason },
     async start() {
       await used.ensureTopics(topics.flatMap((t) => [t, dlqTopic(t)]));
       drainer.start();

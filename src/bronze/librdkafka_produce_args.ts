@@ -31,6 +31,10 @@ export class ProduceArgs {
   readonly #arenas: Uint8Array[] = []; // referenced so that the interned strings are never collected
   #arena = new Uint8Array(0);
   #arenaUsed = 0;
+  /** Per headers object whose strings are all interned: name address, value address, value size each. */
+  readonly #placed = new WeakMap<object, number[]>();
+  #topic?: string;
+  #topicAt = 0;
 
   /** Arguments whose values go through `encodeValue` when given (schema registry framing). */
   constructor(encodeValue?: (topic: string, json: string) => Uint8Array) {
@@ -44,6 +48,29 @@ export class ProduceArgs {
 
   /** Writes the `rd_kafka_vu_t` array of `m`; returns its length. */
   fill(m: BronzeMessage): number {
+    return this.#fillKnown(m) ?? this.#fillNew(m);
+  }
+
+  /**
+   * `fill` for the usual message: the topic of the last one, and a headers object (shared by many
+   * messages) whose names and values are interned already, so no header is looked up again.
+   */
+  #fillKnown(m: BronzeMessage): number | undefined {
+    const placed = this.#placed.get(m.headers);
+    if (placed === undefined || m.topic !== this.#topic) return undefined;
+    const count = 4 + placed.length / 3;
+    const value = this.#encode ? this.#encode(m.topic, m.value) : undefined;
+    const need = m.key.length * 3 + (value ? value.length : m.value.length * 3) + 16;
+    if (count * VU_SIZE > this.#vu.length || need > this.#scratch.length) return undefined;
+    this.#keyValue(m, value);
+    this.#entry(0, VTYPE.TOPIC, this.#topicAt);
+    for (let h = 0; h < placed.length; h += 3) {
+      this.#entry(4 + h / 3, VTYPE.HEADER, placed[h]!, placed[h + 1]!, placed[h + 2]!);
+    }
+    return count;
+  }
+
+  #fillNew(m: BronzeMessage): number {
     const headers = Object.entries(m.headers);
     const count = 4 + headers.length;
     if (count * VU_SIZE > this.#vu.length) {
@@ -59,6 +86,38 @@ export class ProduceArgs {
       this.#scratch = new Uint8Array(need * 2);
       this.#scratchAt = address(this.#scratch);
     }
+    let used = this.#keyValue(m, value);
+    let interned = true;
+    const place = (text: string, nul: boolean) => {
+      const hit = this.#intern(text, nul);
+      if (hit) return hit;
+      interned = false;
+      const size = this.#encoder.encodeInto(text, this.#scratch.subarray(used)).written;
+      const at = this.#scratchAt + used;
+      if (nul) this.#scratch[used + size] = 0;
+      used += size + (nul ? 1 : 0);
+      return { at, size };
+    };
+    const topicAt = place(m.topic, true).at;
+    this.#entry(0, VTYPE.TOPIC, topicAt);
+    const placed: number[] = [];
+    for (let h = 0; h < headers.length; h++) {
+      const [name, text] = headers[h]!;
+      const n = place(name, true);
+      const v = place(text, false);
+      this.#entry(4 + h, VTYPE.HEADER, n.at, v.at, v.size);
+      placed.push(n.at, v.at, v.size);
+    }
+    if (interned) {
+      this.#placed.set(m.headers, placed);
+      this.#topic = m.topic;
+      this.#topicAt = topicAt;
+    }
+    return count;
+  }
+
+  /** Writes key and value into the scratch and their entries (1–3); returns the scratch bytes used. */
+  #keyValue(m: BronzeMessage, value: Uint8Array | undefined): number {
     const keySize = this.#encoder.encodeInto(m.key, this.#scratch).written;
     let valueSize: number;
     if (value) {
@@ -67,28 +126,11 @@ export class ProduceArgs {
     } else {
       valueSize = this.#encoder.encodeInto(m.value, this.#scratch.subarray(keySize)).written;
     }
-    let used = keySize + valueSize;
-    const place = (text: string, nul: boolean) => {
-      const hit = this.#intern(text, nul);
-      if (hit) return hit;
-      const size = this.#encoder.encodeInto(text, this.#scratch.subarray(used)).written;
-      const at = this.#scratchAt + used;
-      if (nul) this.#scratch[used + size] = 0;
-      used += size + (nul ? 1 : 0);
-      return { at, size };
-    };
-    this.#entry(0, VTYPE.TOPIC, place(m.topic, true).at);
     this.#entry(1, VTYPE.KEY, this.#scratchAt, keySize);
     this.#entry(2, VTYPE.VALUE, this.#scratchAt + keySize, valueSize);
     this.#entry(3, VTYPE.MSGFLAGS);
     this.#vuView.setInt32(3 * VU_SIZE + VU_UNION, RD_KAFKA_MSG_F_COPY, true);
-    for (let h = 0; h < headers.length; h++) {
-      const [name, text] = headers[h]!;
-      const n = place(name, true);
-      const v = place(text, false);
-      this.#entry(4 + h, VTYPE.HEADER, n.at, v.at, v.size);
-    }
-    return count;
+    return keySize + valueSize;
   }
 
   /** Sets tag and up to three pointer-sized union words of entry `i`. */

@@ -1,7 +1,7 @@
 /**
- * The librdkafka adapter of the Bronze sink, chosen with `KAFKA_CLIENT=librdkafka`: the same guarantees as
- * `KafkaSink` (idempotent producer, `acks=all`, gzip, the Java-compatible partitioner, the same headers)
- * through Debian's `librdkafka1` over `Deno.dlopen`, because kafkajs's record encoding alone takes longer
+ * The librdkafka adapter of the Bronze sink, chosen by `KAFKA_CLIENT` (auto or librdkafka): the same
+ * guarantees as `KafkaSink` (idempotent producer, `acks=all`, gzip, the Java-compatible partitioner, the
+ * same headers) through Debian's `librdkafka1` over `Deno.dlopen`, because kafkajs's record encoding alone takes longer
  * than librdkafka's whole produce. Each message is handed to `rd_kafka_produceva` (arguments built by
  * `ProduceArgs`, copied by librdkafka); `send` then serves the main queue until every delivery report of
  * the batch is in, and rejects if any of them failed. Logs and errors of librdkafka go to the log function.
@@ -286,6 +286,8 @@ export interface CreateLibrdkafkaSinkOptions {
   readonly topicAdmin: TopicAdmin;
   readonly log?: BronzeLog;
   readonly encodeValue?: (topic: string, json: string) => Uint8Array;
+  /** The loaded library (default `openLibrdkafka()`). */
+  readonly library?: Librdkafka;
 }
 
 /** A `LibrdkafkaSink` for `settings` on the system's librdkafka. */

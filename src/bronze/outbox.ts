@@ -6,14 +6,15 @@
  * resumes from the oldest.
  *
  * Layout: `[...prefix, "m", seq]` → one entry (`outbox_entry.ts`), seq increasing; one process owns a
- * prefix. Messages are packed and deflated into entries below the KV value limit, and entries into atomic
- * commits below the commit limit (162,848 rows of one OASIS file take about 40 commits). Entries written by
+ * prefix. Messages are packed and compressed into entries below the KV value limit, and entries into atomic
+ * commits below the commit limit (162,848 rows of one OASIS file take about 35 commits). Entries written by
  * earlier versions (one plain KV value per group of messages) are read and drained as they are.
  *
  * @module
  */
 import type { BronzeMetrics } from "./metrics.ts";
 import { entryMessages, entrySize, packMessages, type StoredEntry } from "./outbox_entry.ts";
+import { RecentEntries } from "./outbox_recent.ts";
 import { type BronzeLog, type BronzeMessage, silentLog } from "./sink.ts";
 
 /** Bytes of one packed entry, below Deno KV's 64 KiB value limit. */
@@ -67,6 +68,14 @@ export function messageChars(m: BronzeMessage): number {
   return n;
 }
 
+function tooBig(messages: readonly BronzeMessage[]): RangeError | undefined {
+  const big = messages.find((m) => messageChars(m) > MAX_MESSAGE_CHARS);
+  return big &&
+    new RangeError(
+      `Bronze message "${big.key}" is ${messageChars(big)} characters, over ${MAX_MESSAGE_CHARS}`,
+    );
+}
+
 /** A bounded, ordered, durable queue of Bronze messages in Deno KV. */
 export class Outbox {
   readonly #kv: Deno.Kv;
@@ -82,6 +91,8 @@ export class Outbox {
   #waiters: Array<() => void> = [];
   #warnedAt = 0;
   #packChars = 400_000;
+  /** Messages of entries committed here and not removed yet, so the drainer need not unpack them. */
+  readonly #recent = new RecentEntries();
 
   private constructor(options: OutboxOptions, nextSeq: number, depth: number) {
     this.#kv = options.kv;
@@ -126,53 +137,79 @@ export class Outbox {
    */
   append(messages: readonly BronzeMessage[]): Promise<void> {
     if (messages.length === 0) return Promise.resolve();
-    const big = messages.find((m) => messageChars(m) > MAX_MESSAGE_CHARS);
-    if (big) {
-      return Promise.reject(
-        new RangeError(
-          `Bronze message "${big.key}" is ${messageChars(big)} characters, over ${MAX_MESSAGE_CHARS}`,
-        ),
-      );
-    }
-    const held = this.#depth + this.#reserved;
-    if (held + messages.length > this.#maxRows) {
-      if (this.#metrics) this.#metrics.outboxRejected += messages.length;
-      const message = `Bronze outbox is full (${held} of ${this.#maxRows} rows held); ` +
-        `${messages.length} rows refused, retry once the sink drains it`;
-      this.#log("error", "bronze outbox full", {
-        depth: held,
-        maxRows: this.#maxRows,
-        refused: messages.length,
-      });
-      return Promise.reject(new OutboxFullError(message));
-    }
-    this.#reserved += messages.length;
-    const run = this.#tail.then(() => this.#commit(messages));
-    this.#tail = run.catch(() => {});
-    return run.finally(() => this.#reserved -= messages.length);
+    const big = tooBig(messages);
+    if (big) return Promise.reject(big);
+    return this.appendChunks(messages.length, [messages]);
   }
 
-  async #commit(messages: readonly BronzeMessage[]): Promise<void> {
+  /**
+   * Like `append` for `count` messages that are built chunk by chunk: the bound is checked for all `count`
+   * up front (`OutboxFullError`, nothing built or written), then each chunk is packed and committed as soon
+   * as it is built, so the drainer sends the first rows while later ones are still being built and the
+   * messages themselves do not all have to be held at once. `chunks` must yield exactly `count` messages;
+   * a chunk holding a message over `MAX_MESSAGE_CHARS` stops the call with a `RangeError` (earlier chunks
+   * stay committed, as after a KV failure part-way).
+   */
+  appendChunks(count: number, chunks: Iterable<readonly BronzeMessage[]>): Promise<void> {
+    if (count === 0) return Promise.resolve();
+    const held = this.#depth + this.#reserved;
+    if (held + count > this.#maxRows) {
+      if (this.#metrics) this.#metrics.outboxRejected += count;
+      const message = `Bronze outbox is full (${held} of ${this.#maxRows} rows held); ` +
+        `${count} rows refused, retry once the sink drains it`;
+      this.#log("error", "bronze outbox full", { depth: held, maxRows: this.#maxRows, refused: count });
+      return Promise.reject(new OutboxFullError(message));
+    }
+    this.#reserved += count;
+    const run = this.#tail.then(() => this.#commit(count, chunks));
+    this.#tail = run.catch(() => {});
+    return run.finally(() => this.#reserved -= count);
+  }
+
+  async #commit(count: number, chunks: Iterable<readonly BronzeMessage[]>): Promise<void> {
     const at = this.#now();
     let op = this.#kv.atomic();
-    let opBytes = 0, opRows = 0, opEntries = 0;
+    let opBytes = 0, opRows = 0, opEntries = 0, seen = 0;
+    let pending: [number, readonly BronzeMessage[]][] = [];
     const flush = async () => {
       if (opEntries === 0) return;
       const result = await op.commit();
       if (!result.ok) throw new Error("Bronze outbox commit was rejected");
+      for (const [seq, group] of pending) this.#recent.add(seq, group);
+      pending = [];
       this.#depth += opRows;
       this.#publishDepth();
       this.#wake();
       op = this.#kv.atomic();
       opBytes = opRows = opEntries = 0;
     };
-    const add = async (entry: StoredEntry, bytes: number, rows: number) => {
+    const add = async (entry: StoredEntry, bytes: number, group: readonly BronzeMessage[]) => {
       if (opBytes + bytes > COMMIT_BYTES) await flush();
+      pending.push([this.#nextSeq, group]);
       op.set([...this.#prefix, this.#nextSeq++], entry);
       opBytes += bytes;
-      opRows += rows;
+      opRows += group.length;
       opEntries++;
     };
+    for (const messages of chunks) {
+      seen += messages.length;
+      if (seen > count) throw new RangeError(`Bronze outbox was promised ${count} messages and given more`);
+      const big = tooBig(messages);
+      if (big) throw big;
+      await this.#pack(messages, at, add);
+      // Committed as soon as packed: the drainer sends this chunk while the caller builds the next.
+      await flush();
+    }
+    await flush();
+    this.#warnIfFilling();
+  }
+
+  /** Packs `messages` into entries of about `#packChars` characters and hands each to `add`. */
+  async #pack(
+    messages: readonly BronzeMessage[],
+    at: number,
+    add: (entry: StoredEntry, bytes: number, group: readonly BronzeMessage[]) => Promise<void>,
+  ): Promise<void> {
     for (let i = 0; i < messages.length;) {
       let end = i, chars = 0;
       while (end < messages.length) {
@@ -182,23 +219,21 @@ export class Outbox {
         end++;
       }
       const group = messages.slice(i, end);
-      const z = packMessages(group);
+      const { z, b } = packMessages(group);
       if (z.length <= ENTRY_BYTES) {
-        await add({ v: 2, at, n: group.length, z }, z.length + 100, group.length);
+        await add({ v: 3, at, n: group.length, b, z }, z.length + 100, group);
         // Aim the next entry at 80 % of the limit, from how well this one compressed.
         const next = Math.floor(chars * 0.8 * ENTRY_BYTES / Math.max(1, z.length));
         this.#packChars = Math.min(PACK_MAX_CHARS, Math.max(PACK_MIN_CHARS, next));
         i = end;
       } else if (group.length === 1) {
-        // A lone message that does not compress below the limit is stored plain (at most 2 bytes a character).
-        await add({ at, m: group }, 2 * chars + 100, 1);
+        // A lone message that does not compress below the limit is stored plain (at most 2 bytes a char).
+        await add({ at, m: group }, 2 * chars + 100, group);
         i = end;
       } else {
         this.#packChars = Math.max(1, Math.floor(chars / 2));
       }
     }
-    await flush();
-    this.#warnIfFilling();
   }
 
   /** Reads whole entries in commit order, after `afterSeq` if given, until at least `maxRows` messages. */
@@ -210,10 +245,10 @@ export class Outbox {
     const keys: Deno.KvKey[] = [];
     let oldestAt = Infinity, lastSeq = -1;
     for await (const e of this.#kv.list<StoredEntry>(selector, { batchSize: 100 })) {
-      for (const m of entryMessages(e.value)) messages.push(m);
+      lastSeq = e.key[e.key.length - 1] as number;
+      for (const m of this.#recent.get(lastSeq) ?? entryMessages(e.value)) messages.push(m);
       keys.push(e.key);
       oldestAt = Math.min(oldestAt, e.value.at);
-      lastSeq = e.key[e.key.length - 1] as number;
       if (messages.length >= maxRows) break;
     }
     return keys.length === 0 ? null : { messages, keys, oldestAt, lastSeq };
@@ -226,6 +261,7 @@ export class Outbox {
       for (const key of batch.keys.slice(i, i + 500)) op.delete(key);
       await op.commit();
     }
+    for (const key of batch.keys) this.#recent.delete(key[key.length - 1] as number);
     this.#depth = Math.max(0, this.#depth - batch.messages.length);
     this.#publishDepth();
   }

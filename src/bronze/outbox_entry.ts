@@ -1,23 +1,27 @@
 /**
  * The stored form of one outbox entry. Entries written by this version pack many messages into one
- * deflated blob (`{ v: 2, at, n, z }`): a JSON line with the topics, the header sets and the length of
- * every key and value, then all keys and values back to back, UTF-8, raw deflate at level 1. The JSON of
- * the rows compresses about tenfold, so one 64 KiB KV value holds hundreds of messages and one atomic commit
- * thousands. Entries written by earlier versions (`{ at, m: BronzeMessage[] }`) are still read as they are,
- * so an outbox file left behind by an older release drains without a migration step.
+ * compressed blob (`{ v: 3, at, n, b, z }`): a JSON line with the topics, the header sets and the length of
+ * every key and value, then all keys and values back to back, UTF-8, zstd at level 1 (measured on the 2020
+ * ALL_APNODES envelopes: 40 % less time than raw deflate at level 1 and about twice its ratio, ~20×). So
+ * one 64 KiB KV value holds about a thousand messages and one atomic commit ten thousand. Entries written
+ * by earlier versions are still read as they are: `{ v: 2, … }` (the same layout, raw deflate) and
+ * `{ at, m: BronzeMessage[] }`, so an outbox file left behind by an older release drains without a
+ * migration step.
  *
  * @module
  */
-import { deflateRawSync, inflateRawSync } from "node:zlib";
+import { constants, inflateRawSync, zstdCompressSync, zstdDecompressSync } from "node:zlib";
 import type { BronzeMessage } from "./sink.ts";
 
-/** An entry of this version: `n` messages packed and deflated into `z`. */
+/** A packed entry: `n` messages packed into `z`, zstd (`v: 3`, this version) or raw deflate (`v: 2`). */
 export interface PackedEntry {
-  readonly v: 2;
+  readonly v: 2 | 3;
   /** Commit time, ms. */
   readonly at: number;
   /** Number of messages in `z`. */
   readonly n: number;
+  /** Bytes of `z` uncompressed (`v: 3`): one output buffer of that size is ~40 % faster than growing one. */
+  readonly b?: number;
   readonly z: Uint8Array;
 }
 
@@ -43,8 +47,10 @@ interface Layout {
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-/** Packs `messages` (in order) into deflated bytes. */
-export function packMessages(messages: readonly BronzeMessage[]): Uint8Array {
+const ZSTD = { params: { [constants.ZSTD_c_compressionLevel]: 1 } };
+
+/** Packs `messages` (in order) into the zstd-compressed bytes `z` of a `v: 3` entry, `b` bytes unpacked. */
+export function packMessages(messages: readonly BronzeMessage[]): { z: Uint8Array; b: number } {
   const topics = new Map<string, number>();
   const headerIds = new Map<Readonly<Record<string, string>>, number>();
   const headerJson = new Map<string, number>();
@@ -65,13 +71,15 @@ export function packMessages(messages: readonly BronzeMessage[]): Uint8Array {
     parts.push(m.key, m.value);
   }
   const text = `${JSON.stringify(layout)}\n${parts.join("")}`;
+  const bytes = encoder.encode(text);
   // A copy of its own: zlib answers with a view into a larger buffer, and KV would store all of that buffer.
-  return new Uint8Array(deflateRawSync(encoder.encode(text), { level: 1 }));
+  return { z: new Uint8Array(zstdCompressSync(bytes, ZSTD)), b: bytes.length };
 }
 
-/** The messages packed by `packMessages`, in order. */
-export function unpackMessages(bytes: Uint8Array): BronzeMessage[] {
-  const text = decoder.decode(inflateRawSync(bytes));
+/** The messages packed by `packMessages` (`v: 3`) or by the release before it (`v: 2`), in order. */
+export function unpackMessages(bytes: Uint8Array, v: 2 | 3 = 3, size?: number): BronzeMessage[] {
+  const options = size ? { chunkSize: Math.max(64, size) } : {};
+  const text = decoder.decode(v === 3 ? zstdDecompressSync(bytes, options) : inflateRawSync(bytes));
   const newline = text.indexOf("\n");
   const layout = JSON.parse(text.slice(0, newline)) as Layout;
   const out: BronzeMessage[] = [];
@@ -89,7 +97,7 @@ export function unpackMessages(bytes: Uint8Array): BronzeMessage[] {
 
 /** The messages of a stored entry of either version. */
 export function entryMessages(entry: StoredEntry): BronzeMessage[] {
-  return "z" in entry ? unpackMessages(entry.z) : entry.m;
+  return "z" in entry ? unpackMessages(entry.z, entry.v, entry.b) : entry.m;
 }
 
 /** The number of messages of a stored entry, without unpacking it. */

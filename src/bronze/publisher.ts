@@ -9,26 +9,13 @@
  */
 import type { FetchResult } from "../oasis/client.ts";
 import { type DatasetName, DATASETS, type DatasetSpec } from "../oasis/datasets.ts";
-import type { OasisRow, RowProblem } from "../oasis/row.ts";
-import {
-  bronzeKey,
-  buildDeadLetter,
-  buildEnvelope,
-  deadLetterKey,
-  type EnvelopeContext,
-  type QueryIdentity,
-  queryIdentity,
-} from "./envelope.ts";
+import { AnswerShaper } from "./answer_shaper.ts";
 import type { BronzeMetrics } from "./metrics.ts";
-import { MAX_MESSAGE_CHARS, messageChars, type Outbox } from "./outbox.ts";
-import {
-  DEAD_LETTER_SCHEMA_NAME,
-  DEAD_LETTER_SCHEMA_VERSION,
-  ENVELOPE_SCHEMA_NAME,
-  ENVELOPE_SCHEMA_VERSION,
-  validateEnvelope,
-} from "./schema.ts";
-import { bronzeHeaders, type BronzeMessage, dlqTopic } from "./sink.ts";
+import type { Outbox } from "./outbox.ts";
+import type { BronzeMessage } from "./sink.ts";
+
+/** Rows built per chunk committed by `Outbox.appendChunks`: about 5 MB of envelopes. */
+const CHUNK_ROWS = 5_000;
 
 /** What one `publish` committed to the outbox. */
 export interface PublishCounts {
@@ -42,8 +29,8 @@ export interface PublishCounts {
 
 /** Options of `BronzePublisher`. */
 export interface BronzePublisherOptions {
-  /** Where messages are committed. */
-  readonly outbox: Pick<Outbox, "append">;
+  /** Where messages are committed (through `appendChunks` when it has it). */
+  readonly outbox: Pick<Outbox, "append"> & Partial<Pick<Outbox, "appendChunks">>;
   /** Bronze topic of each dataset (default: the dataset table's). */
   readonly topics?: Readonly<Partial<Record<DatasetName, string>>>;
   readonly metrics?: BronzeMetrics;
@@ -56,7 +43,7 @@ export type PublishInput = Pick<FetchResult, "result" | "url" | "finalUrl" | "fe
 
 /** Turns fetched answers into Bronze messages committed to the outbox. */
 export class BronzePublisher {
-  readonly #outbox: Pick<Outbox, "append">;
+  readonly #outbox: BronzePublisherOptions["outbox"];
   readonly #topics: Readonly<Partial<Record<DatasetName, string>>>;
   readonly #metrics?: BronzeMetrics;
   readonly #now: () => Date;
@@ -79,15 +66,18 @@ export class BronzePublisher {
    * caller must not move its watermark.
    */
   async publish(fetch: PublishInput, dataset: DatasetName | DatasetSpec): Promise<PublishCounts> {
-    const { messages, counts } = this.messages(fetch, dataset);
-    if (messages.length === 0) return counts;
-    // One call: the outbox checks its bound for the whole answer, so a full outbox takes none of it.
-    await this.#outbox.append(messages);
+    const shaped = this.#shape(fetch, dataset);
+    if (shaped.total === 0) return shaped.counts;
+    // One call: the outbox checks its bound for the whole answer, so a full outbox takes none of it. With
+    // `appendChunks` it commits each chunk as soon as it is built, and the drainer starts on the first.
+    if (this.#outbox.appendChunks) await this.#outbox.appendChunks(shaped.total, shaped.chunks);
+    else await this.#outbox.append([...shaped.chunks].flat());
+    const { counts } = shaped;
     if (this.#metrics) {
       this.#metrics.accepted += counts.accepted;
       this.#metrics.dlq += counts.deadLettered;
     }
-    return counts;
+    return { ...counts };
   }
 
   /**
@@ -98,64 +88,38 @@ export class BronzePublisher {
     fetch: PublishInput,
     dataset: DatasetName | DatasetSpec,
   ): { messages: BronzeMessage[]; counts: PublishCounts } {
-    const spec = typeof dataset === "string" ? DATASETS[dataset] : dataset;
-    if (fetch.result.kind !== "rows") {
-      return { messages: [], counts: { rows: 0, accepted: 0, deadLettered: 0 } };
-    }
-    const topic = this.topicOf(spec.name);
-    const ctx: EnvelopeContext = { dataset: spec.name, fetch, ingestedAt: this.#now().toISOString() };
-    const queries = new Map<string, QueryIdentity>();
-    const queryOf = (report: string) => {
-      let q = queries.get(report);
-      if (!q) queries.set(report, q = queryIdentity(spec, fetch.url, report));
-      return q;
-    };
-    const rowHeaders = bronzeHeaders(ENVELOPE_SCHEMA_NAME, ENVELOPE_SCHEMA_VERSION, spec.name);
-    const dlqHeaders = bronzeHeaders(DEAD_LETTER_SCHEMA_NAME, DEAD_LETTER_SCHEMA_VERSION, spec.name);
-    const deadLetter = (problem: RowProblem, query: QueryIdentity): BronzeMessage => {
-      const record = buildDeadLetter(problem, query, topic, ctx);
-      let value = JSON.stringify(record);
-      if (value.length > MAX_MESSAGE_CHARS - 1000) {
-        record.reason = `${record.reason} (raw row of ${value.length} characters omitted)`;
-        value = JSON.stringify({ ...record, raw: {} });
-      }
-      const key = deadLetterKey(spec.name, record.provenance.content_hash);
-      return { topic: dlqTopic(topic), key, value, headers: dlqHeaders };
-    };
+    const shaped = this.#shape(fetch, dataset);
+    const messages = [...shaped.chunks].flat();
+    return { messages, counts: { ...shaped.counts } };
+  }
 
+  /** The messages of `fetch` in chunks of `CHUNK_ROWS`, built as they are taken (`counts` fills then). */
+  #shape(fetch: PublishInput, dataset: DatasetName | DatasetSpec): {
+    total: number;
+    chunks: Iterable<BronzeMessage[]>;
+    counts: { rows: number; accepted: number; deadLettered: number };
+  } {
+    const spec = typeof dataset === "string" ? DATASETS[dataset] : dataset;
+    const counts = { rows: 0, accepted: 0, deadLettered: 0 };
+    if (fetch.result.kind !== "rows") return { total: 0, chunks: [], counts };
     const { rows, problems } = fetch.result;
-    const messages: BronzeMessage[] = [];
-    let accepted = 0, deadLettered = 0;
-    const toRow = (row: OasisRow): BronzeMessage => {
-      const query = queryOf(row.report);
-      try {
-        const envelope = buildEnvelope(row, query, ctx);
-        const checked = validateEnvelope(envelope);
-        if (!checked.ok) return deadLetter({ ...row, reason: checked.reason }, query);
-        const message = {
-          topic,
-          key: bronzeKey(spec.name, row),
-          value: JSON.stringify(envelope),
-          headers: rowHeaders,
-        };
-        if (messageChars(message) <= MAX_MESSAGE_CHARS) return message;
-        const reason = `Envelope is ${messageChars(message)} characters, over the ${MAX_MESSAGE_CHARS} limit`;
-        return deadLetter({ ...row, reason }, query);
-      } catch (error) {
-        const reason = `Cannot build envelope: ${error instanceof Error ? error.message : String(error)}`;
-        return deadLetter({ ...row, reason }, query);
+    const total = rows.length + problems.length;
+    counts.rows = total;
+    const shaper = new AnswerShaper(fetch, spec, this.topicOf(spec.name), this.#now());
+    function* chunks(): Generator<BronzeMessage[]> {
+      for (let i = 0; i < rows.length; i += CHUNK_ROWS) {
+        const chunk = rows.slice(i, i + CHUNK_ROWS).map((row) => shaper.row(row));
+        for (const m of chunk) {
+          if (m.topic === shaper.topic) counts.accepted++;
+          else counts.deadLettered++;
+        }
+        yield chunk;
       }
-    };
-    for (const row of rows) {
-      const message = toRow(row);
-      if (message.topic === topic) accepted++;
-      else deadLettered++;
-      messages.push(message);
+      if (problems.length > 0) {
+        counts.deadLettered += problems.length;
+        yield problems.map((problem) => shaper.problem(problem));
+      }
     }
-    for (const problem of problems) {
-      messages.push(deadLetter(problem, queryOf(spec.queries[0]!.queryName)));
-      deadLettered++;
-    }
-    return { messages, counts: { rows: rows.length + problems.length, accepted, deadLettered } };
+    return { total, chunks: chunks(), counts };
   }
 }

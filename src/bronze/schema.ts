@@ -27,6 +27,15 @@ export const SOURCE = "caiso_oasis";
 
 const utcInstant = z.iso.datetime().describe("UTC instant, ISO-8601 ending in Z");
 const text = z.string().min(1);
+const oprDate = /^\d{4}-\d{2}-\d{2}$/;
+
+/** The pattern zod checks `interval_start`, `interval_end` and the provenance times against. */
+export const UTC_INSTANT_PATTERN: RegExp = utcInstant._zod.def.pattern ??
+  (() => {
+    throw new Error("zod's ISO datetime schema has no pattern");
+  })();
+/** The pattern of `opr_date`. */
+export const OPR_DATE_PATTERN: RegExp = oprDate;
 
 /** Where a record came from: request, ZIP member and row, times, and the hash of the raw row. */
 export const provenanceSchema = z.strictObject({
@@ -47,6 +56,18 @@ const identity = {
   market_run_id: text.nullable().describe("OASIS market_run_id, null for CRR"),
 };
 
+/**
+ * The envelope fields every row of one answer shares (identity, URLs, times), checked once per answer by
+ * the publisher's fast path (`envelope_encoder.ts`); `schema` and `source` are its own constants.
+ */
+export const answerConstantsSchema = z.object({
+  ...identity,
+  request_url: text,
+  final_url: text,
+  fetched_at: utcInstant,
+  ingested_at: utcInstant,
+});
+
 const raw = z.record(z.string(), z.string()).describe("Every source column, verbatim");
 
 /** One normalized OASIS row with its raw columns and provenance: the value of a Bronze message. */
@@ -58,7 +79,7 @@ export const bronzeEnvelopeSchema = z.strictObject({
   qualifier: text.nullable().describe("Extra identity of the fact (CRR: market/term/time_of_use)"),
   interval_start: utcInstant,
   interval_end: utcInstant,
-  opr_date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).describe("Pacific operating date"),
+  opr_date: z.string().regex(oprDate).describe("Pacific operating date"),
   opr_hour: z.int().min(1).max(25).nullable().describe("Hour ending 1-25"),
   opr_interval: z.int().min(0).max(288).nullable(),
   component: text.describe("LMP component, AS type or CRR data item"),

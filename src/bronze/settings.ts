@@ -19,9 +19,11 @@ export const BRONZE_SETTINGS: readonly SettingDoc[] = [
   { name: "KAFKA_CLIENT_ID", default: "oasis-stream", description: "Kafka client id" },
   {
     name: "KAFKA_CLIENT",
-    default: "kafkajs",
+    default: "auto",
     description:
-      "Producer library: kafkajs, or librdkafka (Debian's librdkafka1 through FFI, about 3× faster; needs --allow-ffi)",
+      "Producer library: auto (librdkafka when it loads, else kafkajs; the choice is logged and in " +
+      "/health), kafkajs, or librdkafka (Debian's librdkafka1 through FFI, about 3× faster; needs " +
+      "--allow-ffi, which deno task start and backfill pass; a path-scoped --allow-ffi=<path> is not enough)",
   },
   { name: "KAFKA_SSL", default: "false", description: "true: TLS to the brokers (system CA store)" },
   {
@@ -85,7 +87,7 @@ export interface BronzeConfig {
   /** Kafka settings, or null for the NDJSON sink. */
   readonly kafka: KafkaSettings | null;
   /** The library that produces to Kafka (topics are always created through kafkajs's admin client). */
-  readonly kafkaClient: "kafkajs" | "librdkafka";
+  readonly kafkaClient: "auto" | "kafkajs" | "librdkafka";
   /** Bronze topic of each dataset. */
   readonly topics: Readonly<Record<DatasetName, string>>;
   /** Directory of the NDJSON sink (one file per topic and UTC date). */
@@ -179,8 +181,8 @@ function kafka(env: Env): KafkaSettings | null {
 
 function kafkaClient(env: Env): BronzeConfig["kafkaClient"] {
   const name = value(env, "KAFKA_CLIENT").toLowerCase();
-  if (name !== "kafkajs" && name !== "librdkafka") {
-    throw new ConfigError("KAFKA_CLIENT", `"${name}" is not kafkajs or librdkafka`);
+  if (name !== "auto" && name !== "kafkajs" && name !== "librdkafka") {
+    throw new ConfigError("KAFKA_CLIENT", `"${name}" is not auto, kafkajs or librdkafka`);
   }
   return name;
 }

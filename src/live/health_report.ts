@@ -37,6 +37,8 @@ export interface HealthReport {
     readonly reachable: boolean;
     readonly outboxDepth: number;
     readonly detail?: string;
+    /** The Kafka library producing (`kafkajs` or `librdkafka`) and why, as `KAFKA_CLIENT` resolved. */
+    readonly kafkaClient?: { readonly client: string; readonly reason: string };
   };
   /** The OASIS client's circuit breaker. */
   readonly breaker?: BreakerState;

@@ -17,12 +17,13 @@ import {
   type FetchPolicies,
   untilAborted,
 } from "./fetch_policy.ts";
-import type { RequestGate } from "./gate.ts";
+import type { GateTicket, RequestGate } from "./gate.ts";
 import { fileNameFromDisposition, summarizeBody } from "./http_answer.ts";
 import { type ParseContext, parseResponse } from "./parse.ts";
 import type { OasisRequestEvent, OasisRequestOutcome } from "./request_event.ts";
 import type { ParseResult } from "./row.ts";
 import { networkCause } from "./network_cause.ts";
+import { fetchSender, type Sender, type SentAnswer } from "./sender.ts";
 import { looksLikeZip } from "./unzip.ts";
 import { buildUrl, type ResultFormat } from "./url.ts";
 import type { RequestWindow } from "./windows.ts";
@@ -39,8 +40,10 @@ export interface OasisClientOptions {
   baseUrl: string;
   /** The gate every attempt passes (shared by every job, and with other processes once shared). */
   gate: RequestGate;
-  /** Fetch function (default: `globalThis.fetch`). */
+  /** Fetch function (default: `globalThis.fetch`), used on this thread when no `sender` is given. */
   fetch?: typeof fetch;
+  /** Sends each request at its gate ticket (default: `fetch` on this thread); see `WorkerSender`. */
+  sender?: Sender;
   /** Timeout of one attempt, body included, in ms (default 60 000). */
   timeoutMs?: number;
   /** Attempts per window, the first included (default 5). */
@@ -62,7 +65,6 @@ export interface OasisClientOptions {
 }
 
 type Report = (outcome: OasisRequestOutcome, extra?: Partial<OasisRequestEvent>) => void;
-type Answer = { response: Response; bytes: Uint8Array };
 
 /** A parsed answer to one window, with where and when it came from. */
 export interface FetchResult {
@@ -86,7 +88,7 @@ export interface FetchResult {
 export class OasisClient {
   readonly #baseUrl: string;
   readonly #gate: RequestGate;
-  readonly #fetch: typeof fetch;
+  readonly #sender: Sender;
   readonly #format: ResultFormat;
   readonly #parse: ParseFn;
   readonly #onRequest?: (event: OasisRequestEvent) => void;
@@ -96,7 +98,8 @@ export class OasisClient {
   constructor(options: OasisClientOptions) {
     this.#baseUrl = options.baseUrl;
     this.#gate = options.gate;
-    this.#fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+    this.#sender = options.sender ??
+      fetchSender(options.fetch ?? ((input, init) => globalThis.fetch(input, init)));
     this.#format = options.format ?? "csv";
     this.#parse = options.parse ?? parseResponse;
     this.#onRequest = options.onRequest;
@@ -151,12 +154,17 @@ export class OasisClient {
   }
 
   async #send(url: string, window: RequestWindow, attempt: number, signal?: AbortSignal) {
-    await this.#gate.acquire(signal);
-    const started = Date.now();
+    let started = Date.now();
     const report: Report = (outcome, extra = {}) =>
-      this.#emit({ url, attempt, outcome, durationMs: Date.now() - started, ...extra });
-
-    const { response, bytes } = await this.#download(url, report, signal);
+      this.#emit({ url, attempt, outcome, durationMs: Math.max(0, Date.now() - started), ...extra });
+    let sent: SentAnswer | null = null;
+    while (sent === null) {
+      // A ticket the sender could not start in time (this thread stalled past it) is given up for a new one.
+      const ticket = await this.#gate.reserve(signal);
+      started = ticket.at;
+      sent = await this.#download(url, ticket, report, signal);
+    }
+    const { response, bytes } = sent;
     const fetchedAt = new Date().toISOString();
     const answer = { finalUrl: response.url || url, status: response.status };
     if (!response.ok) {
@@ -204,13 +212,17 @@ export class OasisClient {
   }
 
   /** Sends the request and reads the whole body within the timeout; throws typed errors otherwise. */
-  async #download(url: string, report: Report, signal?: AbortSignal): Promise<Answer> {
+  async #download(
+    url: string,
+    ticket: GateTicket,
+    report: Report,
+    signal?: AbortSignal,
+  ): Promise<SentAnswer | null> {
     let attemptSignal: AbortSignal | undefined;
     try {
-      return await this.#policies.timeout.execute(async ({ signal: inner }) => {
+      return await this.#policies.timeout.execute(({ signal: inner }) => {
         attemptSignal = inner;
-        const response = await this.#fetch(url, { redirect: "follow", signal: inner });
-        return { response, bytes: new Uint8Array(await response.arrayBuffer()) };
+        return this.#sender.send(url, ticket, inner);
       }, signal);
     } catch (cause) {
       if (signal?.aborted) {

@@ -6,21 +6,16 @@
  * for all of them together. When the shared store fails or does not answer within `sharedTimeoutMs`, the
  * gate goes on with its own spacing: polling never stops because of the gate.
  *
+ * The client takes a ticket (`reserve()`) rather than waiting here (`acquire()`): a start is only as good
+ * as the moment the request leaves, and a request started on a main thread busy parsing or delivering a
+ * large answer leaves when that work yields, into another process's slot. The ticket names the start and
+ * the latest start still allowed; `WorkerSender` keeps to it from a thread of its own.
+ *
  * @module
  */
-import { nextSlot, type SharedSlots, SLOT_HORIZON_MS } from "./gate_slots.ts";
+import { type GateClock, nextSlot, reserveWithin, type SharedSlots } from "./gate_slots.ts";
 
-export type { SharedSlots, SlotRequest } from "./gate_slots.ts";
-
-/** Clock and timers the gate uses; the default reads `Date.now()` and `globalThis.setTimeout` at call time. */
-export interface GateClock {
-  /** Current time in epoch milliseconds. */
-  now(): number;
-  /** Schedules `fn` after `ms` milliseconds and returns a handle for `clearTimeout`. */
-  setTimeout(fn: () => void, ms: number): unknown;
-  /** Cancels a timer made by `setTimeout`. */
-  clearTimeout(handle: unknown): void;
-}
+export type { GateClock, SharedSlots, SlotRequest } from "./gate_slots.ts";
 
 /** Whether starts are reserved in the shared store (`shared`) or, that failing, spaced in this process only. */
 export type SharedGateState = "shared" | "local";
@@ -63,6 +58,12 @@ export interface GateStats {
 
 /** Least lateness tolerated after a shared slot before it is given up for a new one. */
 const MIN_LATE_MS = 25;
+/**
+ * How long before its start a ticket (`reserve()`) is handed out: the request is then sent by a thread
+ * whose event loop a long parse or delivery on the main thread does not hold up (`fetch_worker.ts`), so a
+ * main thread that wakes up to this late still starts on time.
+ */
+export const TICKET_LEAD_MS = 1000;
 /** Slots tried for one start before it goes ahead anyway (a process whose timers keep firing late). */
 const SLOT_TRIES = 3;
 
@@ -73,8 +74,18 @@ const GLOBAL_CLOCK: GateClock = {
   clearTimeout: (handle) => globalThis.clearTimeout(handle as number),
 };
 
+/** A reserved start: the request must start at `at` or later, and not after `until` (else it is missed). */
+export interface GateTicket {
+  /** Start time, epoch ms. */
+  readonly at: number;
+  /** Latest start that still keeps the interval from the next reserved start, epoch ms. */
+  readonly until: number;
+}
+
 interface Waiter {
-  resolve: () => void;
+  resolve: (ticket: GateTicket) => void;
+  /** Wants its ticket up to `TICKET_LEAD_MS` early (`reserve()`) rather than at the start (`acquire()`). */
+  early: boolean;
   reject: (reason: unknown) => void;
   signal?: AbortSignal;
   onAbort?: () => void;
@@ -146,9 +157,22 @@ export class RequestGate {
    * the order they called. Rejects with `signal.reason` if `signal` aborts first.
    */
   acquire(signal?: AbortSignal): Promise<void> {
+    return this.#enqueue(false, signal).then(() => {});
+  }
+
+  /**
+   * Like `acquire()`, but resolves up to `TICKET_LEAD_MS` before the start with the ticket of the start:
+   * the caller starts at `ticket.at` (not before) and only until `ticket.until`; past that it must ask
+   * again. For a sender whose timing does not depend on this thread's event loop.
+   */
+  reserve(signal?: AbortSignal): Promise<GateTicket> {
+    return this.#enqueue(true, signal);
+  }
+
+  #enqueue(early: boolean, signal?: AbortSignal): Promise<GateTicket> {
     if (signal?.aborted) return Promise.reject(signal.reason);
-    return new Promise<void>((resolve, reject) => {
-      const waiter: Waiter = { resolve, reject, signal };
+    return new Promise<GateTicket>((resolve, reject) => {
+      const waiter: Waiter = { resolve, reject, signal, early };
       if (signal) {
         waiter.onAbort = () => this.#cancel(waiter);
         signal.addEventListener("abort", waiter.onAbort, { once: true });
@@ -188,61 +212,50 @@ export class RequestGate {
         return;
       }
       if (this.#shared !== undefined) this.#fallbacks++;
-      this.#grant();
+      this.#grant(now);
     }
   }
 
-  /** Lets the first waiter start now and records the start. */
-  #grant(): void {
+  /** Lets the first waiter start at `at` and records the start. */
+  #grant(at: number): void {
     const waiter = this.#queue.shift();
     if (waiter === undefined) return; // it was aborted while its slot was reserved: the slot goes unused
     if (waiter.onAbort) waiter.signal?.removeEventListener("abort", waiter.onAbort);
-    this.#starts.push(this.#clock.now());
+    // A ticket's start is ahead; an `acquire()` starts now, which a stalled event loop may make late.
+    const start = waiter.early ? at : Math.max(at, this.#clock.now());
+    this.#starts.push(start);
     if (this.#starts.length > this.#ratePerMinute) this.#starts.shift();
-    waiter.resolve();
+    waiter.resolve({ at: start, until: start + this.#lateMs });
   }
 
   /** Reserves a shared slot, waits for it, then grants; on failure grants at once on local spacing. */
   async #grantShared(shared: SharedSlots): Promise<void> {
+    let at: number;
     try {
       for (let tries = 1;; tries++) {
-        const slot = await this.#reserve(shared);
-        await this.#sleepUntil(slot);
-        // A stalled event loop can make this start late enough to crowd the next process's slot.
-        if (this.#clock.now() - slot <= this.#lateMs || tries >= SLOT_TRIES) break;
+        const request = {
+          now: this.#clock.now(),
+          minIntervalMs: this.#minIntervalMs,
+          ratePerMinute: this.#ratePerMinute,
+        };
+        at = await reserveWithin(shared, request, this.#sharedTimeoutMs, this.#clock);
+        const lead = this.#queue[0]?.early ? TICKET_LEAD_MS : 0;
+        await this.#sleepUntil(at - lead);
+        // A stalled event loop can make this start late enough to crowd the next process's slot (a late
+        // ticket is refused by its sender, which asks again).
+        if (this.#clock.now() - at <= this.#lateMs || tries >= SLOT_TRIES) break;
       }
       this.#sharedState("shared");
     } catch (error) {
+      at = this.#clock.now();
       this.#fallbacks++;
-      this.#localUntil = this.#clock.now() + this.#sharedRetryMs;
+      this.#localUntil = at + this.#sharedRetryMs;
       this.#sharedState("local", error instanceof Error ? error : new Error(String(error)));
     } finally {
       this.#reserving = false;
     }
-    this.#grant();
+    this.#grant(at);
     this.#pump();
-  }
-
-  /** One reservation, bounded by `sharedTimeoutMs`; rejects for a slot beyond any sensible wait. */
-  async #reserve(shared: SharedSlots): Promise<number> {
-    const now = this.#clock.now();
-    const request = { now, minIntervalMs: this.#minIntervalMs, ratePerMinute: this.#ratePerMinute };
-    let timer: unknown;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = this.#clock.setTimeout(() => {
-        const wait = `within ${this.#sharedTimeoutMs} ms`;
-        reject(new Error(`No answer from the shared request gate (${shared.kind}) ${wait}`));
-      }, this.#sharedTimeoutMs);
-    });
-    try {
-      const at = await Promise.race([shared.reserve(request), timeout]);
-      if (!Number.isFinite(at) || at > now + SLOT_HORIZON_MS) {
-        throw new RangeError(`The shared request gate (${shared.kind}) answered an unusable slot "${at}"`);
-      }
-      return at;
-    } finally {
-      this.#clock.clearTimeout(timer);
-    }
   }
 
   #sleepUntil(at: number): Promise<void> {

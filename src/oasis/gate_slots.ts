@@ -7,6 +7,16 @@
  * @module
  */
 
+/** Clock and timers the gate uses; the default reads `Date.now()` and `globalThis.setTimeout` at call time. */
+export interface GateClock {
+  /** Current time in epoch milliseconds. */
+  now(): number;
+  /** Schedules `fn` after `ms` milliseconds and returns a handle for `clearTimeout`. */
+  setTimeout(fn: () => void, ms: number): unknown;
+  /** Cancels a timer made by `setTimeout`. */
+  clearTimeout(handle: unknown): void;
+}
+
 /** What a process asks the shared store for: the next start at or after `now`, with its limits. */
 export interface SlotRequest {
   /** The caller's clock, epoch ms. */
@@ -55,4 +65,28 @@ export function reserveSlot(
   const kept = starts.filter((s) => Number.isFinite(s) && s <= request.now + SLOT_HORIZON_MS);
   const at = nextSlot(kept, request);
   return { at, starts: [...kept, at].slice(-request.ratePerMinute) };
+}
+
+/** One reservation in `shared`, bounded by `timeoutMs`; rejects for a slot beyond any sensible wait. */
+export async function reserveWithin(
+  shared: SharedSlots,
+  request: SlotRequest,
+  timeoutMs: number,
+  clock: GateClock,
+): Promise<number> {
+  let timer: unknown;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = clock.setTimeout(() => {
+      reject(new Error(`No answer from the shared request gate (${shared.kind}) within ${timeoutMs} ms`));
+    }, timeoutMs);
+  });
+  try {
+    const at = await Promise.race([shared.reserve(request), timeout]);
+    if (!Number.isFinite(at) || at > request.now + SLOT_HORIZON_MS) {
+      throw new RangeError(`The shared request gate (${shared.kind}) answered an unusable slot "${at}"`);
+    }
+    return at;
+  } finally {
+    clock.clearTimeout(timer);
+  }
 }

@@ -7,7 +7,7 @@
 import type { ColumnFamily, ColumnIndex } from "./columns.ts";
 import type { DatasetName } from "./datasets.ts";
 import { LMP_DATA_ITEMS, type OasisRow, type RowProblem } from "./row.ts";
-import { gmtToIso, hoursInDay, operatingDate, pacificMidnight } from "./time.ts";
+import { gmtToIso, hoursInDay, isDateText, operatingDate, pacificMidnight } from "./time.ts";
 
 /** AS data items in XML (`RU_CLR_PRC`) to the CSV `ANC_TYPE` code (`RU`). */
 const AS_DATA_ITEMS: Readonly<Record<string, string>> = {
@@ -44,6 +44,8 @@ export class RowBuilder {
   readonly #labels = new Map<string, Labels>();
   readonly #componentMap: Readonly<Record<string, string>> | undefined;
   readonly #times = new Map<string, string | undefined>();
+  /** The last operating date found real: rows come day by day, so one comparison mostly does. */
+  #lastDate = "";
   /** Builds the `raw` record; compiled per header so that every record has one fixed shape (V8 is far faster). */
   readonly raw: (cells: readonly string[]) => Record<string, string>;
 
@@ -69,7 +71,7 @@ export class RowBuilder {
     const valueText = (cells[index.value] ?? "").trim();
     let value: number | null = null;
     if (valueText !== "") {
-      value = Number(valueText);
+      value = decimal(valueText);
       if (!Number.isFinite(value)) {
         return this.#problem(
           `Invalid value "${valueText}" in column "${this.#valueName()}"`,
@@ -85,8 +87,16 @@ export class RowBuilder {
     let component = cells[index.component] ?? "";
     component = this.#componentMap?.[component] ?? component;
     let oprDate = index.oprDate >= 0 ? (cells[index.oprDate] ?? "").slice(0, 10) : "";
+    if (oprDate !== "" && !this.#isDate(oprDate)) {
+      return this.#problem(`Invalid operating date "${oprDate}"`, cells, rowNumber);
+    }
     let oprHour = index.oprHour >= 0 ? parseIntOrNull(cells[index.oprHour]) : null;
     let oprInterval = index.oprInterval >= 0 ? parseIntOrNull(cells[index.oprInterval]) : null;
+    if (oprHour === undefined || oprInterval === undefined) {
+      const column = oprHour === undefined ? index.oprHour : index.oprInterval;
+      const name = this.#ctx.header[column] ?? "OPR_HR";
+      return this.#problem(`Invalid value "${cells[column]}" in column "${name}"`, cells, rowNumber);
+    }
     if (oprHour === null && this.#ctx.family !== "crr_clearing" && this.#ctx.family !== "crr_inventory") {
       // XML reports carry a sequential INTERVAL_NUM instead: derive the CSV labels from the GMT start.
       const labels = this.#labelsFor(start, end);
@@ -129,6 +139,13 @@ export class RowBuilder {
       if (this.#times.size < 100_000) this.#times.set(text, iso);
     }
     return iso;
+  }
+
+  #isDate(text: string): boolean {
+    if (text === this.#lastDate) return true;
+    if (!isDateText(text)) return false;
+    this.#lastDate = text;
+    return true;
   }
 
   #valueName(): string {
@@ -184,10 +201,25 @@ export function hourEnding(hourIndex: number, hours: number): number {
   return hourIndex + 1;
 }
 
-function parseIntOrNull(text: string | undefined): number | null {
+/** An empty cell is null; a cell that is not a decimal integer is `undefined` (the row is rejected). */
+function parseIntOrNull(text: string | undefined): number | null | undefined {
   if (text === undefined || text === "") return null;
-  const n = Number.parseInt(text, 10);
-  return Number.isNaN(n) ? null : n;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) return undefined;
+  }
+  return Number(text);
+}
+
+/**
+ * The number in a decimal text (`38.1942`, `-12.5`, `.5`, `1.2E-5`), NaN otherwise. `Number()` alone also
+ * reads `0x10`, `0b11` and `0o7`, which OASIS never sends; every other text it reads is decimal or not
+ * finite (`Infinity`, `1e999`), and a row with a value that is not finite is rejected.
+ */
+function decimal(text: string): number {
+  const second = text.charCodeAt(1) | 0x20; // lower case
+  if (text.charCodeAt(0) === 48 && (second === 0x78 || second === 0x62 || second === 0x6f)) return NaN;
+  return Number(text);
 }
 
 /** Whether `x` is a rejected row rather than a normalized one. */

@@ -59,15 +59,23 @@ export function pacificInstants(date: string, hour: number, minute: number): Dat
   return out;
 }
 
+/** Whether `year`-`month`-`day` is a day of the calendar (month 1–12, day within the month). */
+export function isCalendarDate(year: number, month: number, day: number): boolean {
+  return month >= 1 && month <= 12 && day >= 1 && day <= new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+/** Whether `text` is a real `YYYY-MM-DD` date. */
+export function isDateText(text: string): boolean {
+  const m = DATE_RE.exec(text);
+  return m !== null && isCalendarDate(Number(m[1]), Number(m[2]), Number(m[3]));
+}
+
 /** Checks a `YYYY-MM-DD` string and returns its parts; throws `RangeError` naming the value otherwise. */
 export function parseDate(date: string): { year: number; month: number; day: number } {
   const m = DATE_RE.exec(date);
   if (!m) throw new RangeError(`Invalid date "${date}": expected YYYY-MM-DD`);
   const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const probe = new Date(Date.UTC(year, month - 1, day));
-  if (probe.getUTCMonth() !== month - 1 || probe.getUTCDate() !== day) {
-    throw new RangeError(`Invalid date "${date}": no such day`);
-  }
+  if (!isCalendarDate(year, month, day)) throw new RangeError(`Invalid date "${date}": no such day`);
   return { year, month, day };
 }
 
@@ -131,16 +139,30 @@ export function parseOasisDateTime(text: string): Date | undefined {
     : date;
 }
 
+/** `YYYY-MM-DDTHH:MM[:SS[.fff]]` then `Z` or a `±HH[:]MM` offset: the ISO-8601 forms a timestamp may take. */
+const TIMESTAMP_RE =
+  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|([+-])(\d{2}):?(\d{2}))$/;
+
 /**
- * Converts an OASIS GMT timestamp (`2020-01-02T16:00:00-00:00`, or any ISO-8601 form) to UTC ISO-8601
- * ending in `Z` without milliseconds. Returns `undefined` when the text is not a timestamp.
+ * Converts an OASIS GMT timestamp (`2020-01-02T16:00:00-00:00`, or another ISO-8601 date-time with `Z` or
+ * an offset) to UTC ISO-8601 ending in `Z` without milliseconds. Returns `undefined` when the text is not
+ * a real instant: an impossible date (`2024-13-45`) or time (`99:00`), or no offset.
  */
 export function gmtToIso(text: string): string | undefined {
-  // Fast path for the form every OASIS CSV uses.
-  if (text.length === 25 && text.endsWith("-00:00") && text[10] === "T") return text.slice(0, 19) + "Z";
-  if (text.length === 20 && text.endsWith("Z") && text[10] === "T") return text;
-  const ms = Date.parse(text);
-  if (Number.isNaN(ms)) return undefined;
+  const m = TIMESTAMP_RE.exec(text);
+  if (m === null) return undefined;
+  const [year, month, day, hour, minute] = [+m[1]!, +m[2]!, +m[3]!, +m[4]!, +m[5]!];
+  const second = m[6] === undefined ? 0 : +m[6];
+  if (!isCalendarDate(year, month, day) || hour > 23 || minute > 59 || second > 59) return undefined;
+  // The form every OASIS file uses needs no arithmetic.
+  if (text.length === 25 && text.endsWith("-00:00")) return text.slice(0, 19) + "Z";
+  let offset = 0;
+  if (m[7] !== undefined) {
+    const [offsetHours, offsetMinutes] = [+m[8]!, +m[9]!];
+    if (offsetHours > 23 || offsetMinutes > 59) return undefined;
+    offset = (m[7] === "-" ? -1 : 1) * (offsetHours * 60 + offsetMinutes) * 60_000;
+  }
+  const ms = Date.UTC(year, month - 1, day, hour, minute, second) - offset;
   return new Date(ms).toISOString().slice(0, 19) + "Z";
 }
 

@@ -68,3 +68,13 @@ export function messages(n: number, topic = "t", from = 0): BronzeMessage[] {
     headers: { "content-type": "application/json" },
   }));
 }
+
+/** Runs `fn` on an in-memory Deno KV and closes it. */
+export async function withKv(fn: (kv: Deno.Kv) => Promise<void>): Promise<void> {
+  const kv = await Deno.openKv(":memory:");
+  try {
+    await fn(kv);
+  } finally {
+    kv.close();
+  }
+}

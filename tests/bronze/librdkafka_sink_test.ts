@@ -62,8 +62,8 @@ Deno.test("librdkafkaConfig() keeps KafkaSink's guarantees and maps TLS and SASL
   assert.equal(librdkafkaConfig(settings("b:1", { ssl: true }))["security.protocol"], "SSL");
 });
 
-Deno.test("loadBronzeConfig() reads KAFKA_CLIENT, kafkajs by default, and names it when it is bad", () => {
-  assert.equal(loadBronzeConfig({}).kafkaClient, "kafkajs");
+Deno.test("loadBronzeConfig() reads KAFKA_CLIENT, auto by default, and names it when it is bad", () => {
+  assert.equal(loadBronzeConfig({}).kafkaClient, "auto");
   assert.equal(loadBronzeConfig({ KAFKA_CLIENT: "LibRdKafka" }).kafkaClient, "librdkafka");
   assert.throws(
     () => loadBronzeConfig({ KAFKA_BOOTSTRAP_SERVERS: "b:1", KAFKA_CLIENT: "rdkafka" }),

@@ -12,6 +12,7 @@ import { planWindows } from "../../src/oasis/windows.ts";
 import { startHttpServer } from "../../src/server.ts";
 import { createArbitrageRoutes } from "../../routes/arbitrage.ts";
 import { startSimulator } from "../../src/simulator/simulator.ts";
+import { npmFilePath } from "../../routes/static.ts";
 import { type KvStore, openKvStore } from "../../src/store/kv_store.ts";
 import { loadStoreConfig } from "../../src/store/settings.ts";
 import type { PriceUpdate } from "../../src/store/store.ts";
@@ -121,4 +122,54 @@ export async function startDashboard(at: string, env: Record<string, string>): P
       await sim.shutdown();
     },
   };
+}
+
+/** The browser widths every dashboard check runs at. */
+export const WIDTHS = [
+  { name: "desktop", viewport: { width: 1440, height: 900 } },
+  { name: "phone", viewport: { width: 390, height: 844 } },
+] as const;
+
+/** axe-core's browser build, read from the npm cache the import map pins (never a CDN). */
+let axeSource: Promise<string> | undefined;
+
+/** A serious or critical axe-core violation: rule, impact and the elements it names. */
+export interface AxeProblem {
+  readonly id: string;
+  readonly impact: string;
+  readonly help: string;
+  readonly targets: string[];
+}
+
+/** Runs axe-core on the page (its context needs `bypassCSP`); returns the serious and critical violations. */
+export async function axeProblems(page: Page): Promise<AxeProblem[]> {
+  if (!(await page.evaluate(() => "axe" in globalThis))) {
+    axeSource ??= npmFilePath("axe-core", "axe.min.js").then((path) => Deno.readTextFile(path));
+    await page.addScriptTag({ content: await axeSource });
+  }
+  return await page.evaluate(async () => {
+    // deno-lint-ignore no-explicit-any
+    const result = await (globalThis as any).axe.run(document, { resultTypes: ["violations"] });
+    // deno-lint-ignore no-explicit-any
+    return result.violations.filter((v: any) => v.impact === "serious" || v.impact === "critical")
+      // deno-lint-ignore no-explicit-any
+      .map((v: any) => ({
+        id: v.id,
+        impact: v.impact,
+        help: v.help,
+        // deno-lint-ignore no-explicit-any
+        targets: v.nodes.map((n: any) => `${n.target.join(" ")} ${n.failureSummary ?? ""}`.slice(0, 300)),
+      }));
+  });
+}
+
+/** The dashboard at 2026-07-01 20:03 UTC holding the 24 hours of RT and FMM before it, and day-ahead prices. */
+export async function startDashboardWithDay(): Promise<DashboardFixture> {
+  const dashboard = await startDashboard("2026-07-01T20:03:00Z", { WS_HEARTBEAT_S: "30" });
+  const day = new Date("2026-06-30T20:00:00Z");
+  const end = new Date("2026-07-01T20:05:00Z");
+  await dashboard.ingest("lmp_dam", day, new Date("2026-07-02T07:00:00Z"));
+  await dashboard.ingest("lmp_rtm", day, end);
+  await dashboard.ingest("lmp_fmm", day, end);
+  return dashboard;
 }

@@ -80,7 +80,9 @@ Deno.test("the library connector reserves its OASIS requests in the gate slots o
   const connector = new CaisoOasisConnector(loadConfig(envFor(dir, {
     CAISO_OASIS_BASE_URL: sim.url,
     CAISO_OASIS_MIN_INTERVAL_MS: "1",
-    CAISO_OASIS_GUARD_MS: "0",
+    // The guard is also how late a request may leave after its reserved start: room for a loaded machine's
+    // timers, so that no ticket is missed and re-reserved (which would add a start).
+    CAISO_OASIS_GUARD_MS: "500",
     BRONZE_OUTBOX_PATH: join(dir, "outbox.kv"),
     OASIS_DATASETS: "lmp_rtm",
   })));

@@ -1,0 +1,178 @@
+/**
+ * The fast path of the publisher: the JSON text of a row's envelope written straight from the row, with
+ * the parts every row of one answer shares (schema, source, query identity, URLs and times) checked against
+ * the zod schema and serialized once per answer, and the per-row fields checked by a hand-written check of
+ * the same rules as `bronzeEnvelopeSchema` (the same regular expressions, taken from the zod schema). The
+ * text equals `JSON.stringify(buildEnvelope(...))`. A row the check refuses takes the slow path
+ * (`buildEnvelope` + zod), which gives the dead-letter reason, so the check can only be stricter than zod,
+ * never more lenient (`envelope_encoder_test.ts` compares both on edge cases).
+ *
+ * @module
+ */
+import { hash } from "node:crypto";
+import type { OasisRow } from "../oasis/row.ts";
+import type { EnvelopeContext, QueryIdentity } from "./envelope.ts";
+import {
+  answerConstantsSchema,
+  ENVELOPE_SCHEMA,
+  OPR_DATE_PATTERN,
+  SOURCE,
+  UTC_INSTANT_PATTERN,
+} from "./schema.ts";
+
+/** sha-256 hex of `text` in one call (a `createHash` object per row costs more than the hashing). */
+function sha256Hex(text: string): string {
+  return hash("sha256", text, "hex");
+}
+
+/** The JSON text of an envelope and the content hash of its raw row. */
+export interface EncodedEnvelope {
+  readonly value: string;
+  readonly contentHash: string;
+}
+
+const json = JSON.stringify;
+
+function isText(v: unknown): v is string {
+  return typeof v === "string" && v.length > 0;
+}
+
+function isIntIn(v: unknown, min: number, max: number): boolean {
+  return typeof v === "number" && Number.isSafeInteger(v) && v >= min && v <= max;
+}
+
+/** The per-row rules of `bronzeEnvelopeSchema` besides `raw` (checked while it is serialized). */
+function rowFieldsValid(row: OasisRow): boolean {
+  return isText(row.report) && isText(row.node) && (row.qualifier === null || isText(row.qualifier)) &&
+    typeof row.interval_start === "string" && UTC_INSTANT_PATTERN.test(row.interval_start) &&
+    typeof row.interval_end === "string" && UTC_INSTANT_PATTERN.test(row.interval_end) &&
+    row.interval_end > row.interval_start &&
+    typeof row.opr_date === "string" && OPR_DATE_PATTERN.test(row.opr_date) &&
+    (row.opr_hour === null || isIntIn(row.opr_hour, 1, 25)) &&
+    (row.opr_interval === null || isIntIn(row.opr_interval, 0, 288)) &&
+    isText(row.component) && (row.value === null || Number.isFinite(row.value)) &&
+    isText(row.source_file) && isIntIn(row.row_number, 1, Number.MAX_SAFE_INTEGER);
+}
+
+/**
+ * Serializes a raw row twice: as it stands (the envelope's `raw`) and with its columns in canonical order
+ * (what `contentHash` hashes), both by `JSON.stringify`. Rows of one file share their columns, so the
+ * canonical order is worked out once per column set.
+ */
+class RawWriter {
+  #keys: string[] = [];
+  /** The columns in canonical order, or null when that is their order already. */
+  #canonical: string[] | null = null;
+
+  /** `[raw JSON, canonical JSON]`, or null when `raw` is not a plain object of strings. */
+  write(raw: unknown): [string, string] | null {
+    if (typeof raw !== "object" || raw === null) return null;
+    const proto = Object.getPrototypeOf(raw);
+    if (proto !== Object.prototype && proto !== null) return null;
+    const record = raw as Record<string, unknown>;
+    const keys = Object.keys(record);
+    if (!this.#same(keys)) this.#learn(keys);
+    for (let i = 0; i < keys.length; i++) if (typeof record[keys[i]!] !== "string") return null;
+    const text = json(record);
+    return [text, this.#canonical ? json(record, this.#canonical) : text];
+  }
+
+  #same(keys: string[]): boolean {
+    if (keys.length !== this.#keys.length) return false;
+    for (let i = 0; i < keys.length; i++) if (keys[i] !== this.#keys[i]) return false;
+    return true;
+  }
+
+  #learn(keys: string[]): void {
+    this.#keys = keys;
+    // The order JSON.stringify gives an object built in sorted order (integer-like names come first).
+    const sorted: Record<string, true> = {};
+    for (const k of [...keys].sort()) sorted[k] = true;
+    const order = Object.keys(sorted);
+    this.#canonical = order.every((k, i) => k === keys[i]) ? null : order;
+  }
+}
+
+/** Encodes the envelopes of one answer's rows. */
+export class EnvelopeEncoder {
+  readonly #ctx: EnvelopeContext;
+  readonly #heads = new Map<QueryIdentity, string | null>();
+  readonly #raw = new RawWriter();
+  readonly #provenanceHead: string;
+  readonly #provenanceMid: string;
+
+  constructor(ctx: EnvelopeContext) {
+    this.#ctx = ctx;
+    const { url, finalUrl } = ctx.fetch;
+    this.#provenanceHead = `,"provenance":{"request_url":${json(url)},"final_url":${
+      json(finalUrl || url)
+    },"source_file":`;
+    this.#provenanceMid = `,"fetched_at":${json(ctx.fetch.fetchedAt)},"ingested_at":${json(ctx.ingestedAt)}` +
+      `,"content_hash":"`;
+  }
+
+  /** The envelope of `row`, or null when a field breaks a rule (then build it with `buildEnvelope`). */
+  encode(row: OasisRow, query: QueryIdentity): EncodedEnvelope | null {
+    const head = this.#head(query);
+    if (head === null || !rowFieldsValid(row)) return null;
+    const raw = this.#raw.write(row.raw);
+    if (raw === null) return null;
+    const hash = sha256Hex(raw[1]);
+    // One join writes one flat string (a chain of `+` leaves dozens of short-lived cons strings per row).
+    const value = [
+      head,
+      json(row.report),
+      ',"node":',
+      json(row.node),
+      ',"qualifier":',
+      json(row.qualifier),
+      ',"interval_start":"',
+      row.interval_start,
+      '","interval_end":"',
+      row.interval_end,
+      '","opr_date":"',
+      row.opr_date,
+      '","opr_hour":',
+      json(row.opr_hour),
+      ',"opr_interval":',
+      json(row.opr_interval),
+      ',"component":',
+      json(row.component),
+      ',"value":',
+      json(row.value),
+      ',"raw":',
+      raw[0],
+      this.#provenanceHead,
+      json(row.source_file),
+      ',"row_number":',
+      String(row.row_number),
+      this.#provenanceMid,
+      hash,
+      '"}}',
+    ].join("");
+    return { value, contentHash: hash };
+  }
+
+  /** The text before the row's `report` value, once per query; null when the shared parts are invalid. */
+  #head(query: QueryIdentity): string | null {
+    let head = this.#heads.get(query);
+    if (head !== undefined) return head;
+    const { dataset, fetch, ingestedAt } = this.#ctx;
+    const valid = answerConstantsSchema.safeParse({
+      ...query,
+      source: SOURCE,
+      dataset,
+      request_url: fetch.url,
+      final_url: fetch.finalUrl || fetch.url,
+      fetched_at: fetch.fetchedAt,
+      ingested_at: ingestedAt,
+    }).success;
+    head = valid
+      ? `{"schema":${json(ENVELOPE_SCHEMA)},"source":${json(SOURCE)},"dataset":${json(dataset)},` +
+        `"query":${json(query.query)},"version":${json(query.version)},` +
+        `"market_run_id":${json(query.market_run_id)},"report":`
+      : null;
+    this.#heads.set(query, head);
+    return head;
+  }
+}

@@ -1,0 +1,43 @@
+import assert from "node:assert/strict";
+import { VTYPE, VU_SIZE, VU_UNION } from "../../src/bronze/librdkafka_ffi.ts";
+import { ProduceArgs } from "../../src/bronze/librdkafka_produce_args.ts";
+import { bronzeHeaders, type BronzeMessage, dlqTopic } from "../../src/bronze/sink.ts";
+
+const decoder = new TextDecoder();
+
+/** The message the `rd_kafka_vu_t` array of `args` describes, read back through its pointers. */
+function readBack(args: ProduceArgs, count: number): BronzeMessage {
+  const view = new DataView(args.vu.buffer);
+  const word = (i: number, n: number) => view.getBigUint64(i * VU_SIZE + VU_UNION + 8 * n, true);
+  const pointer = (address: bigint) => Deno.UnsafePointer.create(address)!;
+  const bytes = (address: bigint, size: bigint) =>
+    decoder.decode(Deno.UnsafePointerView.getArrayBuffer(pointer(address), Number(size)));
+  const m = { topic: "", key: "", value: "", headers: {} as Record<string, string> };
+  for (let i = 0; i < count; i++) {
+    const tag = view.getInt32(i * VU_SIZE, true);
+    if (tag === VTYPE.TOPIC) m.topic = new Deno.UnsafePointerView(pointer(word(i, 0))).getCString();
+    if (tag === VTYPE.KEY) m.key = bytes(word(i, 0), word(i, 1));
+    if (tag === VTYPE.VALUE) m.value = bytes(word(i, 0), word(i, 1));
+    if (tag === VTYPE.HEADER) {
+      m.headers[new Deno.UnsafePointerView(pointer(word(i, 0))).getCString()] = bytes(word(i, 1), word(i, 2));
+    }
+  }
+  return m;
+}
+
+Deno.test("ProduceArgs describes every message exactly, when many share one headers object and topics alternate", () => {
+  const shared = bronzeHeaders("caiso_oasis.bronze.raw_row", 1, "lmp_dam");
+  const other = bronzeHeaders("caiso_oasis.bronze.dead_letter", 1, "lmp_dam");
+  const messages: BronzeMessage[] = Array.from({ length: 50 }, (_, i) => ({
+    topic: i % 7 === 3 ? dlqTopic("t.v1") : "t.v1",
+    key: `lmp_dam|NODE_${i}|LMP|2020-01-02T08:00:00Z`,
+    value: JSON.stringify({ i, node: "ÉLAN_€", pad: "x".repeat(i * 37) }),
+    headers: i % 5 === 4 ? other : i % 11 === 10 ? { ...shared, extra: `h${i}` } : shared,
+  }));
+  const args = new ProduceArgs();
+  for (const m of messages) {
+    const count = args.fill(m);
+    assert.equal(count, 4 + Object.keys(m.headers).length);
+    assert.deepEqual(readBack(args, count), { ...m, headers: { ...m.headers } });
+  }
+});
