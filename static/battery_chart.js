@@ -3,15 +3,16 @@
 // bars in MW and the state of charge in MWh on the right axis, over the day-ahead price on the left axis,
 // one slot per hour labelled hour ending (HE1–HE24, HE25 on the fall-back day).
 import { hourEnding, interval, money, zoneName } from "./format.js";
+import { css } from "./price_chart.js";
 
-const css = (name) => getComputedStyle(document.documentElement).getPropertyValue(name).trim();
+// Dataset colours: the theme's custom properties, read at every draw (the theme may change).
+const COLOURS = ["--green", "--orange", "--text", "--da"];
 
-const bars = (label, color) => ({
+const bars = (label) => ({
   type: "bar",
   label,
   data: [],
   yAxisID: "mw",
-  backgroundColor: color,
   grouped: false,
   barPercentage: 0.8,
   categoryPercentage: 1,
@@ -24,20 +25,17 @@ export class BatteryChart {
 
   /** A chart on `canvas`, empty until `draw()`. */
   constructor(canvas) {
-    const grid = "rgba(139, 152, 168, 0.15)";
     this.#chart = new globalThis.Chart(canvas, {
       data: {
         labels: [],
         datasets: [
-          bars("Charge (MW)", css("--green")),
-          bars("Discharge (MW)", css("--orange")),
+          bars("Charge (MW)"),
+          bars("Discharge (MW)"),
           {
             type: "line",
             label: "State of charge (MWh)",
             data: [],
             yAxisID: "mw",
-            borderColor: css("--text"),
-            backgroundColor: css("--text"),
             borderWidth: 1.5,
             pointRadius: 0,
             order: 1,
@@ -47,8 +45,6 @@ export class BatteryChart {
             label: "DA price ($/MWh)",
             data: [],
             yAxisID: "price",
-            borderColor: css("--da"),
-            backgroundColor: css("--da"),
             borderWidth: 2,
             stepped: "middle",
             pointRadius: 0,
@@ -65,12 +61,13 @@ export class BatteryChart {
           x: { grid: { display: false }, ticks: { maxRotation: 0, autoSkipPadding: 6 } },
           price: {
             position: "left",
-            grid: { color: grid },
+            grid: {},
             ticks: { callback: (v) => (v < 0 ? `−$${-v}` : `$${v}`) },
           },
           mw: {
             position: "right",
             grid: { display: false },
+            ticks: {},
             title: { display: true, text: "MW · MWh" },
           },
         },
@@ -96,7 +93,20 @@ export class BatteryChart {
     data.datasets[1].data = schedule.map((r) => (r.mw > 0 ? r.mw : null));
     data.datasets[2].data = schedule.map((r) => r.soc_mwh);
     data.datasets[3].data = schedule.map((r) => r.price);
-    this.#chart.update();
+    this.redraw();
+  }
+
+  /** Draws again in the theme's colours (after a `themechange`). */
+  redraw() {
+    const chart = this.#chart;
+    chart.data.datasets.forEach((set, i) => (set.borderColor = set.backgroundColor = css(COLOURS[i])));
+    chart.options.scales.price.grid.color = css("--grid");
+    for (const axis of ["x", "price", "mw"]) {
+      chart.options.scales[axis].ticks.color = css("--muted");
+    }
+    chart.options.scales.mw.title.color = css("--muted");
+    chart.options.plugins.legend.labels.color = css("--muted");
+    chart.update();
   }
 
   #title(index) {

@@ -80,6 +80,7 @@ export function startBatteryPanel({ element, fetchJson, zone }) {
     summary,
   );
   const chart = new BatteryChart(canvas);
+  addEventListener("themechange", () => chart.redraw());
 
   /** Shows a failed request: beside the input it names, else under the inputs. */
   function showFailure(e) {

@@ -11,7 +11,7 @@ import { money } from "./format.js";
 // The theme's colour `name` as the canvas needs it: the custom property (a `light-dark()`) resolved to rgb.
 const probe = document.createElement("i");
 probe.hidden = true;
-const css = (name) => {
+export const css = (name) => {
   if (!probe.isConnected) document.body.append(probe);
   probe.style.color = `var(${name})`;
   return getComputedStyle(probe).color;

@@ -206,6 +206,14 @@ Deno.test("[browser] on the fall-back day the plan and the schedule run HE1, HE2
       assert.deepEqual(await page.locator("#plan li").allTextContents(), want);
       assert.match(await page.textContent("#plan-date") ?? "", /PDT→PST/);
       assert.match(await page.textContent(".schedule-note") ?? "", /25 hours, HE1–HE25 PDT→PST/);
+      // The schedule takes the theme's colours, and changes them with the theme.
+      for (const [scheme, rgb] of [["light", "rgb(26, 127, 55)"], ["dark", "rgb(63, 185, 80)"]] as const) {
+        await page.emulateMedia({ colorScheme: scheme });
+        await page.waitForFunction((want) =>
+          // deno-lint-ignore no-explicit-any
+          (globalThis as any).Chart.getChart(document.querySelector(".battery-chart-box canvas"))
+            .data.datasets[0].backgroundColor === want, rgb);
+      }
     },
   );
 });
