@@ -1,6 +1,6 @@
 // The chart's time axis: ticks on whole Pacific hours (or Pacific midnights on a week), labelled with the
 // time and, on the first tick and each new Pacific day, the date.
-import { day, time } from "./format.js";
+import { dateTime, day, time } from "./format.js";
 
 const HOUR = 3_600_000;
 
@@ -30,7 +30,7 @@ export function axisLabel(ms, previousMs, spanMs) {
   return time(ms);
 }
 
-/** `Jul 1 13:05` (Pacific). */
+/** `Jul 1 13:05 PDT` (Pacific, with the zone in force). */
 export function when(ms) {
-  return `${day(ms)} ${time(ms)}`;
+  return dateTime(ms);
 }

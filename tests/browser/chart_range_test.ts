@@ -106,7 +106,7 @@ Deno.test("[browser] the chart offers 6 h, 24 h, 48 h and 7 d ranges with the da
         const t = (globalThis as any).Chart.getChart(document.getElementById("chart")).tooltip;
         return { title: t.title, lines: t.body.flatMap((b: { lines: string[] }) => b.lines) };
       });
-      assert.match(tip.title.join(" "), /^(Jun 30|Jul 1) \d\d:\d\d$/);
+      assert.match(tip.title.join(" "), /^(Jun 30|Jul 1) \d\d:\d\d PDT$/);
       await page.locator(".chart-card").screenshot({
         path: new URL(`chart_tooltip_${name}.png`, ARTIFACTS).pathname,
       });
