@@ -9,6 +9,8 @@ import type { OasisRow } from "../oasis/row.ts";
 import { DATASETS } from "../oasis/datasets.ts";
 import { operatingDate, operatingDay } from "../oasis/time.ts";
 import { type BatterySignal, batterySignals } from "../analytics/signals.ts";
+import { defaultAlertRules } from "../analytics/alert_rules.ts";
+import { type AlertRuleBackend, AlertRuleBook } from "./alert_rule_book.ts";
 import { HotState } from "./hot_state.ts";
 import { applyPlan, type IngestPlan, planIngest } from "./ingest_plan.ts";
 import { toPricePoints } from "./price_points.ts";
@@ -56,15 +58,18 @@ export class StoreCore {
   readonly state: HotState;
   /** The store's clock. */
   readonly clock: () => Date;
+  /** The alert rules. */
+  readonly rules: AlertRuleBook;
   readonly #config: CoreConfig;
   readonly #skipped: Record<string, number> = {};
   #ingests = 0;
   #queue: Promise<unknown> = Promise.resolve();
 
-  /** `clock` defaults to the system clock. */
-  constructor(config: CoreConfig, clock: () => Date = () => new Date()) {
+  /** `clock` defaults to the system clock; the alert rules live in `rules`. */
+  constructor(config: CoreConfig, clock: () => Date = () => new Date(), rules: AlertRuleBackend) {
     this.#config = config;
     this.clock = clock;
+    this.rules = new AlertRuleBook(rules, defaultAlertRules(config.alerts));
     this.state = new HotState(config.alertsMaxLen);
   }
 
@@ -92,7 +97,8 @@ export class StoreCore {
         // The backend is down: plan against what the mirror has; the load is retried next poll.
       }
     }
-    const plan = planIngest(this.state, points, this.#config, now);
+    const rules = await this.rules.refresh();
+    const plan = planIngest(this.state, points, { ...this.#config, rules }, now);
     return { plan, rows: Array.isArray(rows) ? rows.length : 0, points: points.length, skipped };
   }
 
