@@ -10,7 +10,8 @@ import { NP15, priceRows, SP15 } from "./helpers.ts";
 import { type StoreFactory, withStore } from "./store_contract.ts";
 
 const T0 = "2025-06-10T18:00:00Z";
-const NEGATIVE_FOR_3 = {
+/** A rule: RT prices of np15 below -10 for three intervals in a row. */
+export const NEGATIVE_FOR_3 = {
   market: "RT",
   zone: "np15",
   condition: "below",
