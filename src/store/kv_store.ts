@@ -263,6 +263,10 @@ export class KvStore implements PriceStore {
     return this.#core.rules;
   }
 
+  onOwnAlert(listener: (alert: AlertEvent) => void): () => void {
+    return this.#core.onOwnAlert(listener);
+  }
+
   stats(): StoreStats {
     return {
       backend: "kv",

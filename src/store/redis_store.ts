@@ -354,6 +354,10 @@ export class RedisStore implements PriceStore {
     return this.#core.rules;
   }
 
+  onOwnAlert(listener: (alert: AlertEvent) => void): () => void {
+    return this.#core.onOwnAlert(listener);
+  }
+
   /** Job coordination (watermarks, locks, digests, checkpoints) on this store's connection and prefix. */
   coordination(): Coordination {
     return new RedisCoordination({ eval: this.#eval, prefix: this.#keys.prefix });

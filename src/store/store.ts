@@ -160,6 +160,11 @@ export interface PriceStore {
   onUpdate(zone: string | null, listener: (update: PriceUpdate) => void): Promise<Unsubscribe>;
   /** Calls `listener` for each alert raised or cleared. */
   onAlert(listener: (alert: AlertEvent) => void): Promise<Unsubscribe>;
+  /**
+   * Calls `listener` (synchronously, inside the poll: keep it short) for each alert this process's own
+   * polls raise or clear, stored or not; unlike `onAlert`, never for another instance's. Returns the stop.
+   */
+  onOwnAlert(listener: (alert: AlertEvent) => void): () => void;
   /** The alert rules, persisted in the backend. */
   alertRules(): AlertRuleBook;
   /** Counters for metrics. */

@@ -16,6 +16,7 @@ import { applyPlan, type IngestPlan, planIngest } from "./ingest_plan.ts";
 import { toPricePoints } from "./price_points.ts";
 import type { StoreConfig } from "./settings.ts";
 import type {
+  AlertEvent,
   CurrentPrices,
   IngestResult,
   Market,
@@ -64,6 +65,7 @@ export class StoreCore {
   readonly #skipped: Record<string, number> = {};
   #ingests = 0;
   #queue: Promise<unknown> = Promise.resolve();
+  readonly #own = new Set<(alert: AlertEvent) => void>();
 
   /** `clock` defaults to the system clock; the alert rules live in `rules`. */
   constructor(config: CoreConfig, clock: () => Date = () => new Date(), rules: AlertRuleBackend) {
@@ -102,10 +104,25 @@ export class StoreCore {
     return { plan, rows: Array.isArray(rows) ? rows.length : 0, points: points.length, skipped };
   }
 
+  /** Calls `listener` for each alert this process's own polls raise or clear (see `PriceStore`). */
+  onOwnAlert(listener: (alert: AlertEvent) => void): () => void {
+    this.#own.add(listener);
+    return () => this.#own.delete(listener);
+  }
+
   /** Applies a planned poll to the mirror and builds the result. */
   commit(prepared: PreparedIngest, stored: boolean): IngestResult {
     applyPlan(this.state, prepared.plan);
     const { plan } = prepared;
+    for (const alert of plan.alerts) {
+      for (const listener of this.#own) {
+        try {
+          listener(alert);
+        } catch {
+          // A failing listener must not fail the poll.
+        }
+      }
+    }
     return {
       rows: prepared.rows,
       points: prepared.points,

@@ -64,6 +64,24 @@ export function storeRuleContract(label: string, factory: StoreFactory): void {
     });
   });
 
+  test("onOwnAlert hears the alerts of this store's polls only, not another instance's", async () => {
+    await withStore(factory, async (store, _clock, twin) => {
+      const own: string[] = [];
+      const stop = store.onOwnAlert((a) => own.push(`${a.zone}:${a.kind}:${a.event}`));
+      const other = await twin();
+      try {
+        await other.ingest(priceRows("lmp_rtm", SP15, T0, [150]));
+        await store.ingest(priceRows("lmp_rtm", NP15, T0, [150, 50]));
+        assert.deepEqual(own, ["np15:high:raised", "np15:high:cleared"]);
+        stop();
+        await store.ingest(priceRows("lmp_rtm", NP15, "2025-06-10T18:10:00Z", [150]));
+        assert.equal(own.length, 2);
+      } finally {
+        await other.close();
+      }
+    });
+  });
+
   test("an empty rule list stays empty and raises nothing", async () => {
     await withStore(factory, async (store) => {
       for (const id of ["default-high", "default-negative", "default-spread"]) {
