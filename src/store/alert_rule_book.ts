@@ -32,6 +32,8 @@ export class AlertRuleBook {
   readonly #backend: AlertRuleBackend;
   readonly #defaults: readonly AlertRule[];
   #rules: readonly AlertRule[];
+  /** Whether the backend has held rules since start. */
+  #saved = false;
   #queue: Promise<unknown> = Promise.resolve();
 
   /** Rules in `backend`, `defaults` until some are saved. */
@@ -46,20 +48,33 @@ export class AlertRuleBook {
     return this.#rules;
   }
 
+  /**
+   * Reads the rules. A backend that held rules and comes back without any (a Redis restarted without
+   * persistence) gets the last known rules written back, rather than silently returning to the defaults.
+   */
+  async #read(): Promise<readonly AlertRule[]> {
+    const loaded = await this.#backend.load();
+    if (loaded !== null) {
+      this.#saved = true;
+      return this.#rules = loaded;
+    }
+    if (this.#saved) await this.#backend.save(this.#rules);
+    return this.#rules;
+  }
+
   /** Re-reads the rules; keeps the cached ones when the backend cannot be read. */
   async refresh(): Promise<readonly AlertRule[]> {
     try {
-      this.#rules = (await this.#backend.load()) ?? this.#defaults;
+      return await this.#read();
     } catch {
-      // The backend is down: alert on the rules last read.
+      return this.#rules; // the backend is down: alert on the rules last read
     }
-    return this.#rules;
   }
 
   /** Every rule, read from the backend (throws 503 when it cannot be read). */
   async list(): Promise<readonly AlertRule[]> {
     try {
-      return this.#rules = (await this.#backend.load()) ?? this.#defaults;
+      return await this.#read();
     } catch (e) {
       throw new AlertRulesError(503, "Cannot read the alert rules: the store is unreachable", { cause: e });
     }
@@ -74,6 +89,7 @@ export class AlertRuleBook {
         throw new AlertRulesError(503, "Cannot save the alert rules: the store is unreachable", { cause: e });
       }
       this.#rules = rules;
+      this.#saved = true;
       return result;
     });
     this.#queue = run.catch(() => {});
