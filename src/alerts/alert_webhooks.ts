@@ -91,10 +91,10 @@ export class AlertWebhooks {
         this.#options.count("delivered");
       } catch (e) {
         this.#options.count("failed");
-        this.#options.log?.("alert webhook delivery failed", {
-          alert: alert.id,
-          error: (e as Error).message,
-        });
+        // A webhook URL often carries its own secret in the path: log the origin only.
+        const origin = new URL(url).origin;
+        const error = String((e as Error).message).replaceAll(url, origin);
+        this.#options.log?.("alert webhook delivery failed", { alert: alert.id, url: origin, error });
       }
     }
   }

@@ -81,10 +81,12 @@ Deno.test("AlertWebhooks POSTs each alert as JSON with a valid HMAC-SHA256 signa
 Deno.test("AlertWebhooks retries a 5xx with backoff and gives up after the attempts; a 400 is not retried", async () => {
   const r = receiver([503, 500, 400, 500, 500, 500]);
   const { counts, count } = counter();
+  const logged: Record<string, unknown>[] = [];
   const hooks = new AlertWebhooks({
     config: config(r.url, { ALERT_WEBHOOK_MAX_ATTEMPTS: "3" }),
     count,
     backoff: FAST,
+    log: (_message, fields) => logged.push(fields),
   });
   try {
     hooks.send(alert(0)); // 503, 500, then 400: failed without a third retry
@@ -93,6 +95,8 @@ Deno.test("AlertWebhooks retries a 5xx with backoff and gives up after the attem
     await until("3 outcomes", () => counts.failed + counts.delivered === 3);
     assert.deepEqual(counts, { delivered: 1, retried: 4, failed: 2, dropped: 0 });
     assert.equal(r.got.length, 7);
+    assert.equal(logged.length, 2);
+    assert.ok(!JSON.stringify(logged).includes("/hook"), "the URL's path (often a secret) is not logged");
   } finally {
     await hooks.close();
     await r.close();
@@ -147,4 +151,26 @@ Deno.test("loadWebhookConfig() takes http(s) URLs only and needs a secret of 16 
   const ok = config("http://127.0.0.1:9/a, https://127.0.0.1:9/b");
   assert.deepEqual(ok.urls, ["http://127.0.0.1:9/a", "https://127.0.0.1:9/b"]);
   assert.equal(ok.maxPending, 1000);
+});
+
+Deno.test("AlertWebhooks logs a failed delivery with the URL's origin only (its path often holds a secret)", async () => {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  listener.close(); // nothing listens there now: the connection is refused
+  const url = `http://127.0.0.1:${port}/services/T0/B0/s3cr3tPathToken`;
+  const { counts, count } = counter();
+  const logged: Record<string, unknown>[] = [];
+  const hooks = new AlertWebhooks({
+    config: config(url, { ALERT_WEBHOOK_MAX_ATTEMPTS: "1" }),
+    count,
+    log: (_message, fields) => logged.push(fields),
+  });
+  try {
+    hooks.send(alert(0));
+    await until("failed", () => counts.failed === 1);
+    assert.equal(logged[0]!.url, `http://127.0.0.1:${port}`);
+    assert.ok(!JSON.stringify(logged).includes("s3cr3t"), JSON.stringify(logged));
+  } finally {
+    await hooks.close();
+  }
 });
