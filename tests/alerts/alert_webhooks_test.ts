@@ -8,6 +8,7 @@ import {
   TIMESTAMP_HEADER,
   verifyWebhook,
 } from "../../src/alerts/webhook_signature.ts";
+import { createMetrics } from "../../src/metrics.ts";
 import { ConfigError } from "../../src/settings.ts";
 
 const SECRET = "a-secret-of-some-length";
@@ -173,4 +174,14 @@ Deno.test("AlertWebhooks logs a failed delivery with the URL's origin only (its 
   } finally {
     await hooks.close();
   }
+});
+
+Deno.test("alert_webhook_deliveries_total has one series per outcome, from zero", async () => {
+  const metrics = createMetrics();
+  metrics.webhookDelivery("retried");
+  const text = await metrics.text();
+  for (const outcome of ["delivered", "failed", "dropped"]) {
+    assert.match(text, new RegExp(`alert_webhook_deliveries_total\\{outcome="${outcome}"\\} 0`));
+  }
+  assert.match(text, /alert_webhook_deliveries_total\{outcome="retried"\} 1/);
 });
