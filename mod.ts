@@ -55,6 +55,7 @@ export {
 export type { RedisSettings, StoreConfig } from "./src/store/settings.ts";
 export type { Market } from "./src/store/store.ts";
 export type { LiveConfig, WsSettings } from "./src/live/settings.ts";
+export type { WebhookConfig } from "./src/alerts/webhook_settings.ts";
 export type { JobsConfig } from "./src/jobs/settings.ts";
 export type { BronzeConfig } from "./src/bronze/settings.ts";
 export type { KafkaSettings } from "./src/bronze/kafka_sink.ts";

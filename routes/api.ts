@@ -44,6 +44,16 @@ export interface ApiDeps {
   readonly now: () => Date;
 }
 
+/** Recent alerts the feed filters and orders. */
+const ALERT_FEED_WINDOW = 1000;
+
+/** Alerts newest interval first; for one interval, the later stream entry first. */
+export function timeOrdered<T extends { readonly timestamp: string }>(alerts: readonly T[]): T[] {
+  return alerts.map((a, i) => ({ a, i })).sort((x, y) =>
+    x.a.timestamp < y.a.timestamp ? 1 : x.a.timestamp > y.a.timestamp ? -1 : x.i - y.i
+  ).map(({ a }) => a);
+}
+
 const MARKET: Readonly<Record<"rt" | "fmm" | "da", Market>> = { rt: "RT", fmm: "FMM", da: "DA" };
 
 const bad = json(ErrorBody, "A parameter does not validate; the body names it");
@@ -102,12 +112,21 @@ const historyRoute = createRoute({
 const alertsRoute = createRoute({
   method: "get",
   path: "/api/alerts",
-  summary: "Recent price alerts, newest first",
+  summary: "Recent price alerts of every zone in time order (newest interval first), optionally filtered",
   request: {
     query: z.object({
       limit: wholeNumber(1, 1000).default(50).openapi({
         param: { name: "limit", in: "query" },
         example: 50,
+      }),
+      zone: ZoneParam.optional(),
+      market: z.enum(["rt", "fmm"]).optional().openapi({
+        param: { name: "market", in: "query" },
+        description: "Only alerts on rt (5-minute) or fmm (15-minute) prices",
+      }),
+      kind: z.enum(["high", "negative", "spread"]).optional().openapi({
+        param: { name: "kind", in: "query" },
+        description: "Only alerts of this kind",
       }),
     }),
   },
@@ -198,10 +217,17 @@ export function createApiApp(deps: ApiDeps): ApiApp {
   });
 
   api.openapi(alertsRoute, async (c) => {
-    const { limit } = c.req.valid("query");
-    const read = await deps.store.alerts(limit);
-    const alerts = read.value.filter((a) => deps.zones.offers(a.zone)); // not a backfilled node's
-    return c.json({ stale: read.stale, alerts }, 200);
+    const { limit, market, kind } = c.req.valid("query");
+    const given = c.req.valid("query").zone;
+    const zone = given === undefined ? undefined : await knownZone(given);
+    // The stream is in the order polls were ingested: read its whole recent window, filter, order by time.
+    const read = await deps.store.alerts(ALERT_FEED_WINDOW);
+    const alerts = read.value.filter((a) =>
+      deps.zones.offers(a.zone) && // not a backfilled node's
+      (zone === undefined || a.zone === zone) && (market === undefined || a.market === MARKET[market]) &&
+      (kind === undefined || a.kind === kind)
+    );
+    return c.json({ stale: read.stale, alerts: timeOrdered(alerts).slice(0, limit) }, 200);
   });
 
   api.openapi(signalsRoute, async (c) => {

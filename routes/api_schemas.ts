@@ -130,6 +130,7 @@ export const AlertBody = z.object({
   id: z.string(),
   kind: z.enum(["high", "negative", "spread"]),
   event: z.enum(["raised", "cleared"]),
+  rule: z.string().openapi({ description: "Id of the rule that raised or cleared it" }),
   zone: z.string(),
   node: z.string(),
   market: z.enum(["RT", "FMM"]),

@@ -1,6 +1,6 @@
 /**
  * The whole HTTP surface as one Hono app: an access log, security headers, 405 for methods other than GET,
- * HEAD and OPTIONS, request metrics, CORS and the bearer token on `/api/*`, the API,
+ * HEAD and OPTIONS (but the alert rule writes), request metrics, CORS and the bearer token on `/api/*`, the API,
  * `/ws`, `/health`, `/metrics` and the dashboard, with ONE `onError` that turns every thrown error into a
  * JSON body without a stack (4xx for bad input, 500 only for a fault of the server). The root is an
  * `OpenAPIHono`, so mounting an API sub-app built with `createOpenApiApp()` adds its routes to
@@ -19,6 +19,7 @@ import type { ZoneCatalog } from "../src/live/zone_catalog.ts";
 import type { Metrics } from "../src/metrics.ts";
 import type { PriceStore } from "../src/store/store.ts";
 import { type AccessLog, accessLog } from "./access_log.ts";
+import { createAlertRulesRoutes } from "./alert_rules.ts";
 import { createApiApp } from "./api.ts";
 import { apiAuth, apiCors } from "./auth.ts";
 import { type ErrorLog, jsonErrorHandler, jsonNotFound } from "./errors.ts";
@@ -71,6 +72,7 @@ export function createApp(deps: AppDeps): Hono {
     "/",
     createApiApp({ ...deps, staleAfterMs: deps.live.staleAfterMs, estimates: deps.live.estimates }),
   );
+  app.route("/", createAlertRulesRoutes({ ...deps, ...deps.live }));
   for (const routes of deps.extraRoutes ?? []) app.route("/", routes);
   serveOpenApiDocument(app, { bearer: deps.live.apiToken !== null });
   app.route("/", createWsApp(deps));

@@ -22,6 +22,7 @@ import { BRONZE_SETTINGS, type BronzeConfig, loadBronzeConfig } from "./bronze/s
 import { JOB_SETTINGS, type JobsConfig, loadJobsConfig } from "./jobs/settings.ts";
 import { LIVE_SETTINGS, type LiveConfig, loadLiveConfig } from "./live/settings.ts";
 import { type ConfigFile, readConfigFile } from "./config_file.ts";
+import { loadWebhookConfig, WEBHOOK_SETTINGS, type WebhookConfig } from "./alerts/webhook_settings.ts";
 import type { LogLevel } from "./log.ts";
 
 export { ConfigError, type SettingDoc } from "./settings.ts";
@@ -132,6 +133,7 @@ export const SETTINGS: readonly SettingDoc[] = [
   ...LIVE_SETTINGS,
   ...BRONZE_SETTINGS,
   ...STORE_SETTINGS,
+  ...WEBHOOK_SETTINGS,
 ];
 
 const { value, number, httpUrl } = settingReader(SETTINGS);
@@ -184,6 +186,8 @@ export interface Config {
   readonly live: LiveConfig;
   /** Scheduled jobs and backfill settings. */
   readonly jobs: JobsConfig;
+  /** Alert webhooks. */
+  readonly webhooks: WebhookConfig;
   /** The analytics worker of the arbitrage routes. */
   readonly analytics: {
     /** Longest one computation may run, ms. */
@@ -248,6 +252,7 @@ function build(given: Env, configFile: string | null): Config {
     bronze: loadBronzeConfig(env),
     live: loadLiveConfig(env),
     jobs: loadJobsConfig(env),
+    webhooks: loadWebhookConfig(env),
     analytics: { deadlineMs: number(env, "ANALYTICS_DEADLINE_MS", 1, 600_000) },
   };
 }

@@ -20,6 +20,7 @@ import { createOasisRequestLog } from "./oasis_request_log.ts";
 import { createOasisStack } from "./oasis_stack.ts";
 import { createMetrics } from "./metrics.ts";
 import { startHttpServer } from "./server.ts";
+import { startAlertWebhooks } from "./alerts/alert_webhooks.ts";
 import { FailoverCoordination } from "./store/failover_coordination.ts";
 
 // ── 0. `deno task start --help`: the service takes no arguments; every setting is an environment variable.
@@ -77,6 +78,13 @@ try {
   Deno.exit(1);
 }
 const { store, bronze } = backends;
+// Alerts this process raises go to ALERT_WEBHOOK_URLS (signed, retried, off the poll's path).
+const webhooks = startAlertWebhooks({
+  config: config.webhooks,
+  store,
+  metrics,
+  log: (message, fields) => log("warn", message, fields),
+});
 // Every process on this Redis (or JOBS_KV_PATH) spaces its OASIS requests together: backfill CLI, instances.
 oasis.share(backends.gateSlots, log);
 
@@ -210,6 +218,7 @@ async function shutdown(signal: string): Promise<void> {
   log("info", "shutdown: cron stopped");
   await http.shutdown(); // closes the analytics worker first: computations in flight answer 503 at once
   log("info", "shutdown: http stopped");
+  await webhooks?.close();
   const left = await backends.closeBronze();
   log(left > 0 ? "warn" : "info", "shutdown: producer and outbox flushed", { rowsLeftInOutbox: left });
   await backends.closeStore();

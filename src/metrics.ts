@@ -8,6 +8,7 @@
  */
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
 import type { AlertEvent } from "./analytics/alerts.ts";
+import { WEBHOOK_OUTCOMES, type WebhookOutcome } from "./alerts/alert_webhooks.ts";
 import type { DatasetName } from "./oasis/datasets.ts";
 import type { DriftKind } from "./jobs/schema_drift.ts";
 import type { BronzeMetrics } from "./bronze/metrics.ts";
@@ -59,6 +60,7 @@ export class Metrics {
   readonly #missing: Gauge<"dataset">;
   readonly #schemaDrift: Counter<"dataset" | "kind">;
   readonly #alerts: Counter<"kind" | "event">;
+  readonly #webhooks: Counter<"outcome">;
   readonly #wsClients: Gauge;
   readonly #wsConnections: Counter;
   readonly #wsRejected: Counter<"reason">;
@@ -112,6 +114,14 @@ export class Metrics {
       labelNames: ["kind", "event"],
       registers,
     });
+    this.#webhooks = new Counter({
+      name: "alert_webhook_deliveries_total",
+      help: "Alert webhook deliveries by outcome: delivered, retried (one per retry), failed (given up), " +
+        "dropped (queue full)",
+      labelNames: ["outcome"],
+      registers,
+    });
+    for (const outcome of WEBHOOK_OUTCOMES) this.#webhooks.inc({ outcome }, 0);
     this.#wsClients = new Gauge({ name: "ws_clients", help: "Connected WebSocket clients", registers });
     this.#wsConnections = new Counter({
       name: "ws_connections_total",
@@ -376,6 +386,11 @@ export class Metrics {
   /** Counts one new header difference of `dataset` showing columns of `kind`. */
   schemaDrift(dataset: DatasetName, kind: DriftKind): void {
     this.#schemaDrift.inc({ dataset, kind });
+  }
+
+  /** Counts one alert webhook delivery outcome. */
+  webhookDelivery(outcome: WebhookOutcome): void {
+    this.#webhooks.inc({ outcome });
   }
 
   /** Counts one alert event. */

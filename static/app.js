@@ -3,7 +3,8 @@
 // (its clock is learnt from every message), so ages are right even when this machine's clock is not.
 // Estimates of a missing RT price come from the server only (the snapshot, then `GET /api/current` when the
 // clock passes the next interval without a real price); a real RT update removes one at once.
-import { addUpdate, clearUpdates, renderAlerts, renderSignals } from "./feeds.js";
+import { addUpdate, clearUpdates, renderSignals } from "./feeds.js";
+import { AlertPanel } from "./alert_panel.js";
 import { money, zoneName } from "./format.js";
 import { LiveSocket } from "./live_socket.js";
 import { MarketFreshness } from "./market_freshness.js";
@@ -76,6 +77,7 @@ async function api(path) {
   return await res.json();
 }
 
+const alertPanel = new AlertPanel($("alerts"), token);
 const freshness = new MarketFreshness({ fetchJson: api, onChange: () => renderStatus() });
 
 async function prepare() {
@@ -117,8 +119,7 @@ function onMessage(m) {
       scheduleSignals();
       return chart.schedule();
     case "alert":
-      state.alerts = [m.alert, ...state.alerts.filter((a) => a.id !== m.alert.id)].slice(0, 100);
-      return renderAlerts($("alerts"), state.alerts);
+      return alertPanel.add(m.alert);
     case "error":
       return console.warn("server:", m.error);
   }
@@ -143,7 +144,8 @@ function applySnapshot(m) {
   renderZones();
   renderLegend();
   renderTiles(state.current, serverNow(), state.thresholds, state.staleAfterS);
-  renderAlerts($("alerts"), state.alerts);
+  alertPanel.setZones(state.zones);
+  alertPanel.setAlerts(state.alerts);
   renderBanner();
   chart.snapshot();
   void loadSignals();

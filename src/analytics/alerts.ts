@@ -10,6 +10,8 @@
  *
  * @module
  */
+import { defaultAlertRules } from "./alert_rules.ts";
+import { detectRuleAlerts, type RuleAlertInput } from "./rule_alerts.ts";
 
 /** What an alert is about. */
 export type AlertKind = "high" | "negative" | "spread";
@@ -61,6 +63,8 @@ export interface AlertEvent {
   readonly id: string;
   readonly kind: AlertKind;
   readonly event: "raised" | "cleared";
+  /** Id of the rule that raised or cleared it. */
+  readonly rule: string;
   readonly zone: string;
   readonly node: string;
   /** Real-time market the price comes from. */
@@ -113,84 +117,11 @@ export function replayAlertState(
 }
 
 /** What `detectAlerts` needs: one zone's real-time series before this poll and the poll's changes. */
-export interface AlertInput {
-  readonly zone: string;
-  readonly node: string;
-  readonly market: "RT" | "FMM";
-  /** Stored intervals before this poll, oldest first. */
-  readonly stored: readonly PricedInterval[];
-  /** New or revised intervals of this poll, oldest first. */
-  readonly changes: readonly PricedInterval[];
+export interface AlertInput extends Omit<RuleAlertInput, "rules"> {
   readonly thresholds: AlertThresholds;
 }
 
-const fmt = (n: number) => n.toFixed(2);
-
-function describe(kind: AlertKind, up: boolean, input: AlertInput, p: PricedInterval): string {
-  const where = `${input.market} price at ${input.zone} for ${p.timestamp}`;
-  const t = input.thresholds;
-  if (kind === "high") {
-    return up
-      ? `${where} is ${fmt(p.price)} $/MWh, above ${t.high}`
-      : `${where} is back to ${fmt(p.price)} $/MWh`;
-  }
-  if (kind === "negative") {
-    return up
-      ? `${where} is ${fmt(p.price)} $/MWh, below ${t.negative}`
-      : `${where} is back to ${fmt(p.price)} $/MWh`;
-  }
-  const s = p.da_price === null ? "unknown" : fmt(p.price - p.da_price);
-  return up
-    ? `${where}: RT − DA spread is ${s} $/MWh, beyond ±${t.spread}`
-    : `${where}: RT − DA spread is back to ${s} $/MWh`;
-}
-
-function event(kind: AlertKind, up: boolean, input: AlertInput, p: PricedInterval): AlertEvent {
-  const name = up ? "raised" : "cleared";
-  const t = input.thresholds;
-  return {
-    id: `${input.zone}:${input.market}:${kind}:${name}:${p.timestamp}`,
-    kind,
-    event: name,
-    zone: input.zone,
-    node: input.node,
-    market: input.market,
-    timestamp: p.timestamp,
-    price: p.price,
-    da_price: p.da_price,
-    spread: p.da_price === null ? null : p.price - p.da_price,
-    threshold: kind === "high" ? t.high : kind === "negative" ? t.negative : t.spread,
-    message: describe(kind, up, input, p),
-  };
-}
-
-function edges(before: AlertState, after: AlertState, input: AlertInput, p: PricedInterval): AlertEvent[] {
-  return ALERT_KINDS.filter((k) => before[k] !== after[k]).map((k) => event(k, after[k], input, p));
-}
-
-/**
- * Alerts raised or cleared by one poll. Only the latest stored interval and newer ones can move the live
- * state: a revision of the latest interval is compared with what its old price had decided, new intervals
- * are stepped in time order, and revisions of older intervals raise nothing (later prices already decided
- * the state). Unchanged prices are not `changes`, so a re-fetch gives no event.
- */
+/** Alerts raised or cleared by one poll under the default rules of `thresholds` (see `detectRuleAlerts`). */
 export function detectAlerts(input: AlertInput): AlertEvent[] {
-  const { stored, changes, thresholds: t } = input;
-  const last = stored.at(-1);
-  const out: AlertEvent[] = [];
-  let state = replayAlertState(stored, t);
-  for (const p of changes) {
-    if (last !== undefined && p.ms < last.ms) continue;
-    if (last !== undefined && p.ms === last.ms) {
-      const before = replayAlertState(stored.slice(0, -1), t);
-      const revised = nextAlertState(before, p, t);
-      out.push(...edges(state, revised, input, p));
-      state = revised;
-      continue;
-    }
-    const next = nextAlertState(state, p, t);
-    out.push(...edges(state, next, input, p));
-    state = next;
-  }
-  return out;
+  return detectRuleAlerts({ ...input, rules: defaultAlertRules(input.thresholds) });
 }

@@ -5,12 +5,9 @@
  *
  * @module
  */
-import {
-  type AlertEvent,
-  type AlertThresholds,
-  detectAlerts,
-  type PricedInterval,
-} from "../analytics/alerts.ts";
+import type { AlertEvent, PricedInterval } from "../analytics/alerts.ts";
+import type { AlertRule } from "../analytics/alert_rules.ts";
+import { detectRuleAlerts } from "../analytics/rule_alerts.ts";
 import type { HotState } from "./hot_state.ts";
 import { type CurrentPrices, type Market, MARKETS, type PricePoint, type PriceUpdate } from "./store.ts";
 
@@ -21,7 +18,8 @@ const iso = (ms: number) => new Date(ms).toISOString().slice(0, 19) + "Z";
 /** Settings the planner needs. */
 export interface PlanSettings {
   readonly retentionDays: Readonly<Record<Market, number>>;
-  readonly alerts: AlertThresholds;
+  /** The alert rules in force. */
+  readonly rules: readonly AlertRule[];
 }
 
 /** A retention trim: drop points of one series that start before `cutoffMs`. */
@@ -106,13 +104,13 @@ export function planIngest(
     for (const market of ["RT", "FMM"] as const) {
       const changes = bySeries.get(`${zone}|${market}`);
       if (changes === undefined) continue;
-      alerts.push(...detectAlerts({
+      alerts.push(...detectRuleAlerts({
         zone,
         node: changes.at(-1)!.node,
         market,
         stored: state.series(zone, market).map(priced(zone)),
         changes: changes.map(priced(zone)),
-        thresholds: s.alerts,
+        rules: s.rules,
       }));
     }
   }

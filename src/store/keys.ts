@@ -2,7 +2,7 @@
  * Every key and channel name of the hot store, built in one place. The Redis names are a contract read by
  * other services: `caiso:{zone}:stream`, `caiso:{zone}:current`, `caiso:{zone}:rt:5min`,
  * `caiso:{zone}:fmm:15min`, `caiso:{zone}:da:hourly`, `caiso:{zone}:updates`, `caiso:alerts`,
- * `caiso:alerts:stream`. A prefix (empty in production) lets tests share one server without colliding.
+ * `caiso:alerts:stream`, `caiso:alerts:rules`. A prefix (empty in production) lets tests share one server without colliding.
  *
  * @module
  */
@@ -78,6 +78,11 @@ export class RedisKeys {
   alertsStream(): string {
     return `${this.#root}:alerts:stream`;
   }
+
+  /** The alert rules, one JSON string. */
+  alertRules(): string {
+    return `${this.#root}:alerts:rules`;
+  }
 }
 
 /** Deno KV keys: the same names as Redis, split into key parts so that ranges can be listed. */
@@ -119,5 +124,10 @@ export class KvKeys {
   /** Prefix of the alerts stream; an entry appends a sequence number. */
   alertsStream(): Deno.KvKey {
     return [...this.#root, "alerts:stream"];
+  }
+
+  /** The alert rules, one value. */
+  alertRules(): Deno.KvKey {
+    return [...this.#root, "alerts:rules"];
   }
 }

@@ -9,6 +9,7 @@
 import { dirname } from "node:path";
 import type { AlertEvent } from "../analytics/alerts.ts";
 import type { OasisRow } from "../oasis/row.ts";
+import { type AlertRuleBook, kvRuleBackend } from "./alert_rule_book.ts";
 import type { IngestPlan } from "./ingest_plan.ts";
 import { KvKeys } from "./keys.ts";
 import type { StoreConfig } from "./settings.ts";
@@ -67,7 +68,11 @@ export class KvStore implements PriceStore {
     this.#kv = options.kv;
     this.#keys = new KvKeys(options.prefix ?? []);
     this.#config = options.config;
-    this.#core = new StoreCore(options.config, options.clock);
+    this.#core = new StoreCore(
+      options.config,
+      options.clock,
+      kvRuleBackend(options.kv, this.#keys.alertRules()),
+    );
     this.#ownsKv = options.ownsKv ?? false;
   }
 
@@ -252,6 +257,14 @@ export class KvStore implements PriceStore {
 
   onAlert(listener: (alert: AlertEvent) => void): Promise<Unsubscribe> {
     return this.#on("alerts", listener);
+  }
+
+  alertRules(): AlertRuleBook {
+    return this.#core.rules;
+  }
+
+  onOwnAlert(listener: (alert: AlertEvent) => void): () => void {
+    return this.#core.onOwnAlert(listener);
   }
 
   stats(): StoreStats {

@@ -156,6 +156,7 @@ export function decodeAlert(fields: readonly string[]): AlertEvent | undefined {
     id: m.id,
     kind: m.kind as AlertKind,
     event: m.event === "cleared" ? "cleared" : "raised",
+    rule: m.rule || `default-${m.kind}`,
     zone: m.zone,
     node: m.node ?? "",
     market: m.market === "FMM" ? "FMM" : "RT",

@@ -13,7 +13,9 @@
 import { type ChainableCommander, Redis } from "ioredis";
 import type { AlertEvent } from "../analytics/alerts.ts";
 import type { OasisRow } from "../oasis/row.ts";
+import type { AlertRuleBook } from "./alert_rule_book.ts";
 import type { IngestPlan } from "./ingest_plan.ts";
+import { redisRuleBackend } from "./redis_alert_rules.ts";
 import { RedisKeys } from "./keys.ts";
 import {
   CURRENT_MERGE_SCRIPT,
@@ -100,7 +102,11 @@ export class RedisStore implements PriceStore {
     this.#settings = options.config.redis;
     this.#config = options.config;
     this.#keys = new RedisKeys(options.prefix ?? "");
-    this.#core = new StoreCore(options.config, options.clock);
+    this.#core = new StoreCore(
+      options.config,
+      options.clock,
+      redisRuleBackend(this.#eval, this.#keys.alertRules()),
+    );
     this.#lastOkMs = this.#core.clock().getTime();
     const tls = new URL(this.#settings.url).protocol === "rediss:";
     const ca = tls && this.#settings.tlsCaFile !== null
@@ -342,6 +348,14 @@ export class RedisStore implements PriceStore {
 
   onAlert(listener: (alert: AlertEvent) => void): Promise<Unsubscribe> {
     return this.#subscriptions.add(this.#keys.alerts(), false, (m) => listener(JSON.parse(m) as AlertEvent));
+  }
+
+  alertRules(): AlertRuleBook {
+    return this.#core.rules;
+  }
+
+  onOwnAlert(listener: (alert: AlertEvent) => void): () => void {
+    return this.#core.onOwnAlert(listener);
   }
 
   /** Job coordination (watermarks, locks, digests, checkpoints) on this store's connection and prefix. */

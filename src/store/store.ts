@@ -8,6 +8,7 @@
 import type { OasisRow } from "../oasis/row.ts";
 import type { AlertEvent } from "../analytics/alerts.ts";
 import type { BatterySignal } from "../analytics/signals.ts";
+import type { AlertRuleBook } from "./alert_rule_book.ts";
 
 export type { AlertEvent, AlertKind } from "../analytics/alerts.ts";
 export type { BatterySignal, SignalAction } from "../analytics/signals.ts";
@@ -159,6 +160,13 @@ export interface PriceStore {
   onUpdate(zone: string | null, listener: (update: PriceUpdate) => void): Promise<Unsubscribe>;
   /** Calls `listener` for each alert raised or cleared. */
   onAlert(listener: (alert: AlertEvent) => void): Promise<Unsubscribe>;
+  /**
+   * Calls `listener` (synchronously, inside the poll: keep it short) for each alert this process's own
+   * polls raise or clear, stored or not; unlike `onAlert`, never for another instance's. Returns the stop.
+   */
+  onOwnAlert(listener: (alert: AlertEvent) => void): () => void;
+  /** The alert rules, persisted in the backend. */
+  alertRules(): AlertRuleBook;
   /** Counters for metrics. */
   stats(): StoreStats;
   /** Closes connections and subscriptions. */

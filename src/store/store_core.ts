@@ -9,11 +9,14 @@ import type { OasisRow } from "../oasis/row.ts";
 import { DATASETS } from "../oasis/datasets.ts";
 import { operatingDate, operatingDay } from "../oasis/time.ts";
 import { type BatterySignal, batterySignals } from "../analytics/signals.ts";
+import { defaultAlertRules } from "../analytics/alert_rules.ts";
+import { type AlertRuleBackend, AlertRuleBook } from "./alert_rule_book.ts";
 import { HotState } from "./hot_state.ts";
 import { applyPlan, type IngestPlan, planIngest } from "./ingest_plan.ts";
 import { toPricePoints } from "./price_points.ts";
 import type { StoreConfig } from "./settings.ts";
 import type {
+  AlertEvent,
   CurrentPrices,
   IngestResult,
   Market,
@@ -56,15 +59,19 @@ export class StoreCore {
   readonly state: HotState;
   /** The store's clock. */
   readonly clock: () => Date;
+  /** The alert rules. */
+  readonly rules: AlertRuleBook;
   readonly #config: CoreConfig;
   readonly #skipped: Record<string, number> = {};
   #ingests = 0;
   #queue: Promise<unknown> = Promise.resolve();
+  readonly #own = new Set<(alert: AlertEvent) => void>();
 
-  /** `clock` defaults to the system clock. */
-  constructor(config: CoreConfig, clock: () => Date = () => new Date()) {
+  /** `clock` defaults to the system clock; the alert rules live in `rules`. */
+  constructor(config: CoreConfig, clock: () => Date = () => new Date(), rules: AlertRuleBackend) {
     this.#config = config;
     this.clock = clock;
+    this.rules = new AlertRuleBook(rules, defaultAlertRules(config.alerts));
     this.state = new HotState(config.alertsMaxLen);
   }
 
@@ -92,14 +99,30 @@ export class StoreCore {
         // The backend is down: plan against what the mirror has; the load is retried next poll.
       }
     }
-    const plan = planIngest(this.state, points, this.#config, now);
+    const rules = await this.rules.refresh();
+    const plan = planIngest(this.state, points, { ...this.#config, rules }, now);
     return { plan, rows: Array.isArray(rows) ? rows.length : 0, points: points.length, skipped };
+  }
+
+  /** Calls `listener` for each alert this process's own polls raise or clear (see `PriceStore`). */
+  onOwnAlert(listener: (alert: AlertEvent) => void): () => void {
+    this.#own.add(listener);
+    return () => this.#own.delete(listener);
   }
 
   /** Applies a planned poll to the mirror and builds the result. */
   commit(prepared: PreparedIngest, stored: boolean): IngestResult {
     applyPlan(this.state, prepared.plan);
     const { plan } = prepared;
+    for (const alert of plan.alerts) {
+      for (const listener of this.#own) {
+        try {
+          listener(alert);
+        } catch {
+          // A failing listener must not fail the poll.
+        }
+      }
+    }
     return {
       rows: prepared.rows,
       points: prepared.points,

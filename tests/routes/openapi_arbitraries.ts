@@ -28,12 +28,42 @@ export interface Operation {
   readonly method: string;
   readonly path: string;
   readonly parameters: readonly Parameter[];
+  /** The fields of a JSON body, as parameters (`in` is `query`), when the operation takes one. */
+  readonly body?: readonly Parameter[];
+}
+
+type Schema = {
+  readonly $ref?: string;
+  readonly required?: readonly string[];
+  readonly properties?: Record<string, Parameter["schema"]>;
+};
+type Doc = {
+  paths: Record<string, Record<string, { parameters?: Parameter[]; requestBody?: unknown }>>;
+  components?: { schemas?: Record<string, Schema> };
+};
+
+function bodyFields(doc: Doc, requestBody: unknown): Parameter[] | undefined {
+  const body = requestBody as { content?: Record<string, { schema: Schema }> } | undefined;
+  let schema = body?.content?.["application/json"]?.schema;
+  if (schema === undefined) return undefined;
+  if (schema.$ref) schema = doc.components?.schemas?.[schema.$ref.split("/").at(-1)!] ?? {};
+  return Object.entries(schema.properties ?? {}).map(([name, s]) => ({
+    name,
+    in: "query",
+    required: schema.required?.includes(name),
+    schema: s,
+  }));
 }
 
 /** The operations of an OpenAPI document. */
-export function operations(doc: { paths: Record<string, Record<string, { parameters?: Parameter[] }>> }) {
+export function operations(doc: Doc): Operation[] {
   return Object.entries(doc.paths).flatMap(([path, ops]) =>
-    Object.entries(ops).map(([method, op]): Operation => ({ method, path, parameters: op.parameters ?? [] }))
+    Object.entries(ops).map(([method, op]): Operation => ({
+      method,
+      path,
+      parameters: op.parameters ?? [],
+      body: bodyFields(doc, op.requestBody),
+    }))
   );
 }
 
@@ -127,4 +157,31 @@ export function requestOf(op: Operation): fc.Arbitrary<string> {
       return text ? `${path}?${text}` : path;
     });
   });
+}
+
+const JSON_GARBAGE: fc.Arbitrary<unknown> = fc.oneof(
+  fc.constantFrom(null, true, [], {}, "", 1e308, -1e308, Number.MAX_SAFE_INTEGER + 2),
+  fc.string({ maxLength: 40 }),
+  fc.jsonValue({ maxDepth: 2 }),
+);
+
+/**
+ * The JSON body text of `op` (undefined without one): every required field and some optional ones, mostly
+ * values their schema allows (numbers as numbers), sometimes any JSON value, and now and then not JSON.
+ */
+export function bodyOf(op: Operation): fc.Arbitrary<string | undefined> {
+  const fields = op.body;
+  if (fields === undefined) return fc.constant(undefined);
+  const value = (p: Parameter): fc.Arbitrary<unknown> => {
+    const t = p.schema.type;
+    const valid = t === "number" || t === "integer" ? numbers(p.schema).map(Number) : strings(p);
+    return fc.oneof({ arbitrary: valid, weight: 9 }, { arbitrary: JSON_GARBAGE, weight: 1 });
+  };
+  const object = fc.subarray(fields.filter((p) => !p.required)).chain((optional) => {
+    const chosen = [...fields.filter((p) => p.required), ...optional];
+    return fc.tuple(...chosen.map(value)).map((vs) =>
+      JSON.stringify(Object.fromEntries(chosen.map((p, i) => [p.name, vs[i]])))
+    );
+  });
+  return fc.oneof({ arbitrary: object, weight: 19 }, { arbitrary: GARBAGE, weight: 1 });
 }

@@ -1,5 +1,6 @@
 /**
- * Property-based fuzzing of every operation of `GET /api/openapi.json` against a real `Deno.serve` in a
+ * Property-based fuzzing of every operation of `GET /api/openapi.json` (a JSON body too, where one is
+ * documented: `POST /api/alerts/rules`) against a real `Deno.serve` in a
  * child process (`fuzz_server.ts`): each generated request must answer within 2 s with a non-5xx status
  * while `GET /health/live`, probed all along, answers within 1 s. A handler that blocks the event loop
  * fails the test (the child is killed) instead of hanging it. Bounded: a number of runs per operation and a
@@ -8,7 +9,7 @@
  */
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { type Operation, operations, requestOf } from "./openapi_arbitraries.ts";
+import { bodyOf, type Operation, operations, requestOf } from "./openapi_arbitraries.ts";
 
 const RUNS_PER_OPERATION = 60;
 const TIME_PER_OPERATION_MS = 20_000;
@@ -64,19 +65,21 @@ function watchLiveness(url: string, current: () => string) {
   };
 }
 
-async function send(url: string, op: Operation, target: string): Promise<void> {
-  const what = `${op.method.toUpperCase()} ${target}`;
+async function send(url: string, op: Operation, target: string, body?: string): Promise<void> {
+  const what = `${op.method.toUpperCase()} ${target}${body === undefined ? "" : ` ${body.slice(0, 200)}`}`;
   let res: Response;
   try {
     res = await fetch(url + target, {
       method: op.method.toUpperCase(),
+      body,
+      headers: body === undefined ? {} : { "content-type": "application/json" },
       signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
     });
   } catch (error) {
     throw new Error(`${what} did not answer within ${REQUEST_TIMEOUT_MS} ms: ${(error as Error).name}`);
   }
-  const body = await res.text();
-  assert.ok(res.status < 500, `${what} answered ${res.status}: ${body.slice(0, 300)}`);
+  const answer = await res.text();
+  assert.ok(res.status < 500, `${what} answered ${res.status}: ${answer.slice(0, 300)}`);
 }
 
 Deno.test("[openapi] generated requests to every documented operation answer within 2 s, never 5xx, while /health/live answers within 1 s", async () => {
@@ -99,10 +102,10 @@ Deno.test("[openapi] generated requests to every documented operation answer wit
     let requests = 0;
     for (const op of ops) {
       await fc.assert(
-        fc.asyncProperty(requestOf(op), async (target) => {
+        fc.asyncProperty(requestOf(op), bodyOf(op), async (target, body) => {
           current = `${op.method.toUpperCase()} ${target}`;
           requests++;
-          await send(server.url, op, target);
+          await send(server.url, op, target, body);
           const failure = live.failure();
           if (failure !== undefined) throw new Error(failure);
         }),

@@ -4,8 +4,14 @@ import { storeContract } from "./store_contract.ts";
 import { NP15, priceRows, testConfig } from "./helpers.ts";
 
 storeContract("kv", async (clock, config) => {
-  const store = await openKvStore({ config, clock, path: ":memory:" });
-  return { store, cleanup: () => Promise.resolve() };
+  const kv = await Deno.openKv(":memory:");
+  const store = new KvStore({ config, clock, kv, ownsKv: true });
+  // A second store on the same database, as a restarted service would open it.
+  return {
+    store,
+    cleanup: () => Promise.resolve(),
+    twin: () => Promise.resolve(new KvStore({ config, clock, kv })),
+  };
 });
 
 Deno.test("[kv] a store reopened on the same file keeps prices and compares new polls with them", async () => {

@@ -43,6 +43,7 @@ Deno.test("an alert survives the stream fields round trip", () => {
     id: "np15:RT:spread:raised:2025-06-10T18:00:00Z",
     kind: "spread",
     event: "raised",
+    rule: "r-0a1b2c3d",
     zone: "np15",
     node: "TH_NP15_GEN-APND",
     market: "RT",

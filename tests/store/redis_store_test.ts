@@ -18,14 +18,20 @@ const t = (name: string, fn: () => Promise<void>) =>
 /** A store on the real server under a fresh key prefix, so parallel test files never collide. */
 storeContract("redis", async (clock, config) => {
   const url = requireRedisUrl();
+  const redis = { ...testConfig({ REDIS_URL: url }).redis! };
   const prefix = `test:${crypto.randomUUID()}:`;
   const store = new RedisStore({
-    config: { ...config, redis: { ...testConfig({ REDIS_URL: url }).redis! } },
+    config: { ...config, redis },
     prefix,
     clock,
   });
   await store.waitUntilReady(10_000);
-  return { store, cleanup: () => deletePrefix(url, prefix) };
+  const twin = async () => {
+    const other = new RedisStore({ config: { ...config, redis }, prefix, clock });
+    await other.waitUntilReady(10_000);
+    return other;
+  };
+  return { store, cleanup: () => deletePrefix(url, prefix), twin };
 });
 
 t("the server at REDIS_URL answers", async () => {

@@ -10,11 +10,14 @@ import type { StoreConfig } from "../../src/store/settings.ts";
 import type { PriceStore, PriceUpdate } from "../../src/store/store.ts";
 import { NP15, priceRows, SP15, TestClock, testConfig, waitFor, ZP26 } from "./helpers.ts";
 import { storeAlertContract } from "./store_contract_alerts.ts";
+import { storeRuleContract } from "./store_contract_rules.ts";
 
 /** A store built for one test, and how to clean up after it. */
 export interface StoreUnderTest {
   readonly store: PriceStore;
   readonly cleanup: () => Promise<void>;
+  /** Another store on the same backend (closed by the test). */
+  readonly twin: () => Promise<PriceStore>;
 }
 
 /** Builds a fresh, empty store on `clock` with `config`. */
@@ -27,14 +30,14 @@ const DAY = 86_400_000;
 /** Runs `fn` with a fresh store from `factory`, closing and cleaning it afterwards. */
 export async function withStore(
   factory: StoreFactory,
-  fn: (store: PriceStore, clock: TestClock) => Promise<void>,
+  fn: (store: PriceStore, clock: TestClock, twin: () => Promise<PriceStore>) => Promise<void>,
   env: Record<string, string> = {},
   now = NOW,
 ): Promise<void> {
   const clock = new TestClock(now);
-  const { store, cleanup } = await factory(clock.now, testConfig(env));
+  const { store, cleanup, twin } = await factory(clock.now, testConfig(env));
   try {
-    await fn(store, clock);
+    await fn(store, clock, twin);
   } finally {
     await store.close();
     await cleanup();
@@ -270,4 +273,5 @@ export function storeContract(label: string, factory: StoreFactory): void {
   });
 
   storeAlertContract(label, factory);
+  storeRuleContract(label, factory);
 }
