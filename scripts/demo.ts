@@ -86,12 +86,13 @@ async function answers(url: string, child: Deno.ChildProcess): Promise<boolean> 
   return false;
 }
 
-let service: Deno.ChildProcess | undefined;
+/** The simulator, then the service: stopped in reverse order. */
+const children: Deno.ChildProcess[] = [simulator];
 async function stop(code: number): Promise<never> {
-  for (const child of [service, simulator]) {
+  for (const child of children.toReversed()) {
     try {
-      child?.kill("SIGTERM");
-      await child?.status;
+      child.kill("SIGTERM");
+      await child.status;
     } catch {
       // Already gone.
     }
@@ -107,7 +108,8 @@ if (!await answers(`${sim}/sim/clock`, simulator)) {
 }
 const oasisUrl = `${sim}/oasisapi/SingleZip`;
 const dir = "data/demo";
-service = new Deno.Command(deno, {
+await Deno.mkdir(`${root}/${dir}`, { recursive: true });
+const service = new Deno.Command(deno, {
   args: ["run", "--allow-net", "--allow-env", "--allow-read", "--allow-write", "src/main.ts"],
   cwd: root,
   env: {
@@ -123,9 +125,8 @@ service = new Deno.Command(deno, {
   stdout: "inherit",
   stderr: "inherit",
 }).spawn();
-void simulator.status.then((s) => service && stop(s.code || 1));
-void service.status.then((s) => stop(s.code || 1));
-await Deno.mkdir(`${root}/${dir}`, { recursive: true });
+children.push(service);
+for (const child of children) void child.status.then((s) => stop(s.code || 1));
 
 const base = `http://127.0.0.1:${values.port}`;
 const seconds = () => ((Date.now() - started) / 1000).toFixed(1);
