@@ -27,7 +27,12 @@ async function freshClone(): Promise<string> {
 
 /** The environment of a new user's shell: ours, without the services unless `services`. */
 function userEnv(services: boolean, extra: Record<string, string> = {}): Record<string, string> {
-  const env = { ...Deno.env.toObject(), NO_COLOR: "1", npm_config_prefer_offline: "true", ...extra };
+  const env: Record<string, string> = {
+    ...Deno.env.toObject(),
+    NO_COLOR: "1",
+    npm_config_prefer_offline: "true",
+    ...extra,
+  };
   if (!services) {
     delete env.REDIS_URL;
     delete env.KAFKA_BOOTSTRAP_SERVERS;
