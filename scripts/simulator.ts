@@ -46,11 +46,18 @@ if (values.now) {
   }
   simulator.clock.set(at);
 }
+const throttle = values["throttle-ms"];
 console.log(
-  `OASIS simulator listening: ${url} (throttle ${values["throttle-ms"]} ms, real-time intervals published ${
-    values["publish-delay-s"]
-  } s + up to ${values["publish-jitter-s"]} s after they end, clock ${simulator.clock.now().toISOString()})`,
+  `OASIS simulator listening: ${url} (throttle ${throttle} ms, real-time intervals published ` +
+    `${values["publish-delay-s"]} s + up to ${values["publish-jitter-s"]} s after they end, ` +
+    `clock ${simulator.clock.now().toISOString()})`,
 );
+if (Number(throttle) > 0) {
+  // A service spacing its requests closer than the throttle gets 429s until its circuit breaker opens.
+  console.log(
+    `Run the service with CAISO_OASIS_BASE_URL=${url} CAISO_OASIS_MIN_INTERVAL_MS=${throttle} (or more)`,
+  );
+}
 Deno.addSignalListener("SIGINT", async () => {
   await shutdown();
   Deno.exit(0);

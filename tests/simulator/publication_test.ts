@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { startSimulator } from "../../src/simulator/simulator.ts";
+import { freePort } from "../store/helpers.ts";
 import { ask, errorCode, fixedSimulator, oasisUrl, queryParams, readCsv } from "./helpers.ts";
 
 const MINUTE = 60_000;
@@ -77,4 +78,42 @@ Deno.test("[http] GET /sim/published answers an interval's publication instant; 
   } finally {
     await shutdown();
   }
+});
+
+/** Runs `deno task simulator`'s script with `args` and returns the publication instant of one RTM interval. */
+async function cliPublishedAt(args: string[], start: string): Promise<number> {
+  const port = freePort();
+  const script = new URL("../../scripts/simulator.ts", import.meta.url).pathname;
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-net", "--allow-env", "--allow-read", script, "--port", String(port), ...args],
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+  const stderr = new Response(child.stderr).text();
+  try {
+    for (let attempt = 0;; attempt++) {
+      try {
+        const res = await fetch(`http://127.0.0.1:${port}/sim/published?start=${start}&minutes=5`);
+        return Date.parse((await res.json()).published_at);
+      } catch (error) {
+        if (attempt > 300) throw new Error(`The simulator did not answer: ${error}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+  } finally {
+    child.kill("SIGINT");
+    await child.status;
+    await stderr;
+  }
+}
+
+Deno.test("[cli] the simulator publishes real-time intervals 60-120 s after they end unless told otherwise", async () => {
+  const end = Date.parse("2026-07-01T19:00:00Z");
+  const byDefault = await cliPublishedAt([], "2026-07-01T18:55:00Z") - end;
+  assert.ok(byDefault >= 60_000 && byDefault < 120_000, `${byDefault} ms`);
+  const fixed = await cliPublishedAt(
+    ["--publish-delay-s", "90", "--publish-jitter-s", "0"],
+    "2026-07-01T18:55:00Z",
+  );
+  assert.equal(fixed - end, 90_000);
 });
