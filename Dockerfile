@@ -2,6 +2,11 @@
 # (`deno compile` needs a download that our build machines cannot make).
 FROM denoland/deno:2.9.6
 
+# Debian's librdkafka for KAFKA_CLIENT=librdkafka (the image is Debian 12, like scripts/install.sh's machines).
+RUN apt-get update \
+    && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends librdkafka1 \
+    && rm -rf /var/lib/apt/lists/*
+
 WORKDIR /app
 ENV DENO_DIR=/deno-dir \
     DENO_NO_UPDATE_CHECK=1 \
@@ -24,8 +29,10 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
     CMD ["deno", "eval", "const r = await fetch(`http://127.0.0.1:${Deno.env.get('PORT') ?? 8000}/health`); Deno.exit(r.ok ? 0 : 1)"]
 
 # Explicit permissions instead of -A: network (OASIS, Kafka, Redis, clients), the environment, the data
-# directory (Deno KV store, jobs and outbox; NDJSON Bronze) and reading the app. Configuration by environment
+# directory (Deno KV store, jobs and outbox; NDJSON Bronze), reading the app, and FFI for KAFKA_CLIENT=librdkafka
+# (src/bronze/librdkafka_ffi.ts opens only librdkafka; the flag cannot name that file, because Deno 2.9 refuses
+# pointer operations under a path-scoped --allow-ffi). Configuration by environment
 # (see the README's settings table), or a YAML file mounted read-only under /app/config with
 # CONFIG_FILE=/app/config/oasis.yaml. SIGTERM (docker stop) shuts down in order: cron, HTTP, outbox, store.
 # tests/main_test.ts runs this exact command outside the image, with /app mapped to the repository.
-CMD ["deno", "run", "--cached-only", "--frozen", "--allow-net", "--allow-env", "--allow-read=/app,/deno-dir", "--allow-write=/app/data", "src/main.ts"]
+CMD ["deno", "run", "--cached-only", "--frozen", "--allow-net", "--allow-env", "--allow-read=/app,/deno-dir", "--allow-write=/app/data", "--allow-ffi", "src/main.ts"]

@@ -85,6 +85,32 @@ require_java() {
   [[ "$major" =~ ^[0-9]+$ && "$major" -ge 17 ]] || die "Kafka 4.x needs Java 17+, found '$version' ($JAVA)"
 }
 
+# Java trusts only its own store (Debian: /etc/ssl/certs/java/cacerts), not SSL_CERT_FILE. When that bundle
+# holds CAs Java's store lacks (a proxy's or a company's CA), Maven gets a copy of Java's store with them
+# added, so it reaches Maven Central the way curl and Deno do on this machine.
+maven_trust() {
+  local bundle="${SSL_CERT_FILE:-}" dir="$CACHE_DIR/trust" java_store
+  [[ -n "$bundle" && -r "$bundle" ]] || return 0
+  command -v keytool >/dev/null 2>&1 && command -v openssl >/dev/null 2>&1 || return 0
+  java_store="$(dirname "$(readlink -f "$(command -v "$JAVA")")")/../lib/security/cacerts"
+  [[ -r "$java_store" ]] || return 0
+  rm -rf "$dir" && mkdir -p "$dir"
+  awk -v dir="$dir" '/BEGIN CERT/ { n++ } n { print > (dir "/ca-" n ".pem") } /END CERT/ { close(dir "/ca-" n ".pem") }' "$bundle"
+  local known pem fingerprint added=0
+  known="$(keytool -list -keystore "$java_store" -storepass changeit 2>/dev/null | tr -d ':' | tr 'a-f' 'A-F')"
+  cp "$java_store" "$dir/truststore.jks" && chmod u+w "$dir/truststore.jks"
+  for pem in "$dir"/ca-*.pem; do
+    fingerprint="$(openssl x509 -noout -fingerprint -sha256 -in "$pem" 2>/dev/null | sed 's/.*=//' | tr -d ':')"
+    [[ -z "$fingerprint" ]] || grep -q "$fingerprint" <<<"$known" && continue
+    keytool -importcert -noprompt -alias "$(basename "$pem" .pem)" -file "$pem" \
+      -keystore "$dir/truststore.jks" -storepass changeit >/dev/null 2>&1 && added=$((added + 1))
+  done
+  if [[ $added -gt 0 ]]; then
+    log "Maven trusts $added CA(s) of SSL_CERT_FILE that Java's store lacks"
+    export MAVEN_OPTS="${MAVEN_OPTS:-} -Djavax.net.ssl.trustStore=$dir/truststore.jks -Djavax.net.ssl.trustStorePassword=changeit"
+  fi
+}
+
 # Fetch the Kafka jars with Maven into $LIBS_DIR unless they are already there for the current pom.
 fetch_jars() {
   local want
@@ -101,6 +127,7 @@ fetch_jars() {
   # Try the local Maven repo in the cache first (no network), then Maven Central.
   if ! { [[ -d "$M2_DIR" ]] && mvn -o "${mvn_args[@]}" 9>&- >/dev/null 2>&1; }; then
     rm -rf "$tmp"
+    maven_trust
     # (sed: Maven 3.8 prints stray ANSI resets even with -Dstyle.color=never; pipefail keeps mvn's status.)
     if ! mvn "${mvn_args[@]}" 9>&- 2>&1 | sed $'s/\x1b\\[[0-9;]*m//g' >&2; then
       rm -rf "$tmp"

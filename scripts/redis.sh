@@ -7,7 +7,7 @@
 #
 # On success `start` and `status` print exactly one line on stdout, `REDIS_URL=redis://127.0.0.1:<port>`;
 # progress goes to stderr. redis-server is not installed by this script: on Debian run
-# `apt-get install -y redis-server` (CI does this in .ci/run).
+# `apt-get install -y redis-server` (scripts/install.sh test does this for `deno task test` and CI).
 #
 # Environment:
 #   REDIS_PORT            port (default 16379)

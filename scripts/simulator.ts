@@ -1,6 +1,9 @@
 /**
  * Runs the local OASIS simulator: `deno task simulator [--port 8090] [--hostname 127.0.0.1]
- * [--throttle-ms 5000] [--seed 1] [--now 2026-07-01T20:00:00Z]`.
+ * [--throttle-ms 5000] [--publish-delay-s 60] [--publish-jitter-s 60] [--seed 1]
+ * [--now 2026-07-01T20:00:00Z]`. A real-time interval is published `--publish-delay-s` plus up to
+ * `--publish-jitter-s` seconds after it ends (defaults 60 and 60, of the order of real OASIS; 0 and 0
+ * publish it the instant it ends); day-ahead results at 13:00 Pacific the day before.
  *
  * @module
  */
@@ -21,6 +24,8 @@ const { values } = parseArgs({
     port: { type: "string", default: "8090" },
     hostname: { type: "string", default: "127.0.0.1" },
     "throttle-ms": { type: "string", default: "5000" },
+    "publish-delay-s": { type: "string", default: "60" },
+    "publish-jitter-s": { type: "string", default: "60" },
     seed: { type: "string", default: "1" },
     now: { type: "string" },
   },
@@ -31,6 +36,8 @@ const { url, simulator, shutdown } = startSimulator({
   hostname: values.hostname,
   throttleMs: integer("throttle-ms", values["throttle-ms"]),
   seed: integer("seed", values.seed),
+  publishDelayMs: integer("publish-delay-s", values["publish-delay-s"]) * 1000,
+  publishJitterMs: integer("publish-jitter-s", values["publish-jitter-s"]) * 1000,
 });
 if (values.now) {
   const at = new Date(values.now);
@@ -39,11 +46,18 @@ if (values.now) {
   }
   simulator.clock.set(at);
 }
+const throttle = values["throttle-ms"];
 console.log(
-  `OASIS simulator listening: ${url} (throttle ${
-    values["throttle-ms"]
-  } ms, clock ${simulator.clock.now().toISOString()})`,
+  `OASIS simulator listening: ${url} (throttle ${throttle} ms, real-time intervals published ` +
+    `${values["publish-delay-s"]} s + up to ${values["publish-jitter-s"]} s after they end, ` +
+    `clock ${simulator.clock.now().toISOString()})`,
 );
+if (Number(throttle) > 0) {
+  // A service spacing its requests closer than the throttle gets 429s until its circuit breaker opens.
+  console.log(
+    `Run the service with CAISO_OASIS_BASE_URL=${url} CAISO_OASIS_MIN_INTERVAL_MS=${throttle} (or more)`,
+  );
+}
 Deno.addSignalListener("SIGINT", async () => {
   await shutdown();
   Deno.exit(0);

@@ -2,13 +2,15 @@
  * The Docker image's exact start command, run outside the image (Docker cannot run here): the `CMD` is
  * read from the Dockerfile, `/app` is mapped to the repository and `/deno-dir` to Deno's cache, the build's
  * `deno cache` step runs first, then the service starts against the simulator on the embedded defaults,
- * answers `/health`, and on SIGTERM shuts down in order and exits 0.
+ * answers `/health`, and on SIGTERM shuts down in order and exits 0; and the same command publishes to the
+ * real broker with `KAFKA_CLIENT=librdkafka` (the image installs the library, `--allow-ffi` is scoped to it).
  */
 import assert from "node:assert/strict";
 import { freePort } from "./store/helpers.ts";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startSimulator } from "../src/simulator/simulator.ts";
+import { bootstrap } from "./bronze/kafka_fixtures.ts";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url)).replace(/\/$/, "");
 const decoder = new TextDecoder();
@@ -35,7 +37,22 @@ async function denoDir(): Promise<string> {
   return JSON.parse(decoder.decode(out.stdout)).denoDir;
 }
 
-Deno.test("the Dockerfile's CMD starts the service, serves /health and shuts down in order on SIGTERM", async () => {
+/** The image's CMD running outside the image, with its output and a way to wait on it. */
+interface ImageRun {
+  readonly child: Deno.ChildProcess;
+  readonly port: number;
+  readonly data: string;
+  /** The JSON log lines so far. */
+  lines(): Array<Record<string, unknown>>;
+  waitFor(what: string, check: () => boolean | Promise<boolean>): Promise<void>;
+  /** SIGTERM, then the exit code and stderr. */
+  stop(): Promise<{ code: number; stderr: string }>;
+  /** Kills what is left and removes the data directory. */
+  cleanUp(): Promise<void>;
+}
+
+/** Runs the build's `deno cache` step, then the Dockerfile's CMD with the image's ENV plus `env`. */
+async function runImageCmd(env: Record<string, string>): Promise<ImageRun> {
   const { cmd, runs, env: imageEnv } = await dockerfile();
   const cache = await denoDir();
   const map = (arg: string) => arg.replaceAll("/deno-dir", cache).replaceAll("/app", ROOT);
@@ -52,7 +69,6 @@ Deno.test("the Dockerfile's CMD starts the service, serves /health and shuts dow
   }).output();
   assert.equal(built.code, 0, decoder.decode(built.stderr));
 
-  const sim = startSimulator({ port: 0 });
   const data = `data/test-main-${crypto.randomUUID()}`;
   const port = freePort();
   const child = new Deno.Command(Deno.execPath(), {
@@ -65,13 +81,12 @@ Deno.test("the Dockerfile's CMD starts the service, serves /health and shuts dow
       HOME: Deno.env.get("HOME") ?? "/tmp",
       PATH: Deno.env.get("PATH") ?? "",
       PORT: String(port),
-      CAISO_OASIS_BASE_URL: sim.url,
       CAISO_OASIS_MIN_INTERVAL_MS: "0",
-      OASIS_DATASETS: "lmp_rtm,lmp_dam,as_fmm",
       STORE_KV_PATH: `${data}/hot_store.kv`,
       JOBS_KV_PATH: `${data}/jobs.kv`,
       BRONZE_OUTBOX_PATH: `${data}/bronze_outbox.kv`,
       BRONZE_DIR: `${data}/bronze`,
+      ...env,
     },
     stdout: "piped",
     stderr: "piped",
@@ -82,33 +97,62 @@ Deno.test("the Dockerfile's CMD starts the service, serves /health and shuts dow
   })();
   const stderr = new Response(child.stderr).text();
   const lines = () => stdout.split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l));
-  const waitFor = async (what: string, check: () => boolean | Promise<boolean>) => {
-    const deadline = Date.now() + 60_000;
-    while (!(await check())) {
-      if (Date.now() > deadline) {
-        throw new Error(`Timed out waiting for ${what}:\n${stdout}\n${await stderr}`);
+  return {
+    child,
+    port,
+    data,
+    lines,
+    waitFor: async (what, check) => {
+      const deadline = Date.now() + 60_000;
+      while (!(await check())) {
+        if (Date.now() > deadline) {
+          child.kill("SIGKILL"); // stderr ends only when the process does
+          throw new Error(`Timed out waiting for ${what}:\n${stdout}\n${await stderr}`);
+        }
+        await new Promise((r) => setTimeout(r, 100));
       }
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  };
-  try {
-    await waitFor("/health 200", async () => {
+    },
+    stop: async () => {
+      child.kill("SIGTERM");
+      const status = await child.status;
+      await reading;
+      return { code: status.code, stderr: await stderr };
+    },
+    cleanUp: async () => {
       try {
-        const res = await fetch(`http://127.0.0.1:${port}/health`);
-        const ok = res.status === 200;
-        await res.body?.cancel();
-        return ok;
-      } catch {
-        return false;
-      }
-    });
+        child.kill("SIGKILL");
+      } catch { /* already exited */ }
+      await child.status;
+      await reading.catch(() => {});
+      await Deno.remove(join(ROOT, data), { recursive: true }).catch(() => {});
+    },
+  };
+}
+
+/** Whether `GET url` answers 200. */
+async function answers200(url: string): Promise<boolean> {
+  try {
+    const res = await fetch(url);
+    await res.body?.cancel();
+    return res.status === 200;
+  } catch {
+    return false;
+  }
+}
+
+Deno.test("the Dockerfile's CMD starts the service, serves /health and shuts down in order on SIGTERM", async () => {
+  const sim = startSimulator({ port: 0 });
+  const run = await runImageCmd({ CAISO_OASIS_BASE_URL: sim.url, OASIS_DATASETS: "lmp_rtm,lmp_dam,as_fmm" });
+  const { port, lines, waitFor, data } = run;
+  try {
+    await waitFor("/health 200", () => answers200(`http://127.0.0.1:${port}/health`));
     // /health answers as soon as the server listens; the start line is written just after, so wait for it.
     await waitFor("the start line", () => lines().some((l) => l.message === "oasis-stream started"));
     const started = lines().find((l) => l.message === "oasis-stream started");
     assert.ok(started, "a start line says what it is connected to");
     assert.equal(started.dashboard, `http://localhost:${port}/`);
-    assert.match(started.store, /^deno kv /);
-    assert.match(started.bronze, /^ndjson /);
+    assert.match(String(started.store), /^deno kv /);
+    assert.match(String(started.bronze), /^ndjson /);
     await waitFor(
       "the immediate runs",
       () => lines().filter((l) => l.message === "poll finished").length === 3,
@@ -126,7 +170,7 @@ Deno.test("the Dockerfile's CMD starts the service, serves /health and shuts dow
     // One access-log line per request: method, route pattern, status, ms; never the query string.
     await waitFor("the access-log line", () => lines().some((l) => l.route === "/api/gaps"));
     const access = lines().filter((l) => l.message === "http request");
-    const gapsLine = access.find((l) => l.route === "/api/gaps");
+    const gapsLine = access.find((l) => l.route === "/api/gaps")!;
     assert.deepEqual({ ...gapsLine, ms: typeof gapsLine.ms }, {
       ...gapsLine,
       method: "GET",
@@ -134,13 +178,13 @@ Deno.test("the Dockerfile's CMD starts the service, serves /health and shuts dow
       ms: "number",
     });
     assert.ok(access.some((l) => l.route === "/health" && l.status === 200));
-    assert.ok(!stdout.includes("s3cret-in-query"), "the query string is never logged");
+    assert.ok(!JSON.stringify(lines()).includes("s3cret-in-query"), "the query string is never logged");
 
-    child.kill("SIGTERM");
-    const status = await child.status;
-    await reading;
-    assert.equal(status.code, 0, await stderr);
-    const order = lines().map((l) => l.message).filter((m) => m.startsWith("shut") || m === "stopped");
+    const { code, stderr } = await run.stop();
+    assert.equal(code, 0, stderr);
+    const order = lines().map((l) => String(l.message)).filter((m) =>
+      m.startsWith("shut") || m === "stopped"
+    );
     assert.deepEqual(order, [
       "shutting down",
       "shutdown: cron stopped",
@@ -149,16 +193,42 @@ Deno.test("the Dockerfile's CMD starts the service, serves /health and shuts dow
       "shutdown: store closed",
       "stopped",
     ]);
-    const topics = [...Deno.readDirSync(join(ROOT, data, "bronze"))].map((e) => e.name);
+    const topics = [...Deno.readDirSync(join(ROOT, run.data, "bronze"))].map((e) => e.name);
     assert.ok(topics.includes("ingestion.market.caiso.lmp.rtm.raw.v1"));
   } finally {
-    try {
-      child.kill("SIGKILL");
-    } catch { /* already exited */ }
-    await child.status;
-    await reading.catch(() => {});
+    await run.cleanUp();
     await sim.shutdown();
-    await Deno.remove(join(ROOT, data), { recursive: true }).catch(() => {});
+  }
+});
+
+Deno.test("the Dockerfile's CMD publishes to Kafka through librdkafka with KAFKA_CLIENT=librdkafka", async () => {
+  const servers = bootstrap();
+  const sim = startSimulator({ port: 0 });
+  const topic = `test.image.${crypto.randomUUID().slice(0, 8)}.lmp.rtm`;
+  const run = await runImageCmd({
+    CAISO_OASIS_BASE_URL: sim.url,
+    OASIS_DATASETS: "lmp_rtm",
+    KAFKA_BOOTSTRAP_SERVERS: servers,
+    KAFKA_CLIENT: "librdkafka",
+    KAFKA_TOPIC_PARTITIONS: "1",
+    BRONZE_TOPICS: `lmp_rtm=${topic}`,
+  });
+  try {
+    await run.waitFor("the immediate run", () => run.lines().some((l) => l.message === "poll finished"));
+    const started = run.lines().find((l) => l.message === "oasis-stream started");
+    assert.match(String(started?.bronze), /^kafka /);
+    const finished = run.lines().find((l) => l.message === "poll finished");
+    assert.equal(finished?.outcome, "done", JSON.stringify(finished));
+    assert.ok(Number(finished?.rows) > 0, JSON.stringify(finished));
+    await run.waitFor("the outbox to drain", async () => {
+      const health = await (await fetch(`http://127.0.0.1:${run.port}/health`)).json();
+      return health.checks?.bronze?.outboxDepth === 0;
+    });
+    const { code, stderr } = await run.stop();
+    assert.equal(code, 0, stderr);
+  } finally {
+    await run.cleanUp();
+    await sim.shutdown();
   }
 });
 

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import type { PublishDelay } from "./availability.ts";
 import { compactDate, fileStamp } from "./format.ts";
 import type { PriceModel } from "./prices.ts";
 import type { SimFormat } from "./query_params.ts";
@@ -24,6 +25,8 @@ export interface ReportContext {
   readonly allNodesCount: number;
   /** Retention in months. */
   readonly retentionMonths: number;
+  /** Publication delay of real-time intervals. */
+  readonly publishDelay: PublishDelay;
 }
 
 /** A report to write: ZIP name and one table per member. */

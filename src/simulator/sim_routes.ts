@@ -5,7 +5,8 @@
  *   `FaultController.add`); `DELETE /sim/faults` clears them;
  * - `GET /sim/requests` the request log; `DELETE /sim/requests` clears it;
  * - `GET /sim/clock`; `POST /sim/clock` `{ "now": ISO, "frozen"?: boolean }` sets the simulated clock;
- *   `DELETE /sim/clock` returns to the system clock.
+ *   `DELETE /sim/clock` returns to the system clock;
+ * - `GET /sim/published?start=ISO&minutes=5|15|60` when that interval is (or was) published.
  *
  * @module
  */
@@ -32,6 +33,8 @@ export interface SimControls {
   readonly requests: ReadonlyArray<RequestLogEntry>;
   /** Empties the request log. */
   clearRequests(): void;
+  /** When the interval of `minutes` starting at `start` is published; RangeError for another length. */
+  publishedAt(start: Date, minutes: number): Date;
 }
 
 function json(value: unknown, status = 200): Response {
@@ -84,6 +87,17 @@ async function clockRoute(req: Request, controls: SimControls): Promise<Response
   return json({ now: controls.clock.now().toISOString() });
 }
 
+function publishedRoute(req: Request, controls: SimControls): Response {
+  if (req.method !== "GET") return json({ error: "Method not allowed" }, 405);
+  const params = new URL(req.url).searchParams;
+  const start = params.get("start") ?? "";
+  if (start.length > 40 || Number.isNaN(Date.parse(start))) {
+    throw new TypeError('Invalid "start": expected an ISO-8601 time');
+  }
+  const at = controls.publishedAt(new Date(start), Number(params.get("minutes") ?? "5"));
+  return json({ published_at: at.toISOString() });
+}
+
 /** Answers a `/sim/…` request. */
 export async function handleSimRoute(req: Request, controls: SimControls): Promise<Response> {
   const path = new URL(req.url).pathname;
@@ -91,6 +105,7 @@ export async function handleSimRoute(req: Request, controls: SimControls): Promi
     if (path === "/sim/faults") return await faultsRoute(req, controls);
     if (path === "/sim/requests") return requestsRoute(req, controls);
     if (path === "/sim/clock") return await clockRoute(req, controls);
+    if (path === "/sim/published") return publishedRoute(req, controls);
   } catch (error) {
     if (error instanceof TypeError || error instanceof RangeError) return badRequest(error.message);
     throw error;

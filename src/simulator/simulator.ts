@@ -13,6 +13,8 @@
  *
  * @module
  */
+import { operatingDate } from "../oasis/time.ts";
+import { intervalPublishedAt } from "./availability.ts";
 import { SimClock } from "./clock.ts";
 import { csvBytes } from "./csv_report.ts";
 import { type Fault, FaultController } from "./faults.ts";
@@ -54,6 +56,13 @@ export interface SimulatorOptions {
   allNodesCount?: number;
   /** Data retention in months (default 39). */
   retentionMonths?: number;
+  /**
+   * Fixed part of the delay after its end before a real-time (FMM, RTM) interval is published, in ms
+   * (default 0: at its end; real OASIS takes about a minute or more).
+   */
+  publishDelayMs?: number;
+  /** Random part of that delay, drawn per interval in `[0, publishJitterMs)` (default 0). */
+  publishJitterMs?: number;
 }
 
 /** A running simulator. */
@@ -66,6 +75,11 @@ export interface Simulator {
   readonly requests: ReadonlyArray<RequestLogEntry>;
   /** Simulated clock (also settable with `POST /sim/clock`). */
   readonly clock: SimClock;
+  /**
+   * When the interval of `minutes` (5 or 15: real-time; 60: day-ahead) starting at `start` is published,
+   * so tests and benchmarks can measure latency against it (also `GET /sim/published`).
+   */
+  publishedAt(start: Date, minutes: number): Date;
 }
 
 const MAX_LOG = 10_000;
@@ -93,6 +107,13 @@ function delay(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
+function nonNegative(name: string, value: number): number {
+  if (!Number.isSafeInteger(value) || value < 0) {
+    throw new RangeError(`Invalid ${name} "${value}": expected a non-negative integer`);
+  }
+  return value;
+}
+
 class OasisSimulator implements Simulator {
   readonly faults = new FaultController();
   readonly clock: SimClock;
@@ -112,6 +133,11 @@ class OasisSimulator implements Simulator {
       allApnodesCount: options.allApnodesCount ?? 1700,
       allNodesCount: options.allNodesCount ?? 2500,
       retentionMonths: options.retentionMonths ?? 39,
+      publishDelay: {
+        fixedMs: nonNegative("publishDelayMs", options.publishDelayMs ?? 0),
+        jitterMs: nonNegative("publishJitterMs", options.publishJitterMs ?? 0),
+        seed,
+      },
     };
     this.handler = this.handler.bind(this);
   }
@@ -120,10 +146,27 @@ class OasisSimulator implements Simulator {
     return this.#log;
   }
 
+  publishedAt(start: Date, minutes: number): Date {
+    if (![5, 15, 60].includes(minutes)) {
+      throw new RangeError(`Invalid interval length "${minutes}": expected 5, 15 or 60`);
+    }
+    const interval = {
+      start: start.getTime(),
+      end: start.getTime() + minutes * 60_000,
+      oprDate: operatingDate(start),
+    };
+    return new Date(intervalPublishedAt(interval, minutes === 60, this.#context.publishDelay));
+  }
+
   async handler(req: Request): Promise<Response> {
     const url = new URL(req.url);
     if (url.pathname.startsWith("/sim/")) {
-      const controls = { faults: this.faults, clock: this.clock, requests: this.#log };
+      const controls = {
+        faults: this.faults,
+        clock: this.clock,
+        requests: this.#log,
+        publishedAt: this.publishedAt.bind(this),
+      };
       return handleSimRoute(req, { ...controls, clearRequests: () => void this.#log.splice(0) });
     }
     const single = url.pathname === "/oasisapi/SingleZip";

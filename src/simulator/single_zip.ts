@@ -57,7 +57,9 @@ export interface CheckedRequest {
 function published(intervals: Interval[], dayAhead: boolean, ctx: ReportContext): Interval[] {
   const floor = retentionFloor(ctx.now, ctx.retentionMonths);
   const now = ctx.now.getTime();
-  return intervals.filter((iv) => iv.start >= floor && isIntervalPublished(iv, dayAhead, now));
+  return intervals.filter((iv) =>
+    iv.start >= floor && isIntervalPublished(iv, dayAhead, now, ctx.publishDelay)
+  );
 }
 
 function resolveLmp(c: CheckedRequest, ctx: ReportContext): Resolution {
