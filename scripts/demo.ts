@@ -13,16 +13,30 @@
  */
 import { parseArgs } from "node:util";
 
-const { values } = parseArgs({
-  args: Deno.args,
-  options: {
-    port: { type: "string", default: "8000" },
-    "sim-port": { type: "string", default: "0" },
-    "throttle-ms": { type: "string", default: "1000" },
-    "publish-delay-s": { type: "string", default: "60" },
-    "publish-jitter-s": { type: "string", default: "60" },
-  },
-});
+const USAGE =
+  "Usage: deno task demo [--port 8000] [--sim-port 0] [--throttle-ms 1000] [--publish-delay-s 60] " +
+  "[--publish-jitter-s 60]\nRuns the OASIS simulator and the service together, offline (files under data/demo/); " +
+  "prints the dashboard URL. Ctrl-C stops both.";
+const OPTIONS = {
+  help: { type: "boolean", short: "h" },
+  port: { type: "string", default: "8000" },
+  "sim-port": { type: "string", default: "0" },
+  "throttle-ms": { type: "string", default: "1000" },
+  "publish-delay-s": { type: "string", default: "60" },
+  "publish-jitter-s": { type: "string", default: "60" },
+} as const;
+let parsed;
+try {
+  parsed = parseArgs({ args: Deno.args, options: OPTIONS }).values;
+} catch (error) {
+  console.error(`${(error as Error).message}\n${USAGE}`);
+  Deno.exit(2);
+}
+const { help, ...values } = parsed;
+if (help) {
+  console.log(USAGE);
+  Deno.exit(0);
+}
 for (const [name, text] of Object.entries(values)) {
   if (!/^\d{1,7}$/.test(text)) {
     console.error(`Invalid --${name} "${text}": expected a non-negative integer`);

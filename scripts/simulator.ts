@@ -18,18 +18,35 @@ function integer(name: string, text: string): number {
   return value;
 }
 
-const { values } = parseArgs({
-  args: Deno.args,
-  options: {
-    port: { type: "string", default: "8090" },
-    hostname: { type: "string", default: "127.0.0.1" },
-    "throttle-ms": { type: "string", default: "5000" },
-    "publish-delay-s": { type: "string", default: "60" },
-    "publish-jitter-s": { type: "string", default: "60" },
-    seed: { type: "string", default: "1" },
-    now: { type: "string" },
-  },
-});
+const USAGE = "Usage: deno task simulator [--port 8090] [--hostname 127.0.0.1] [--throttle-ms 5000] " +
+  "[--publish-delay-s 60] [--publish-jitter-s 60] [--seed 1] [--now ISO]\n" +
+  "Serves a local OASIS (SingleZip, GroupZip) on loopback; run the service with CAISO_OASIS_MIN_INTERVAL_MS at " +
+  "least --throttle-ms.";
+
+function parse() {
+  try {
+    return parseArgs({ args: Deno.args, options: OPTIONS }).values;
+  } catch (error) {
+    console.error(`${(error as Error).message}\n${USAGE}`);
+    Deno.exit(2);
+  }
+}
+
+const OPTIONS = {
+  help: { type: "boolean", short: "h" },
+  port: { type: "string", default: "8090" },
+  hostname: { type: "string", default: "127.0.0.1" },
+  "throttle-ms": { type: "string", default: "5000" },
+  "publish-delay-s": { type: "string", default: "60" },
+  "publish-jitter-s": { type: "string", default: "60" },
+  seed: { type: "string", default: "1" },
+  now: { type: "string" },
+} as const;
+const values = parse();
+if (values.help) {
+  console.log(USAGE);
+  Deno.exit(0);
+}
 
 const { url, simulator, shutdown } = startSimulator({
   port: integer("port", values.port),

@@ -23,6 +23,8 @@ const CASES: ReadonlyArray<readonly [string, readonly [string, readonly string[]
   ["parse", deno("scripts/parse.ts"), /^Usage: deno task parse FILE/],
   ["arbitrage", deno("scripts/arbitrage.ts"), /^Usage: deno task arbitrage --prices FILE[\s\S]*--example/],
   ["docs", deno("scripts/settings_table.ts"), /^Usage: deno task docs/],
+  ["simulator", deno("scripts/simulator.ts"), /^Usage: deno task simulator/],
+  ["demo", deno("scripts/demo.ts"), /^Usage: deno task demo/],
   ["kafka", ["bash", ["scripts/kafka.sh", "--help"]], /scripts\/kafka\.sh start/],
   ["redis", ["bash", ["scripts/redis.sh", "--help"]], /scripts\/redis\.sh start/],
 ];
