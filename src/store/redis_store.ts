@@ -15,6 +15,7 @@ import type { AlertEvent } from "../analytics/alerts.ts";
 import type { OasisRow } from "../oasis/row.ts";
 import type { IngestPlan } from "./ingest_plan.ts";
 import { RedisKeys } from "./keys.ts";
+import { type PriceRevision, queueRedisRevisions, readRedisRevisions } from "./revision_log.ts";
 import {
   CURRENT_MERGE_SCRIPT,
   currentMergeArgs,
@@ -167,7 +168,7 @@ export class RedisStore implements PriceStore {
   ingest(rows: readonly OasisRow[], now: Date = this.#core.clock()): Promise<IngestResult> {
     return this.#core.exclusive(async () => {
       const prepared = await this.#core.prepare(rows, now, (zones) => this.#load(zones));
-      const stored = await this.#write(prepared.plan);
+      const stored = await this.#write(prepared.plan, now);
       return this.#core.commit(prepared, stored);
     });
   }
@@ -219,7 +220,7 @@ export class RedisStore implements PriceStore {
     }
   }
 
-  async #write(plan: IngestPlan): Promise<boolean> {
+  async #write(plan: IngestPlan, now: Date): Promise<boolean> {
     const restore = this.#restore;
     try {
       if (this.#client.status !== "ready") throw new StoreUnavailableError("Redis is not connected");
@@ -231,6 +232,7 @@ export class RedisStore implements PriceStore {
         m.xadd(this.#keys.stream(u.zone), "MAXLEN", "~", this.#config.streamMaxLen, "*", ...encodeUpdate(u));
         m.publish(this.#keys.updates(u.zone), JSON.stringify(u));
       }
+      queueRedisRevisions(m, this.#keys, plan.updates, now, plan.trims);
       for (const c of plan.current) {
         // Merged per market, never older over newer: another instance may have written a newer price.
         m.eval(CURRENT_MERGE_SCRIPT, 1, this.#keys.current(c.zone), ...currentMergeArgs(c));
@@ -296,6 +298,10 @@ export class RedisStore implements PriceStore {
         decodeWithScores(await this.#client.zrangebyscore(key, bound(from), bound(to), "WITHSCORES")),
       () => this.#core.state.series(zone, market, from, to),
     );
+  }
+
+  revisions(zone: string, market: Market, range: TimeRange = {}): Promise<StoreRead<PriceRevision[]>> {
+    return this.#read(() => readRedisRevisions(this.#client, this.#keys, zone, market, range), () => []);
   }
 
   alerts(limit = 50): Promise<StoreRead<AlertEvent[]>> {

@@ -10,6 +10,7 @@ import type { StoreConfig } from "../../src/store/settings.ts";
 import type { PriceStore, PriceUpdate } from "../../src/store/store.ts";
 import { NP15, priceRows, SP15, TestClock, testConfig, waitFor, ZP26 } from "./helpers.ts";
 import { storeAlertContract } from "./store_contract_alerts.ts";
+import { storeRevisionContract } from "./store_contract_revisions.ts";
 
 /** A store built for one test, and how to clean up after it. */
 export interface StoreUnderTest {
@@ -270,4 +271,5 @@ export function storeContract(label: string, factory: StoreFactory): void {
   });
 
   storeAlertContract(label, factory);
+  storeRevisionContract(label, factory);
 }
