@@ -1,7 +1,7 @@
 /**
  * End to end: a price correction told to the simulator (served over HTTP) flows from `PRC_CORR_GRP` through
- * the correction job to Bronze envelopes, the Redis hot store, `GET /api/history?as_of=` and a WebSocket
- * client of the real server.
+ * the correction job to Bronze (the real Kafka broker), the Redis hot store, `GET /api/history?as_of=` and a
+ * WebSocket client of the real server. Needs REDIS_URL and KAFKA_BOOTSTRAP_SERVERS; fails loudly without.
  */
 import assert from "node:assert/strict";
 import { deliverWindow } from "../../src/jobs/deliver.ts";
@@ -20,7 +20,9 @@ import { RedisStore } from "../../src/store/redis_store.ts";
 import { loadStoreConfig } from "../../src/store/settings.ts";
 import { TestSocket } from "../live/ws_helpers.ts";
 import { deletePrefix, requireRedisUrl, SP15, TestClock } from "../store/helpers.ts";
-import { memoryBronze } from "./helpers.ts";
+import { createBronze } from "../../src/bronze/bronze_service.ts";
+import { loadBronzeConfig } from "../../src/bronze/settings.ts";
+import { assertReachable, bootstrap, consumeAll } from "../bronze/kafka_fixtures.ts";
 
 const NOW = "2026-07-01T20:02:00Z";
 const DAY = "2026-06-30";
@@ -28,6 +30,19 @@ const HOUR = "2026-06-30T20:00:00Z"; // hour ending 14 PDT
 
 Deno.test("[e2e] a PRC_CORR_GRP correction reaches Bronze, Redis, /api/history?as_of= and a WebSocket client", async () => {
   const redisUrl = requireRedisUrl();
+  const servers = bootstrap();
+  await assertReachable(servers);
+  const topic = `ingestion.market.caiso.lmp.dam.raw.v1.it-corrections-${crypto.randomUUID().slice(0, 8)}`;
+  const bronzeKv = await Deno.openKv(":memory:");
+  const bronze = await createBronze(
+    loadBronzeConfig({
+      KAFKA_BOOTSTRAP_SERVERS: servers,
+      BRONZE_TOPICS: `lmp_dam=${topic}`,
+      BRONZE_LINGER_MS: "0",
+    }),
+    { kv: bronzeKv, datasets: ["lmp_dam"] },
+  );
+  await bronze.start();
   const prefix = `test:${crypto.randomUUID()}:`;
   const env = { REDIS_URL: redisUrl, WS_HEARTBEAT_S: "0" };
   const clock = new TestClock(NOW);
@@ -48,7 +63,6 @@ Deno.test("[e2e] a PRC_CORR_GRP correction reaches Bronze, Redis, /api/history?a
     gate: new RequestGate({ minIntervalMs: 0, ratePerMinute: 1_000_000 }),
     maxAttempts: 1,
   });
-  const bronze = memoryBronze();
   const deps = {
     client,
     publisher: bronze.publisher,
@@ -80,13 +94,16 @@ Deno.test("[e2e] a PRC_CORR_GRP correction reaches Bronze, Redis, /api/history?a
     });
     assert.equal(told.status, 201);
     await told.body?.cancel();
-    const before = bronze.messages.length;
     const summary = await runPriceCorrections(deps, new Date(NOW));
     assert.equal(summary.outcome, "done");
     assert.deepEqual(summary.refetched, [`lmp_dam@${DAY}`]);
 
-    // Bronze: only the corrected hour's changed components, as price_correction revision 1.
-    const sent = bronze.messages.slice(before).map((m) => JSON.parse(m.value));
+    // Bronze (consumed back from Kafka): only the corrected hour's changed components, as revision 1.
+    while (bronze.outbox.depth > 0) await new Promise((r) => setTimeout(r, 50));
+    const decoder = new TextDecoder();
+    const consumed = (await consumeAll(servers, [topic])).map((c) => JSON.parse(decoder.decode(c.value)));
+    assert.equal(consumed.filter((e) => e.revision === 0).length, 24 * 5, "the day first published: 0");
+    const sent = consumed.filter((e) => e.revision > 0);
     assert.deepEqual(
       sent.map((e) => `${e.component} ${e.interval_start} ${e.revision} ${e.revision_reason}`).sort(),
       [`LMP ${HOUR} 1 price_correction`, `MCE ${HOUR} 1 price_correction`],
@@ -107,6 +124,8 @@ Deno.test("[e2e] a PRC_CORR_GRP correction reaches Bronze, Redis, /api/history?a
     await store.close();
     kv.close();
     await sim.shutdown();
+    await bronze.close(10_000);
+    bronzeKv.close();
     await deletePrefix(redisUrl, prefix);
   }
 });
