@@ -85,3 +85,41 @@ Deno.test("correctionDates() reads yesterday and the days before it", () => {
     "2026-06-28",
   ]);
 });
+
+Deno.test("a corrected day whose re-fetch failed is fetched again by the next run, and a failed list is reported", async () => {
+  const { sim, clock, backends, bronze, deps } = await setup();
+  try {
+    const first = bronze.messages.length;
+    await sim.handler(
+      new Request("http://oasis.test/sim/corrections", {
+        method: "POST",
+        body: JSON.stringify({ market: "DAM", trade_date: DAY, hours: [3], delta: -4 }),
+      }),
+    );
+    sim.faults.add({ kind: "http500", query: "PRC_LMP" }, { kind: "http500", query: "PRC_CORR_GRP" });
+    const failed = await runPriceCorrections(deps, clock.now);
+    assert.equal(failed.outcome, "partial");
+    assert.equal(failed.failures.length, 2, "one list and the re-fetch");
+    assert.deepEqual(failed.refetched, [`lmp_dam@${DAY}`]);
+    assert.equal(bronze.messages.length, first);
+    const retried = await runPriceCorrections(deps, clock.now);
+    assert.equal(retried.outcome, "done");
+    assert.deepEqual(retried.refetched, [`lmp_dam@${DAY}`]);
+    assert.equal(retried.revised, 2);
+    assert.equal(bronze.messages.length, first + 2);
+  } finally {
+    backends.close();
+  }
+});
+
+Deno.test("PRICE_CORRECTION_DAYS=0 reads nothing", async () => {
+  const { sim, clock, backends, deps } = await setup();
+  try {
+    const before = sim.requests.length;
+    const summary = await runPriceCorrections({ ...deps, settings: { ...settings, days: 0 } }, clock.now);
+    assert.equal(summary.outcome, "done");
+    assert.equal(sim.requests.length, before);
+  } finally {
+    backends.close();
+  }
+});
