@@ -113,7 +113,8 @@ for (const dataset of scheduled) {
 if (config.jobs.enabled && config.jobs.correctionDays > 0) {
   Deno.cron("price_corrections", config.jobs.correctionSchedule, { signal: cronStop.signal }, async () => {
     try {
-      await connector.priceCorrections(new Date(), cronStop.signal);
+      const run = await connector.priceCorrections(new Date(), cronStop.signal);
+      metrics.priceCorrectionRun(run.outcome, run.revised);
     } catch (error) {
       log("error", "price correction run failed", { error: String(error) });
     }
