@@ -75,7 +75,7 @@ export class KvStore implements PriceStore {
   ingest(rows: readonly OasisRow[], now: Date = this.#core.clock()): Promise<IngestResult> {
     return this.#core.exclusive(async () => {
       const prepared = await this.#core.prepare(rows, now, (zones) => this.#load(zones));
-      const stored = await this.#write(prepared.plan, now);
+      const stored = await this.#write(prepared.plan, this.#core.clock());
       const result = this.#core.commit(prepared, stored);
       if (stored) this.#fanOut(prepared.plan);
       return result;
@@ -118,7 +118,12 @@ export class KvStore implements PriceStore {
     return seq;
   }
 
-  async #mutations(plan: IngestPlan, restore: boolean, used: Set<string>, now: Date): Promise<Mutation[]> {
+  async #mutations(
+    plan: IngestPlan,
+    restore: boolean,
+    used: Set<string>,
+    revisedAt: Date,
+  ): Promise<Mutation[]> {
     const out: Mutation[] = [];
     const state = this.#core.state;
     const zones = new Set([...plan.updates.map((u) => u.zone), ...plan.current.map((c) => c.zone)]);
@@ -140,7 +145,7 @@ export class KvStore implements PriceStore {
       out.push({ key: [...this.#keys.series(u.zone, u.market), u.ms], value: point });
       out.push({ key: [...this.#keys.stream(u.zone), await this.#nextSeq(u.zone, used)], value: u });
     }
-    out.push(...kvRevisionEntries(this.#keys, plan.updates, now));
+    out.push(...kvRevisionEntries(this.#keys, plan.updates, revisedAt));
     for (const c of plan.current) out.push({ key: this.#keys.current(c.zone), value: c });
     for (const a of plan.alerts) {
       out.push({ key: [...this.#keys.alertsStream(), await this.#nextSeq(null, used)], value: a });
@@ -159,11 +164,12 @@ export class KvStore implements PriceStore {
     return out;
   }
 
-  async #write(plan: IngestPlan, now: Date): Promise<boolean> {
+  /** Writes `plan`; `revisedAt` (the store's clock, not the run's older `now`) dates its revisions. */
+  async #write(plan: IngestPlan, revisedAt: Date): Promise<boolean> {
     const restore = this.#restore;
     try {
       const used = new Set<string>();
-      const mutations = await this.#mutations(plan, restore, used, now);
+      const mutations = await this.#mutations(plan, restore, used, revisedAt);
       // Stream caps are applied once the new entries are in, so that they count too.
       await this.#commit(mutations);
       await this.#commit(await this.#streamTrims(used));

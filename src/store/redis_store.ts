@@ -168,7 +168,7 @@ export class RedisStore implements PriceStore {
   ingest(rows: readonly OasisRow[], now: Date = this.#core.clock()): Promise<IngestResult> {
     return this.#core.exclusive(async () => {
       const prepared = await this.#core.prepare(rows, now, (zones) => this.#load(zones));
-      const stored = await this.#write(prepared.plan, now);
+      const stored = await this.#write(prepared.plan, this.#core.clock());
       return this.#core.commit(prepared, stored);
     });
   }
@@ -220,7 +220,8 @@ export class RedisStore implements PriceStore {
     }
   }
 
-  async #write(plan: IngestPlan, now: Date): Promise<boolean> {
+  /** Writes `plan`; `revisedAt` (the store's clock, not the run's older `now`) dates its revisions. */
+  async #write(plan: IngestPlan, revisedAt: Date): Promise<boolean> {
     const restore = this.#restore;
     try {
       if (this.#client.status !== "ready") throw new StoreUnavailableError("Redis is not connected");
@@ -232,7 +233,7 @@ export class RedisStore implements PriceStore {
         m.xadd(this.#keys.stream(u.zone), "MAXLEN", "~", this.#config.streamMaxLen, "*", ...encodeUpdate(u));
         m.publish(this.#keys.updates(u.zone), JSON.stringify(u));
       }
-      queueRedisRevisions(m, this.#keys, plan.updates, now, plan.trims);
+      queueRedisRevisions(m, this.#keys, plan.updates, revisedAt, plan.trims);
       for (const c of plan.current) {
         // Merged per market, never older over newer: another instance may have written a newer price.
         m.eval(CURRENT_MERGE_SCRIPT, 1, this.#keys.current(c.zone), ...currentMergeArgs(c));

@@ -16,7 +16,8 @@ Deno.test("[api] GET /api/history?as_of= answers a corrected price as it was kno
   withEdge(async (t) => {
     const first = await daPrice(t, "");
     // Seeded at 20:02; corrected at 21:00.
-    await t.store.ingest(priceRows("lmp_dam", SP15, HOUR, [80]), new Date("2026-07-01T21:00:00Z"));
+    t.clock.set("2026-07-01T21:00:00Z");
+    await t.store.ingest(priceRows("lmp_dam", SP15, HOUR, [80]));
     t.clock.set("2026-07-01T21:30:00Z");
     assert.equal(await daPrice(t, ""), 80);
     assert.equal(await daPrice(t, "&as_of=2026-07-01T20:30:00Z"), first);

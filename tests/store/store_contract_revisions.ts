@@ -18,10 +18,15 @@ export function storeRevisionContract(label: string, factory: StoreFactory): voi
     Deno.test({ name: `[${label}] ${name}`, fn, sanitizeOps: false, sanitizeResources: false });
 
   test("a revised price keeps the first published one for as_of, the series keeps the latest", async () => {
-    await withStore(factory, async (store) => {
-      await store.ingest(priceRows("lmp_dam", NP15, HOUR, [40, 41]), at("2025-06-09T18:00:00Z"));
-      await store.ingest(priceRows("lmp_dam", NP15, HOUR, [50, 41]), at("2025-06-10T18:00:00Z"));
-      await store.ingest(priceRows("lmp_dam", NP15, HOUR, [55, 41]), at("2025-06-10T19:00:00Z"));
+    await withStore(factory, async (store, clock) => {
+      // A revision is dated by the store's clock when it is written, not by the (older) start of the run.
+      const ingestAt = async (iso: string, prices: number[]) => {
+        clock.set(iso);
+        await store.ingest(priceRows("lmp_dam", NP15, HOUR, prices), at("2025-06-09T00:00:00Z"));
+      };
+      await ingestAt("2025-06-09T18:00:00Z", [40, 41]);
+      await ingestAt("2025-06-10T18:00:00Z", [50, 41]);
+      await ingestAt("2025-06-10T19:00:00Z", [55, 41]);
       const range = { from: at(HOUR), to: at("2025-06-10T17:00:00Z") };
       const latest = (await store.history("np15", "DA", range)).value;
       assert.deepEqual(latest.map((p) => p.price), [55, 41]);
