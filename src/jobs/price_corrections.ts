@@ -100,7 +100,9 @@ export async function runPriceCorrections(deps: CorrectionDeps, now: Date): Prom
   const log = deps.log ?? silentLog;
   const failures: { url: string; message: string }[] = [];
   const summary = { listed: 0, refetched: [] as string[], published: 0, revised: 0, failures };
-  if (deps.settings.days <= 0) return { outcome: "done", ...summary };
+  // Nothing to read when off, or when no LMP dataset a correction could change is collected.
+  const collected = Object.values(CORRECTED_DATASET).some((d) => deps.nodes(d) !== undefined);
+  if (deps.settings.days <= 0 || !collected) return { outcome: "done", ...summary };
   const lease = await deps.coordination.acquire(
     `price_corrections:${operatingDate(now)}`,
     deps.settings.lockTtlMs,

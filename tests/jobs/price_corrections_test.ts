@@ -112,12 +112,13 @@ Deno.test("a corrected day whose re-fetch failed is fetched again by the next ru
   }
 });
 
-Deno.test("PRICE_CORRECTION_DAYS=0 reads nothing", async () => {
+Deno.test("PRICE_CORRECTION_DAYS=0, or no LMP dataset collected, reads nothing", async () => {
   const { sim, clock, backends, deps } = await setup();
   try {
     const before = sim.requests.length;
     const summary = await runPriceCorrections({ ...deps, settings: { ...settings, days: 0 } }, clock.now);
     assert.equal(summary.outcome, "done");
+    await runPriceCorrections({ ...deps, nodes: () => undefined }, clock.now);
     assert.equal(sim.requests.length, before);
   } finally {
     backends.close();
