@@ -60,6 +60,7 @@ export type { JobsConfig } from "./src/jobs/settings.ts";
 export type { BronzeConfig } from "./src/bronze/settings.ts";
 export type { KafkaSettings } from "./src/bronze/kafka_sink.ts";
 export type { PollFailure, PollSummary } from "./src/jobs/poll.ts";
+export type { CorrectionSummary } from "./src/jobs/price_corrections.ts";
 export { type BronzeAck, BronzeHeldError } from "./src/jobs/bronze_ack.ts";
 export type {
   BackfillFailure,

@@ -30,6 +30,7 @@ import {
 } from "./api_schemas.ts";
 import { ParameterError } from "./errors.ts";
 import { historyCsv, historyFileName } from "./history_csv.ts";
+import { AsOfParam, historyAsOf } from "./history_as_of.ts";
 import { type ApiApp, createOpenApiApp } from "./openapi_app.ts";
 
 /** What the API reads. */
@@ -78,7 +79,10 @@ const historyRoute = createRoute({
   path: "/api/history/{hours}",
   summary:
     "Prices of one zone and market for the last 1 to 720 hours, oldest first; day-ahead (type=da) also the hours already published ahead of now",
-  request: { params: HoursParam, query: z.object({ zone: ZoneParam, type: TypeParam, format: FormatParam }) },
+  request: {
+    params: HoursParam,
+    query: z.object({ zone: ZoneParam, type: TypeParam, format: FormatParam, as_of: AsOfParam }),
+  },
   responses: {
     200: {
       content: {
@@ -92,6 +96,7 @@ const historyRoute = createRoute({
             until: z.string().openapi({
               description: "End of the points read: now, or for type=da the end of tomorrow's operating day",
             }),
+            as_of: z.string().optional().openapi({ description: "The as_of asked, when given" }),
             stale: z.boolean(),
             points: z.array(PointBody),
           }),
@@ -192,13 +197,13 @@ export function createApiApp(deps: ApiDeps): ApiApp {
 
   api.openapi(historyRoute, async (c) => {
     const { hours } = c.req.valid("param");
-    const { type, format } = c.req.valid("query");
+    const { type, format, as_of: asOf } = c.req.valid("query");
     const zone = await knownZone(c.req.valid("query").zone);
     const to = deps.now();
     const from = new Date(to.getTime() - hours * 3_600_000);
     // Day-ahead prices are published ahead of their hours: the ones already known are part of the answer.
     const until = type === "da" ? new Date(to.getTime() + DA_AHEAD_MS) : to;
-    const read = await deps.store.history(zone, MARKET[type], { from, to: until });
+    const read = await historyAsOf(deps.store, zone, MARKET[type], { from, to: until }, asOf, to);
     if (format === "csv") {
       return c.body(historyCsv(zone, MARKET[type], read.value), 200, {
         "Content-Type": "text/csv; charset=utf-8",
@@ -212,6 +217,7 @@ export function createApiApp(deps: ApiDeps): ApiApp {
       from: from.toISOString(),
       to: to.toISOString(),
       until: until.toISOString(),
+      ...(asOf === undefined ? {} : { as_of: asOf }),
     };
     return c.json({ ...body, stale: read.stale, points: read.value }, 200);
   });

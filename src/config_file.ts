@@ -20,6 +20,7 @@
  * revision_hours: { lmp_dam: 48, as_dam: 48 }
  * peak_polling: { enabled: true, peak_start: "06:00", peak_end: "22:00", off_peak_schedule: "*\/15 * * * *" }
  * estimates: { method: da, max_gap_minutes: 15, after_seconds: 120 }
+ * price_corrections: { days: 14, schedule: "20 17 * * *" }
  * ```
  *
  * @module
@@ -138,6 +139,7 @@ const SECTIONS: Readonly<Record<string, Section>> = {
     max_gap_minutes: "ESTIMATE_MAX_GAP_MIN",
     after_seconds: "ESTIMATE_AFTER_S",
   }),
+  price_corrections: group({ days: "PRICE_CORRECTION_DAYS", schedule: "PRICE_CORRECTION_SCHEDULE" }),
 };
 
 /** The YAML keys a configuration file may use. */

@@ -20,6 +20,7 @@ import {
 import { deliverWindow } from "./jobs/deliver.ts";
 import { ackBaseline, awaitAcknowledged, type BronzeAck, BronzeHeldError } from "./jobs/bronze_ack.ts";
 import { pollDataset, type PollSummary } from "./jobs/poll.ts";
+import { type CorrectionSummary, runPriceCorrections } from "./jobs/price_corrections.ts";
 import { SchemaDriftTracker } from "./jobs/schema_drift.ts";
 import { activeSchedule } from "./jobs/peak_window.ts";
 import { schedulePeriodMs } from "./jobs/schedule.ts";
@@ -150,6 +151,7 @@ export interface ConnectorOptions {
   readonly schemaDrift?: SchemaDriftTracker;
 }
 
+const DAY_MS = 86_400_000;
 const ZONED = /(?:Z|[+-]\d{2}:?\d{2})$/i;
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -423,7 +425,29 @@ export class CaisoOasisConnector {
         lockTtlMs: jobs.lockTtlMs,
         // The "done" marker lasts half the period of the schedule in force (off-peak polls are sparser).
         holdMs: schedulePeriodMs(activeSchedule(dataset, now, jobs.schedules[dataset], jobs.peak), now) / 2,
+        // A price correction comes up to PRICE_CORRECTION_DAYS later: its digests must still be there.
+        digestMinMs: (jobs.correctionDays + 2) * DAY_MS,
       },
+    }, now);
+  }
+
+  /** One run of the price-correction job at `now` over the configured LMP datasets. */
+  async priceCorrections(now: Date, signal?: AbortSignal): Promise<CorrectionSummary> {
+    const b = await this.#openBackends();
+    const jobs = this.config.jobs;
+    const datasets: readonly DatasetName[] = this.config.datasets;
+    return await runPriceCorrections({
+      ...b.bronzeDeps,
+      client: this.#stack().client,
+      coordination: b.backends.coordination,
+      nodes: (dataset) => datasets.includes(dataset) ? this.config.nodes : undefined,
+      settings: {
+        days: jobs.correctionDays,
+        digestTtlMs: (jobs.correctionDays + 2) * DAY_MS,
+        lockTtlMs: jobs.lockTtlMs,
+      },
+      signal,
+      log: this.#log,
     }, now);
   }
 

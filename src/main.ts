@@ -117,6 +117,17 @@ for (const dataset of scheduled) {
     });
   }
 }
+// CAISO's price corrections (PRC_CORR_GRP) once a day: corrected market days are fetched again as revisions.
+if (config.jobs.enabled && config.jobs.correctionDays > 0) {
+  Deno.cron("price_corrections", config.jobs.correctionSchedule, { signal: cronStop.signal }, async () => {
+    try {
+      const run = await connector.priceCorrections(new Date(), cronStop.signal);
+      metrics.priceCorrectionRun(run.outcome, run.revised);
+    } catch (error) {
+      log("error", "price correction run failed", { error: String(error) });
+    }
+  });
+}
 
 // ── 6. HTTP: REST API, WebSocket fan-out, dashboard, /health, /metrics (routes/, src/server.ts).
 // The Redis coordination reports whether Redis answers (its local mirror serves meanwhile); KV has no mirror.

@@ -59,6 +59,8 @@ export class Metrics {
   readonly #rows: Counter<"dataset">;
   readonly #missing: Gauge<"dataset">;
   readonly #schemaDrift: Counter<"dataset" | "kind">;
+  readonly #corrections: Counter<"outcome">;
+  readonly #correctionRevisions: Counter;
   readonly #alerts: Counter<"kind" | "event">;
   readonly #webhooks: Counter<"outcome">;
   readonly #wsClients: Gauge;
@@ -106,6 +108,17 @@ export class Metrics {
       help: "OASIS CSV headers found changed (a new difference from the expected columns), by dataset and " +
         "kind: added, dropped or renamed columns",
       labelNames: ["dataset", "kind"],
+      registers,
+    });
+    this.#corrections = new Counter({
+      name: "price_correction_runs_total",
+      help: "Runs of the daily price-correction job (PRC_CORR_GRP), by outcome: done, partial or locked",
+      labelNames: ["outcome"],
+      registers,
+    });
+    this.#correctionRevisions = new Counter({
+      name: "price_correction_revisions_total",
+      help: "Intervals whose value a CAISO price correction changed, published again as revisions",
       registers,
     });
     this.#alerts = new Counter({
@@ -391,6 +404,12 @@ export class Metrics {
   /** Counts one alert webhook delivery outcome. */
   webhookDelivery(outcome: WebhookOutcome): void {
     this.#webhooks.inc({ outcome });
+  }
+
+  /** Counts one run of the price-correction job and the intervals it revised. */
+  priceCorrectionRun(outcome: "done" | "partial" | "locked", revised: number): void {
+    this.#corrections.inc({ outcome });
+    this.#correctionRevisions.inc(revised);
   }
 
   /** Counts one alert event. */

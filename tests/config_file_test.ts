@@ -130,7 +130,17 @@ Deno.test("an empty file is no settings; the documented keys are the issue's sha
     "revision_hours",
     "peak_polling",
     "estimates",
+    "price_corrections",
   ]);
+});
+
+Deno.test("price_corrections in the file sets the days read back and the schedule; a bad one names its key", () => {
+  const c = loadConfig({}, file(`price_corrections: { days: 7, schedule: "0 18 * * *" }`));
+  assert.deepEqual([c.jobs.correctionDays, c.jobs.correctionSchedule], [7, "0 18 * * *"]);
+  assert.throws(
+    () => loadConfig({}, file(`price_corrections: { days: 40 }`)),
+    /price_corrections\.days in oasis\.yaml/,
+  );
 });
 
 Deno.test("peak_polling in the file sets the peak window and the off-peak schedule (unquoted times too)", () => {

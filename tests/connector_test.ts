@@ -250,6 +250,30 @@ Deno.test("runBatch() loads days into Bronze and the store, and a second run sen
   });
 });
 
+Deno.test("priceCorrections() fetches a day CAISO corrected again and publishes its changed hours as revisions", async () => {
+  await withConnector({ OASIS_DATASETS: "lmp_dam", OASIS_NODES: NP15 }, async (connector, { dir, sim }) => {
+    const day = operatingDate(new Date(Date.now() - 4 * 86_400_000));
+    await connector.runBatch({ startDate: day, endDate: day });
+    const told = await fetch(new URL("/sim/corrections", sim.url), {
+      method: "POST",
+      body: JSON.stringify({ market: "DAM", trade_date: day, hours: [10], delta: 5 }),
+    });
+    assert.equal(told.status, 201);
+    await told.body?.cancel();
+    const summary = await connector.priceCorrections(new Date());
+    assert.equal(summary.outcome, "done");
+    assert.deepEqual(summary.refetched, [`lmp_dam@${day}`]);
+    assert.equal(summary.revised, 2, "LMP and MCE of hour ending 10");
+    await connector.close();
+    const lines = await ndjsonLines(dir, "ingestion.market.caiso.lmp.dam.raw.v1");
+    const revised = lines.filter((l) => l.revision === 1);
+    assert.deepEqual(revised.map((l) => [l.component, l.opr_hour, l.revision_reason]).sort(), [
+      ["LMP", 10, "price_correction"],
+      ["MCE", 10, "price_correction"],
+    ]);
+  });
+});
+
 Deno.test("runRealtime() runs one pass of every configured dataset at the given time", async () => {
   await withConnector({ OASIS_DATASETS: "lmp_rtm,as_fmm", OASIS_NODES: NP15 }, async (connector) => {
     const now = new Date(Date.now() - 3_600_000);

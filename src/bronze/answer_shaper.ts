@@ -17,6 +17,7 @@ import {
   type FetchProvenance,
   type QueryIdentity,
   queryIdentity,
+  type RowRevision,
 } from "./envelope.ts";
 import { EnvelopeEncoder } from "./envelope_encoder.ts";
 import { MAX_MESSAGE_CHARS, messageChars } from "./outbox.ts";
@@ -51,14 +52,14 @@ export class AnswerShaper {
     this.#dlqHeaders = bronzeHeaders(DEAD_LETTER_SCHEMA_NAME, DEAD_LETTER_SCHEMA_VERSION, spec.name);
   }
 
-  /** The envelope message of `row`, or its dead letter. */
-  row(row: OasisRow): BronzeMessage {
+  /** The envelope message of `row` (carrying `revision`, when it republishes a fact), or its dead letter. */
+  row(row: OasisRow, revision?: RowRevision): BronzeMessage {
     const query = this.#query(row.report);
     try {
-      let value = this.#encoder.encode(row, query)?.value;
+      let value = this.#encoder.encode(row, query, revision)?.value;
       if (value === undefined) {
         // The slow path names the field a row breaks (and takes any row the fast check is unsure of).
-        const envelope = buildEnvelope(row, query, this.#ctx);
+        const envelope = buildEnvelope(row, query, this.#ctx, revision);
         const checked = validateEnvelope(envelope);
         if (!checked.ok) return this.#deadLetter({ ...row, reason: checked.reason }, query);
         value = JSON.stringify(envelope);

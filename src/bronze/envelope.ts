@@ -7,7 +7,20 @@
 import { createHash } from "node:crypto";
 import type { DatasetName, DatasetSpec } from "../oasis/datasets.ts";
 import type { OasisRow, RowProblem } from "../oasis/row.ts";
-import { DEAD_LETTER_SCHEMA, type DeadLetter, ENVELOPE_SCHEMA, type Provenance, SOURCE } from "./schema.ts";
+import {
+  DEAD_LETTER_SCHEMA,
+  type DeadLetter,
+  ENVELOPE_SCHEMA,
+  type Provenance,
+  type RevisionReason,
+  SOURCE,
+} from "./schema.ts";
+
+/** The revision an envelope carries: its number (0 at first publication) and, above 0, why. */
+export interface RowRevision {
+  readonly revision: number;
+  readonly reason: RevisionReason | null;
+}
 
 /** The request a batch of rows came from (the fields of `FetchResult` that provenance needs). */
 export interface FetchProvenance {
@@ -110,6 +123,7 @@ export function buildEnvelope(
   row: OasisRow,
   query: QueryIdentity,
   ctx: EnvelopeContext,
+  revision?: RowRevision,
 ): Record<string, unknown> {
   return {
     schema: ENVELOPE_SCHEMA,
@@ -130,6 +144,8 @@ export function buildEnvelope(
     value: row.value,
     raw: row.raw,
     provenance: provenance(ctx, row, contentHash(row.raw)),
+    revision: revision?.revision ?? 0,
+    revision_reason: revision?.reason ?? null,
   };
 }
 

@@ -11,11 +11,13 @@
  */
 import { hash } from "node:crypto";
 import type { OasisRow } from "../oasis/row.ts";
-import type { EnvelopeContext, QueryIdentity } from "./envelope.ts";
+import type { EnvelopeContext, QueryIdentity, RowRevision } from "./envelope.ts";
 import {
   answerConstantsSchema,
   ENVELOPE_SCHEMA,
+  MAX_REVISION,
   OPR_DATE_PATTERN,
+  REVISION_REASONS,
   SOURCE,
   UTC_INSTANT_PATTERN,
 } from "./schema.ts";
@@ -52,6 +54,15 @@ function rowFieldsValid(row: OasisRow): boolean {
     (row.opr_interval === null || isIntIn(row.opr_interval, 0, 288)) &&
     isText(row.component) && (row.value === null || Number.isFinite(row.value)) &&
     isText(row.source_file) && isIntIn(row.row_number, 1, Number.MAX_SAFE_INTEGER);
+}
+
+/** The `revision` and `revision_reason` text, or null when they break the schema's rules. */
+function revisionTail(revision: RowRevision | undefined): string | null {
+  if (revision === undefined) return ',"revision":0,"revision_reason":null}';
+  const { revision: n, reason } = revision;
+  if (!isIntIn(n, 0, MAX_REVISION)) return null;
+  if (reason !== null && !(REVISION_REASONS as readonly string[]).includes(reason)) return null;
+  return `,"revision":${n},"revision_reason":${json(reason)}}`;
 }
 
 /**
@@ -112,9 +123,10 @@ export class EnvelopeEncoder {
   }
 
   /** The envelope of `row`, or null when a field breaks a rule (then build it with `buildEnvelope`). */
-  encode(row: OasisRow, query: QueryIdentity): EncodedEnvelope | null {
+  encode(row: OasisRow, query: QueryIdentity, revision?: RowRevision): EncodedEnvelope | null {
     const head = this.#head(query);
-    if (head === null || !rowFieldsValid(row)) return null;
+    const tail = revisionTail(revision);
+    if (head === null || tail === null || !rowFieldsValid(row)) return null;
     const raw = this.#raw.write(row.raw);
     if (raw === null) return null;
     const hash = sha256Hex(raw[1]);
@@ -148,7 +160,8 @@ export class EnvelopeEncoder {
       String(row.row_number),
       this.#provenanceMid,
       hash,
-      '"}}',
+      '"}',
+      tail,
     ].join("");
     return { value, contentHash: hash };
   }

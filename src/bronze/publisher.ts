@@ -9,7 +9,9 @@
  */
 import type { FetchResult } from "../oasis/client.ts";
 import { type DatasetName, DATASETS, type DatasetSpec } from "../oasis/datasets.ts";
+import type { OasisRow } from "../oasis/row.ts";
 import { AnswerShaper } from "./answer_shaper.ts";
+import type { RowRevision } from "./envelope.ts";
 import type { BronzeMetrics } from "./metrics.ts";
 import type { Outbox } from "./outbox.ts";
 import type { BronzeMessage } from "./sink.ts";
@@ -38,8 +40,13 @@ export interface BronzePublisherOptions {
   readonly now?: () => Date;
 }
 
-/** The fields of a `FetchResult` that publishing reads. */
-export type PublishInput = Pick<FetchResult, "result" | "url" | "finalUrl" | "fetchedAt">;
+/**
+ * The fields of a `FetchResult` that publishing reads, and the revision of each row that republishes a fact
+ * (a row not in `revisions` is a first publication, revision 0).
+ */
+export type PublishInput = Pick<FetchResult, "result" | "url" | "finalUrl" | "fetchedAt"> & {
+  readonly revisions?: ReadonlyMap<OasisRow, RowRevision>;
+};
 
 /** Turns fetched answers into Bronze messages committed to the outbox. */
 export class BronzePublisher {
@@ -103,12 +110,13 @@ export class BronzePublisher {
     const counts = { rows: 0, accepted: 0, deadLettered: 0 };
     if (fetch.result.kind !== "rows") return { total: 0, chunks: [], counts };
     const { rows, problems } = fetch.result;
+    const revisions = fetch.revisions;
     const total = rows.length + problems.length;
     counts.rows = total;
     const shaper = new AnswerShaper(fetch, spec, this.topicOf(spec.name), this.#now());
     function* chunks(): Generator<BronzeMessage[]> {
       for (let i = 0; i < rows.length; i += CHUNK_ROWS) {
-        const chunk = rows.slice(i, i + CHUNK_ROWS).map((row) => shaper.row(row));
+        const chunk = rows.slice(i, i + CHUNK_ROWS).map((row) => shaper.row(row, revisions?.get(row)));
         for (const m of chunk) {
           if (m.topic === shaper.topic) counts.accepted++;
           else counts.deadLettered++;

@@ -68,6 +68,13 @@ export const answerConstantsSchema = z.object({
   ingested_at: utcInstant,
 });
 
+/** Why an envelope republishes a fact that reached Bronze before. */
+export const REVISION_REASONS = ["price_correction", "revision_repoll"] as const;
+/** A value of `revision_reason`. */
+export type RevisionReason = typeof REVISION_REASONS[number];
+/** Highest revision number an envelope may carry. */
+export const MAX_REVISION = 1_000_000;
+
 const raw = z.record(z.string(), z.string()).describe("Every source column, verbatim");
 
 /** One normalized OASIS row with its raw columns and provenance: the value of a Bronze message. */
@@ -86,6 +93,11 @@ export const bronzeEnvelopeSchema = z.strictObject({
   value: z.number().nullable().describe("The value; null when the source cell is empty"),
   raw,
   provenance: provenanceSchema,
+  // Optional so that records published before these fields existed still validate.
+  revision: z.int().min(0).max(MAX_REVISION).optional()
+    .describe("0 when the fact is first published, then 1, 2, … for each changed value of it"),
+  revision_reason: z.enum(REVISION_REASONS).nullable().optional()
+    .describe("Why a revision was published: a CAISO price correction or the revision re-poll; null at 0"),
 }).refine((e) => e.interval_end > e.interval_start, {
   message: "interval_end must be after interval_start",
   path: ["interval_end"],

@@ -9,7 +9,8 @@
  * @module
  */
 import { createHash } from "node:crypto";
-import { bronzeKey, canonicalRaw } from "../bronze/envelope.ts";
+import { bronzeKey, canonicalRaw, type RowRevision } from "../bronze/envelope.ts";
+import type { RevisionReason } from "../bronze/schema.ts";
 import type { BronzePublisher } from "../bronze/publisher.ts";
 import type { FetchResult } from "../oasis/client.ts";
 import type { OasisRow, RowProblem } from "../oasis/row.ts";
@@ -128,12 +129,33 @@ async function newProblems(
   return { problems, freshProblems };
 }
 
-/** Delivers `fetched` (the answer to `window`); `digestTtlMs` is how long its digests are kept. */
+/**
+ * A saved digest: the hex digest of a group's values and the revision number they were published under,
+ * written `hex` at revision 0 and `hex.N` above (so digests saved before revisions were numbered still read).
+ */
+function readDigest(saved: string | undefined): { hex: string; revision: number } | undefined {
+  if (saved === undefined) return undefined;
+  const dot = saved.indexOf(".");
+  if (dot < 0) return { hex: saved, revision: 0 };
+  const revision = Number(saved.slice(dot + 1));
+  return { hex: saved.slice(0, dot), revision: Number.isSafeInteger(revision) ? revision : 0 };
+}
+
+/** Options of `deliverWindow`. */
+export interface DeliverOptions {
+  readonly now: Date;
+  /** How long the window's digests are kept. */
+  readonly digestTtlMs: number;
+  /** Why a changed interval is republished (default `revision_repoll`). */
+  readonly revisionReason?: RevisionReason;
+}
+
+/** Delivers `fetched` (the answer to `window`); a changed interval goes out with its next revision number. */
 export async function deliverWindow(
   window: RequestWindow,
   fetched: FetchResult,
   deps: DeliveryDeps,
-  options: { readonly now: Date; readonly digestTtlMs: number },
+  options: DeliverOptions,
 ): Promise<Delivered> {
   const result = fetched.result;
   if (result.kind !== "rows") return { rows: 0, published: 0, unchanged: 0, revised: 0, starts: new Set() };
@@ -143,6 +165,8 @@ export async function deliverWindow(
   const known = await deps.coordination.digests(scope, [...groups.keys()].filter(Number.isFinite));
   const fresh = new Map<number, string>();
   const rows: OasisRow[] = [];
+  const revisions = new Map<OasisRow, RowRevision>();
+  const reason = options.revisionReason ?? "revision_repoll";
   let revised = 0;
   for (const [ms, g] of groups) {
     if (!Number.isFinite(ms)) {
@@ -150,17 +174,24 @@ export async function deliverWindow(
       continue;
     }
     const d = digest(g.lines);
-    if (known.get(ms) === d) continue;
-    if (known.has(ms)) revised++;
-    fresh.set(ms, d);
+    const before = readDigest(known.get(ms));
+    if (before?.hex === d) continue;
     rows.push(...g.rows);
+    if (before === undefined) {
+      fresh.set(ms, d);
+      continue;
+    }
+    revised++;
+    const revision = { revision: before.revision + 1, reason };
+    fresh.set(ms, `${d}.${revision.revision}`);
+    for (const row of g.rows) revisions.set(row, revision);
   }
   const problemScope = `${scope}|problems`;
   const { problems, freshProblems } = await newProblems(window, result.problems, deps, problemScope);
   let published = 0;
   if (rows.length > 0 || problems.length > 0) {
     const counts = await deps.publisher.publish(
-      { ...fetched, result: { ...result, rows, problems } },
+      { ...fetched, result: { ...result, rows, problems }, revisions },
       window.dataset,
     );
     published = counts.accepted + counts.deadLettered;

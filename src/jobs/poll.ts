@@ -29,6 +29,8 @@ export interface PollSettings {
   readonly lockTtlMs: number;
   /** How long the lock stays as a "done" marker after a run without failed windows (half the schedule period). */
   readonly holdMs: number;
+  /** Digests are kept at least this long (the price-correction horizon), ms. */
+  readonly digestMinMs?: number;
 }
 
 /** Dependencies of a poll. */
@@ -119,7 +121,10 @@ export async function pollDataset(dataset: DatasetName, deps: PollDeps, now: Dat
     const failures: PollFailure[] = [];
     let rows = 0, published = 0, revised = 0, noData = 0, missing = 0;
     const known = new GridKnowledge();
-    const digestTtlMs = deps.settings.revisionMs + deps.settings.lookbackMs + DIGEST_MARGIN_MS;
+    const digestTtlMs = Math.max(
+      deps.settings.revisionMs + deps.settings.lookbackMs + DIGEST_MARGIN_MS,
+      deps.settings.digestMinMs ?? 0,
+    );
     for (const window of windows) {
       deps.signal?.throwIfAborted();
       try {

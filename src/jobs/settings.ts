@@ -60,6 +60,17 @@ export const JOB_SETTINGS: readonly SettingDoc[] = [
       "Hours re-polled for revisions on every run, dataset=hours,… (a changed value is stored and published again)",
   },
   {
+    name: "PRICE_CORRECTION_DAYS",
+    default: "14",
+    description:
+      "Trade dates (back from yesterday) whose CAISO price corrections (PRC_CORR_GRP) the daily job reads; a corrected market day is fetched again and its changed prices published as revisions; 0: off",
+  },
+  {
+    name: "PRICE_CORRECTION_SCHEDULE",
+    default: "20 17 * * *",
+    description: "Cron schedule (UTC) of the daily price-correction job",
+  },
+  {
     name: "JOB_LOCK_TTL_S",
     default: "600",
     description:
@@ -105,6 +116,10 @@ export interface JobsConfig {
   readonly revisionMs: Readonly<Record<DatasetName, number>>;
   /** Lease of a run's lock, ms. */
   readonly lockTtlMs: number;
+  /** Trade dates the price-correction job reads back (0: off). */
+  readonly correctionDays: number;
+  /** Cron schedule (UTC) of the price-correction job. */
+  readonly correctionSchedule: string;
   /** Deno KV file of the job coordination and gate slots without Redis; their local mirror with it. */
   readonly kvPath: string;
   /** Deno KV file of the backfill CLI's Bronze outbox. */
@@ -201,6 +216,8 @@ export function loadJobsConfig(env: Env): JobsConfig {
     lookbackMs: number(env, "JOB_LOOKBACK_HOURS", 1, 24 * 31, false) * HOUR_MS,
     revisionMs: revisions(env),
     lockTtlMs: number(env, "JOB_LOCK_TTL_S", 10, 86_400) * 1000,
+    correctionDays: number(env, "PRICE_CORRECTION_DAYS", 0, 31),
+    correctionSchedule: checkedSchedule("PRICE_CORRECTION_SCHEDULE", value(env, "PRICE_CORRECTION_SCHEDULE")),
     kvPath: value(env, "JOBS_KV_PATH"),
     backfillOutboxPath: value(env, "BACKFILL_OUTBOX_PATH"),
     backfillDrainTimeoutMs: number(env, "BACKFILL_DRAIN_TIMEOUT_S", 0, 86_400) * 1000,

@@ -20,6 +20,7 @@ import {
 import type { GateTicket, RequestGate } from "./gate.ts";
 import { fileNameFromDisposition, summarizeBody } from "./http_answer.ts";
 import { type ParseContext, parseResponse } from "./parse.ts";
+import { type CorrectionParse, parseCorrections } from "./price_corrections.ts";
 import type { OasisRequestEvent, OasisRequestOutcome } from "./request_event.ts";
 import type { ParseResult } from "./row.ts";
 import { networkCause } from "./network_cause.ts";
@@ -27,6 +28,7 @@ import { fetchSender, type Sender, type SentAnswer } from "./sender.ts";
 import { looksLikeZip } from "./unzip.ts";
 import { buildUrl, type ResultFormat } from "./url.ts";
 import type { RequestWindow } from "./windows.ts";
+import { formatOasisDateTime, pacificMidnight } from "./time.ts";
 
 export type { BreakerState } from "./fetch_policy.ts";
 export type { OasisRequestEvent, OasisRequestOutcome } from "./request_event.ts";
@@ -66,10 +68,16 @@ export interface OasisClientOptions {
 
 type Report = (outcome: OasisRequestOutcome, extra?: Partial<OasisRequestEvent>) => void;
 
-/** A parsed answer to one window, with where and when it came from. */
-export interface FetchResult {
+/** How an answer's bytes are read: parsed, and judged (an OASIS error document is thrown by `#send`). */
+type Reader<T extends { kind: string }> = (bytes: Uint8Array, fileName?: string) => Promise<T> | T;
+
+/** The OASIS verdict inside a parsed answer. */
+type Verdict = { kind: string; code?: number; description?: string };
+
+/** A parsed answer to one window (or group report), with where and when it came from. */
+export interface FetchResult<T = ParseResult> {
   /** The parsed answer: `rows` or `no-data` (OASIS error documents are thrown instead). */
-  result: ParseResult;
+  result: T;
   /** Requested URL. */
   url: string;
   /** URL that answered, after redirects (PRC_AS may be redirected to GroupZip). */
@@ -128,18 +136,38 @@ export class OasisClient {
    */
   fetchWindow(window: RequestWindow, signal?: AbortSignal): Promise<FetchResult> {
     const url = buildUrl(this.#baseUrl, window, this.#format);
+    return this.#fetch(
+      url,
+      (bytes, fileName) => this.#parse(bytes, { dataset: window.dataset, fileName }),
+      signal,
+    );
+  }
+
+  /**
+   * Fetches and parses CAISO's price-correction summary (`GroupZip?groupid=PRC_CORR_GRP`) of one trade
+   * date through the same gate, retries and breaker as the windows. `no-data` until OASIS has the report.
+   */
+  fetchCorrections(tradeDate: string, signal?: AbortSignal): Promise<FetchResult<CorrectionParse>> {
+    const params = new URLSearchParams({ resultformat: "6", groupid: "PRC_CORR_GRP", version: "1" });
+    params.set("startdatetime", formatOasisDateTime(pacificMidnight(tradeDate)));
+    const base = this.#baseUrl.replace(/SingleZip$/, "GroupZip");
+    const url = `${base}?${params.toString().replaceAll("%3A", ":")}`;
+    return this.#fetch(url, (bytes, fileName) => parseCorrections(bytes, fileName), signal);
+  }
+
+  #fetch<T extends Verdict>(url: string, read: Reader<T>, signal?: AbortSignal): Promise<FetchResult<T>> {
     if (signal?.aborted) return Promise.reject(signal.reason);
     const run = this.#policies.retry.execute(
-      ({ attempt }) => this.#attempt(url, window, attempt + 1, signal),
+      ({ attempt }) => this.#attempt(url, read, attempt + 1, signal),
       signal,
     );
     return signal ? untilAborted(run, signal) : run;
   }
 
-  async #attempt(url: string, window: RequestWindow, attempt: number, signal?: AbortSignal) {
+  async #attempt<T extends Verdict>(url: string, read: Reader<T>, attempt: number, signal?: AbortSignal) {
     signal?.throwIfAborted();
     try {
-      return await this.#policies.breaker.execute(() => this.#send(url, window, attempt, signal), signal);
+      return await this.#policies.breaker.execute(() => this.#send(url, read, attempt, signal), signal);
     } catch (error) {
       if (!(error instanceof BrokenCircuitError || error instanceof IsolatedCircuitError)) throw error;
       this.#emit({ url, attempt, outcome: "breaker_open", durationMs: 0 });
@@ -153,7 +181,12 @@ export class OasisClient {
     }
   }
 
-  async #send(url: string, window: RequestWindow, attempt: number, signal?: AbortSignal) {
+  async #send<T extends Verdict>(
+    url: string,
+    read: Reader<T>,
+    attempt: number,
+    signal?: AbortSignal,
+  ): Promise<FetchResult<T>> {
     let started = Date.now();
     const report: Report = (outcome, extra = {}) =>
       this.#emit({ url, attempt, outcome, durationMs: Math.max(0, Date.now() - started), ...extra });
@@ -180,9 +213,9 @@ export class OasisClient {
     }
 
     const fileName = fileNameFromDisposition(response.headers.get("content-disposition"));
-    let result: ParseResult;
+    let result: T;
     try {
-      result = await this.#read(bytes, { dataset: window.dataset, fileName });
+      result = await this.#read(bytes, fileName, read);
     } catch (cause) {
       report("parse_error", answer);
       // A malformed ZIP is usually a truncated download; any other parser failure is a bug, not retried.
@@ -193,12 +226,18 @@ export class OasisClient {
 
     if (result.kind === "oasis-error") {
       report("oasis_error", { ...answer, code: result.code });
-      const retryable = isRetryableOasisCode(result.code);
-      throw new OasisRequestError(result.description, { kind: "oasis", url, code: result.code, retryable });
+      const retryable = isRetryableOasisCode(result.code ?? 0);
+      const code = result.code ?? 0;
+      throw new OasisRequestError(result.description ?? `OASIS error ${code}`, {
+        kind: "oasis",
+        url,
+        code,
+        retryable,
+      });
     }
     report(
       result.kind === "no-data" ? "no-data" : "ok",
-      result.kind === "no-data" ? { ...answer, code: result.code } : answer,
+      result.kind === "no-data" ? { ...answer, code: result.code ?? 1000 } : answer,
     );
     return {
       result,
@@ -240,15 +279,15 @@ export class OasisClient {
   }
 
   /** Parses a body, refusing one that is not a ZIP before handing it to the (maybe off-thread) parser. */
-  async #read(bytes: Uint8Array, ctx: ParseContext): Promise<ParseResult> {
+  async #read<T>(bytes: Uint8Array, fileName: string | undefined, read: Reader<T & Verdict>): Promise<T> {
     if (!looksLikeZip(bytes)) {
       // An HTML page with status 200 is a throttle or maintenance page; a later attempt may get the ZIP.
       throw new OasisParseError(
         `Cannot read response: not a ZIP archive (starts with "${summarizeBody(bytes, 60)}")`,
-        { file: ctx.fileName },
+        { file: fileName },
       );
     }
-    return await this.#parse(bytes, ctx);
+    return await read(bytes, fileName);
   }
 
   #emit(event: OasisRequestEvent): void {

@@ -20,7 +20,12 @@ import { csvBytes } from "./csv_report.ts";
 import { type Fault, FaultController } from "./faults.ts";
 import { dataTimeDate } from "./format.ts";
 import { DAM_PRC_AS_GROUP, resolveGroupZip } from "./group_zip.ts";
-import { PriceModel } from "./prices.ts";
+import {
+  CorrectedPriceModel,
+  CorrectionBook,
+  correctionsRoute,
+  PRC_CORR_GROUP,
+} from "./price_corrections.ts";
 import { partialTable } from "./partial_answer.ts";
 import { renameColumn, type ReportTable } from "./report_table.ts";
 import { addColumn, dropColumn } from "./column_faults.ts";
@@ -80,6 +85,8 @@ export interface Simulator {
    * so tests and benchmarks can measure latency against it (also `GET /sim/published`).
    */
   publishedAt(start: Date, minutes: number): Date;
+  /** Price corrections (also settable with `POST /sim/corrections`). */
+  readonly corrections: CorrectionBook;
 }
 
 const MAX_LOG = 10_000;
@@ -116,6 +123,7 @@ function nonNegative(name: string, value: number): number {
 
 class OasisSimulator implements Simulator {
   readonly faults = new FaultController();
+  readonly corrections = new CorrectionBook();
   readonly clock: SimClock;
   readonly #log: RequestLogEntry[] = [];
   readonly #throttleMs: number;
@@ -129,7 +137,7 @@ class OasisSimulator implements Simulator {
     const seed = options.seed ?? 1;
     this.#context = {
       seed,
-      model: new PriceModel(seed),
+      model: new CorrectedPriceModel(seed, this.corrections),
       allApnodesCount: options.allApnodesCount ?? 1700,
       allNodesCount: options.allNodesCount ?? 2500,
       retentionMonths: options.retentionMonths ?? 39,
@@ -160,6 +168,7 @@ class OasisSimulator implements Simulator {
 
   async handler(req: Request): Promise<Response> {
     const url = new URL(req.url);
+    if (url.pathname === "/sim/corrections") return correctionsRoute(req, this.corrections, this.clock.now());
     if (url.pathname.startsWith("/sim/")) {
       const controls = {
         faults: this.faults,
@@ -218,7 +227,12 @@ class OasisSimulator implements Simulator {
     }
     const ctx: ReportContext = { ...this.#context, now: this.clock.now() };
     const search = new URL(req.url).searchParams;
-    const resolution: Resolution = single ? resolveSingleZip(search, ctx) : resolveGroupZip(search, ctx);
+    const group = (search.get("groupid") ?? "").toUpperCase();
+    const resolution: Resolution = single
+      ? resolveSingleZip(search, ctx)
+      : group === PRC_CORR_GROUP
+      ? this.corrections.resolve(search, ctx.now)
+      : resolveGroupZip(search, ctx);
     if (resolution.kind === "redirect") {
       this.#redirectTarget = new URL(resolution.location, req.url).href;
       return redirectResponse(this.#redirectTarget);

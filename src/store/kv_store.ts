@@ -12,6 +12,7 @@ import type { OasisRow } from "../oasis/row.ts";
 import { type AlertRuleBook, kvRuleBackend } from "./alert_rule_book.ts";
 import type { IngestPlan } from "./ingest_plan.ts";
 import { KvKeys } from "./keys.ts";
+import { kvRevisionEntries, kvRevisionsPrefix, type PriceRevision, readKvRevisions } from "./revision_log.ts";
 import type { StoreConfig } from "./settings.ts";
 import { StoreCore, type ZoneSnapshot } from "./store_core.ts";
 import {
@@ -79,7 +80,7 @@ export class KvStore implements PriceStore {
   ingest(rows: readonly OasisRow[], now: Date = this.#core.clock()): Promise<IngestResult> {
     return this.#core.exclusive(async () => {
       const prepared = await this.#core.prepare(rows, now, (zones) => this.#load(zones));
-      const stored = await this.#write(prepared.plan);
+      const stored = await this.#write(prepared.plan, this.#core.clock());
       const result = this.#core.commit(prepared, stored);
       if (stored) this.#fanOut(prepared.plan);
       return result;
@@ -122,7 +123,12 @@ export class KvStore implements PriceStore {
     return seq;
   }
 
-  async #mutations(plan: IngestPlan, restore: boolean, used: Set<string>): Promise<Mutation[]> {
+  async #mutations(
+    plan: IngestPlan,
+    restore: boolean,
+    used: Set<string>,
+    revisedAt: Date,
+  ): Promise<Mutation[]> {
     const out: Mutation[] = [];
     const state = this.#core.state;
     const zones = new Set([...plan.updates.map((u) => u.zone), ...plan.current.map((c) => c.zone)]);
@@ -144,6 +150,7 @@ export class KvStore implements PriceStore {
       out.push({ key: [...this.#keys.series(u.zone, u.market), u.ms], value: point });
       out.push({ key: [...this.#keys.stream(u.zone), await this.#nextSeq(u.zone, used)], value: u });
     }
+    out.push(...kvRevisionEntries(this.#keys, plan.updates, revisedAt));
     for (const c of plan.current) out.push({ key: this.#keys.current(c.zone), value: c });
     for (const a of plan.alerts) {
       out.push({ key: [...this.#keys.alertsStream(), await this.#nextSeq(null, used)], value: a });
@@ -154,15 +161,20 @@ export class KvStore implements PriceStore {
     for (const t of plan.trims) {
       const prefix = this.#keys.series(t.zone, t.market);
       for await (const e of this.#kv.list({ prefix, end: [...prefix, t.cutoffMs] })) out.push({ key: e.key });
+      const log = kvRevisionsPrefix(this.#keys, t.zone, t.market);
+      for await (const e of this.#kv.list({ prefix: log, end: [...log, t.cutoffMs] })) {
+        out.push({ key: e.key });
+      }
     }
     return out;
   }
 
-  async #write(plan: IngestPlan): Promise<boolean> {
+  /** Writes `plan`; `revisedAt` (the store's clock, not the run's older `now`) dates its revisions. */
+  async #write(plan: IngestPlan, revisedAt: Date): Promise<boolean> {
     const restore = this.#restore;
     try {
       const used = new Set<string>();
-      const mutations = await this.#mutations(plan, restore, used);
+      const mutations = await this.#mutations(plan, restore, used, revisedAt);
       // Stream caps are applied once the new entries are in, so that they count too.
       await this.#commit(mutations);
       await this.#commit(await this.#streamTrims(used));
@@ -216,6 +228,14 @@ export class KvStore implements PriceStore {
 
   async history(zone: string, market: Market, range: TimeRange = {}): Promise<StoreRead<SeriesPoint[]>> {
     return fresh(await this.#list(zone, market, range));
+  }
+
+  async revisions(zone: string, market: Market, range: TimeRange = {}): Promise<StoreRead<PriceRevision[]>> {
+    return {
+      value: await readKvRevisions(this.#kv, this.#keys, zone, market, range),
+      stale: false,
+      ageMs: 0,
+    };
   }
 
   async alerts(limit = 50): Promise<StoreRead<AlertEvent[]>> {

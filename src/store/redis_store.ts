@@ -17,6 +17,7 @@ import type { AlertRuleBook } from "./alert_rule_book.ts";
 import type { IngestPlan } from "./ingest_plan.ts";
 import { redisRuleBackend } from "./redis_alert_rules.ts";
 import { RedisKeys } from "./keys.ts";
+import { type PriceRevision, queueRedisRevisions, readRedisRevisions } from "./revision_log.ts";
 import {
   CURRENT_MERGE_SCRIPT,
   currentMergeArgs,
@@ -173,7 +174,7 @@ export class RedisStore implements PriceStore {
   ingest(rows: readonly OasisRow[], now: Date = this.#core.clock()): Promise<IngestResult> {
     return this.#core.exclusive(async () => {
       const prepared = await this.#core.prepare(rows, now, (zones) => this.#load(zones));
-      const stored = await this.#write(prepared.plan);
+      const stored = await this.#write(prepared.plan, this.#core.clock());
       return this.#core.commit(prepared, stored);
     });
   }
@@ -225,7 +226,8 @@ export class RedisStore implements PriceStore {
     }
   }
 
-  async #write(plan: IngestPlan): Promise<boolean> {
+  /** Writes `plan`; `revisedAt` (the store's clock, not the run's older `now`) dates its revisions. */
+  async #write(plan: IngestPlan, revisedAt: Date): Promise<boolean> {
     const restore = this.#restore;
     try {
       if (this.#client.status !== "ready") throw new StoreUnavailableError("Redis is not connected");
@@ -237,6 +239,7 @@ export class RedisStore implements PriceStore {
         m.xadd(this.#keys.stream(u.zone), "MAXLEN", "~", this.#config.streamMaxLen, "*", ...encodeUpdate(u));
         m.publish(this.#keys.updates(u.zone), JSON.stringify(u));
       }
+      queueRedisRevisions(m, this.#keys, plan.updates, revisedAt, plan.trims);
       for (const c of plan.current) {
         // Merged per market, never older over newer: another instance may have written a newer price.
         m.eval(CURRENT_MERGE_SCRIPT, 1, this.#keys.current(c.zone), ...currentMergeArgs(c));
@@ -302,6 +305,10 @@ export class RedisStore implements PriceStore {
         decodeWithScores(await this.#client.zrangebyscore(key, bound(from), bound(to), "WITHSCORES")),
       () => this.#core.state.series(zone, market, from, to),
     );
+  }
+
+  revisions(zone: string, market: Market, range: TimeRange = {}): Promise<StoreRead<PriceRevision[]>> {
+    return this.#read(() => readRedisRevisions(this.#client, this.#keys, zone, market, range), () => []);
   }
 
   alerts(limit = 50): Promise<StoreRead<AlertEvent[]>> {

@@ -9,9 +9,11 @@ import type { OasisRow } from "../oasis/row.ts";
 import type { AlertEvent } from "../analytics/alerts.ts";
 import type { BatterySignal } from "../analytics/signals.ts";
 import type { AlertRuleBook } from "./alert_rule_book.ts";
+import type { PriceRevision } from "./revision_log.ts";
 
 export type { AlertEvent, AlertKind } from "../analytics/alerts.ts";
 export type { BatterySignal, SignalAction } from "../analytics/signals.ts";
+export type { PriceRevision } from "./revision_log.ts";
 
 /** Price series kept per zone: real-time 5-minute, fifteen-minute and day-ahead hourly. */
 export type Market = "RT" | "FMM" | "DA";
@@ -150,6 +152,8 @@ export interface PriceStore {
   current(zone: string): Promise<StoreRead<CurrentPrices | null>>;
   /** Stored prices of `zone` in `market`, oldest first. */
   history(zone: string, market: Market, range?: TimeRange): Promise<StoreRead<SeriesPoint[]>>;
+  /** The replaced prices of intervals of `zone` in `market` within `range` (for `as_of`), in no order. */
+  revisions(zone: string, market: Market, range?: TimeRange): Promise<StoreRead<PriceRevision[]>>;
   /** The most recent alerts, newest first. */
   alerts(limit?: number): Promise<StoreRead<AlertEvent[]>>;
   /** Battery signals for one zone and operating day. */

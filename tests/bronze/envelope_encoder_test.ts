@@ -76,3 +76,23 @@ Deno.test("EnvelopeEncoder refuses every row of an answer whose shared parts bre
   assert.equal(new EnvelopeEncoder(bad).encode(rows[0]!, query), null);
   assert.equal(new EnvelopeEncoder(ctx).encode(rows[0]!, { ...query, version: 0 }), null);
 });
+
+Deno.test("EnvelopeEncoder writes a revision exactly like buildEnvelope() and refuses what zod refuses", () => {
+  const encoder = new EnvelopeEncoder(ctx);
+  const revisions = [
+    { revision: 0, reason: null },
+    { revision: 3, reason: "price_correction" },
+    { revision: 1, reason: "revision_repoll" },
+    { revision: -1, reason: null },
+    { revision: 1.5, reason: null },
+    { revision: 2_000_000, reason: null },
+    { revision: 1, reason: "typo" },
+  ] as const;
+  for (const revision of revisions) {
+    const envelope = buildEnvelope(rows[0]!, query, ctx, revision as never);
+    const zod = validateEnvelope(envelope).ok;
+    const fast = encoder.encode(rows[0]!, query, revision as never);
+    assert.equal(fast !== null, zod, JSON.stringify(revision));
+    if (fast) assert.equal(fast.value, JSON.stringify(envelope));
+  }
+});

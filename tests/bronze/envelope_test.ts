@@ -106,6 +106,8 @@ Deno.test("buildEnvelope() carries normalized fields, raw columns and provenance
       ingested_at: "2020-07-01T00:00:01.000Z",
       content_hash: contentHash(row.raw),
     },
+    revision: 0,
+    revision_reason: null,
   });
 });
 

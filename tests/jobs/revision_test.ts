@@ -80,6 +80,11 @@ Deno.test("a revised day-ahead value replaces the stored one and is published ag
     assert.deepEqual(again.map((m) => m.key), [key]);
     assert.equal(JSON.parse(again[0]!.value).value, 99.5);
     assert.equal(keyCounts(messages).get(key), 2);
+    // The first publication is revision 0; the changed value goes out as revision 1 of the re-poll.
+    const original = JSON.parse(messages.find((m) => m.key === key)!.value);
+    assert.deepEqual([original.revision, original.revision_reason], [0, null]);
+    const envelope = JSON.parse(again[0]!.value);
+    assert.deepEqual([envelope.revision, envelope.revision_reason], [1, "revision_repoll"]);
     const stored = await backends.store.history("sp15", "DA", {
       from: new Date("2025-07-01T13:00:00Z"),
       to: new Date("2025-07-01T13:00:00Z"),
@@ -88,6 +93,11 @@ Deno.test("a revised day-ahead value replaces the stored one and is published ag
     assert.equal(updates.length, 1);
     assert.equal(updates[0]!.revised, true);
     assert.equal(updates[0]!.previous_price, 30 + (30 % 24));
+    // A second change of the same hour is revision 2.
+    oasis.prices[30] = 101;
+    clock.now = new Date("2025-07-02T00:00:00Z");
+    await pollDataset("lmp_dam", deps, clock.now);
+    assert.equal(JSON.parse(messages.at(-1)!.value).revision, 2);
   } finally {
     backends.close();
   }

@@ -102,3 +102,10 @@ Deno.test("a bad peak-polling setting fails with a message naming the variable",
     );
   }
 });
+
+Deno.test("PRICE_CORRECTION_DAYS reads 14 trade dates by default and refuses more than 31", () => {
+  const config = loadJobsConfig({});
+  assert.equal(config.correctionDays, 14);
+  assert.equal(config.correctionSchedule, "20 17 * * *");
+  assert.throws(() => loadJobsConfig({ PRICE_CORRECTION_DAYS: "32" }), /PRICE_CORRECTION_DAYS/);
+});

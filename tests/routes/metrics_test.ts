@@ -74,6 +74,17 @@ Deno.test("[metrics] ingest_missing_intervals shows what the last poll of each d
   assert.equal(value(text, 'ingest_missing_intervals{dataset="as_fmm"}'), 2);
 });
 
+Deno.test("[metrics] price-correction runs count by outcome and the intervals they revised", async () => {
+  const m = createMetrics();
+  m.priceCorrectionRun("done", 3);
+  m.priceCorrectionRun("partial", 0);
+  m.priceCorrectionRun("done", 2);
+  const text = await m.text();
+  assert.equal(value(text, 'price_correction_runs_total{outcome="done"}'), 2);
+  assert.equal(value(text, 'price_correction_runs_total{outcome="partial"}'), 1);
+  assert.equal(value(text, "price_correction_revisions_total"), 5);
+});
+
 Deno.test("[metrics] two Metrics objects never share a registry", async () => {
   const a = createMetrics();
   const b = createMetrics();

@@ -120,7 +120,7 @@ const DATES = fc.date({ min: new Date("2023-01-01T00:00:00Z"), max: new Date("20
 function strings(p: Parameter): fc.Arbitrary<string> {
   const schema = p.schema;
   if (schema.enum) return fc.constantFrom(...schema.enum);
-  if (schema.format === "date" || ["date", "from", "to"].includes(p.name)) {
+  if (schema.format === "date" || schema.format === "date-time" || ["date", "from", "to"].includes(p.name)) {
     return fc.oneof(
       fc.constantFrom("2026-07-01", "2026-06-30"),
       DATES.map((d) => d.toISOString().slice(0, 10)),

@@ -11,6 +11,7 @@ import type { PriceStore, PriceUpdate } from "../../src/store/store.ts";
 import { NP15, priceRows, SP15, TestClock, testConfig, waitFor, ZP26 } from "./helpers.ts";
 import { storeAlertContract } from "./store_contract_alerts.ts";
 import { storeRuleContract } from "./store_contract_rules.ts";
+import { storeRevisionContract } from "./store_contract_revisions.ts";
 
 /** A store built for one test, and how to clean up after it. */
 export interface StoreUnderTest {
@@ -274,4 +275,5 @@ export function storeContract(label: string, factory: StoreFactory): void {
 
   storeAlertContract(label, factory);
   storeRuleContract(label, factory);
+  storeRevisionContract(label, factory);
 }
