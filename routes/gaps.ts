@@ -1,6 +1,8 @@
 /**
- * `GET /api/gaps?dataset=&from=&to=`: missing intervals per dataset and node, from the hot store against
- * the expected interval grid (23-, 24- and 25-hour operating days included). `dataset` is one LMP dataset
+ * `GET /api/gaps?dataset=&from=&to=`: missing intervals per dataset and node against the expected interval
+ * grid (23-, 24- and 25-hour operating days included): LMP from the hot store, AS per (region, type) pair
+ * from the record of what reached Bronze (kept `DELIVERED_TTL_MS`; the grid starts no earlier), CRR
+ * answered `not_applicable` (per auction period, no interval grid). `dataset` is one configured dataset
  * (default: every configured one); `from` and `to` are Pacific operating days `YYYY-MM-DD` (inclusive) or
  * ISO-8601 instants (default: today's operating day). The grid ends at the newest interval that
  * can exist (the last ended real-time interval; the end of today for day-ahead) and starts no earlier than
@@ -12,11 +14,13 @@
  * @module
  */
 import { createRoute, z } from "@hono/zod-openapi";
+import { DELIVERED_TTL_MS, findDeliveredGaps } from "../src/jobs/delivered_intervals.ts";
 import { findGaps, GAP_DATASETS } from "../src/jobs/gaps.ts";
 import { newestEnd } from "../src/jobs/watermark.ts";
 import { type DatasetName, DATASETS, isDatasetName } from "../src/oasis/datasets.ts";
 import { nextDate, operatingDate, pacificMidnight, toIso } from "../src/oasis/time.ts";
 import type { NodeSelection } from "../src/oasis/windows.ts";
+import type { Coordination } from "../src/store/coordination.ts";
 import { MARKET_OF_DATASET } from "../src/store/price_points.ts";
 import type { Market, PriceStore } from "../src/store/store.ts";
 import { ErrorBody, json } from "./api_schemas.ts";
@@ -33,6 +37,8 @@ export interface GapsDeps {
   readonly datasets: readonly DatasetName[];
   /** Days kept per market (`StoreConfig.retentionDays`); the grid starts no earlier. */
   readonly retentionDays?: Readonly<Record<Market, number>>;
+  /** The job coordination, holding what reached Bronze of the AS datasets (without it they are not offered). */
+  readonly coordination?: Pick<Coordination, "digests">;
   readonly now?: () => Date;
 }
 
@@ -58,13 +64,20 @@ export const GapsBody = z.object({
   stale: z.boolean(),
   datasets: z.array(z.object({
     dataset: z.string(),
-    market: z.enum(["RT", "FMM", "DA"]),
-    interval_minutes: z.number(),
+    source: z.enum(["store", "bronze_deliveries", "not_applicable"]).openapi({
+      description:
+        "store: LMP prices in the hot store; bronze_deliveries: the AS (region, type) pairs that " +
+        "reached Bronze; not_applicable: no interval grid (CRR), `reason` says why and `nodes` is empty",
+    }),
+    reason: z.string().optional(),
+    market: z.enum(["RT", "FMM", "DA"]).optional().openapi({ description: "Absent for CRR" }),
+    interval_minutes: z.number().optional().openapi({ description: "Absent for CRR" }),
     from: z.string().openapi({ description: "Start of the grid checked: the range cut to the retention" }),
     to: z.string().openapi({ description: "End of the grid checked: the range cut to the newest interval" }),
     nodes: z.array(z.object({
-      node: z.string(),
-      zone: z.string(),
+      node: z.string().openapi({ description: "Node (LMP) or AS region; `*` when no AS row reached Bronze" }),
+      zone: z.string().optional().openapi({ description: "Zone of the node (LMP only)" }),
+      component: z.string().optional().openapi({ description: "AS type (AS only)" }),
       expected: z.number(),
       present: z.number(),
       missing: z.number(),
@@ -76,13 +89,13 @@ export const GapsBody = z.object({
 const gapsRoute = createRoute({
   method: "get",
   path: "/api/gaps",
-  summary: "Missing intervals per dataset and node, from the hot store against the expected interval grid",
+  summary: "Missing intervals per dataset and node (AS: region and type) against the expected interval grid",
   request: {
     query: z.object({
       dataset: z.string().optional().openapi({
         param: { name: "dataset", in: "query" },
         enum: [...GAP_DATASETS],
-        description: "One configured LMP dataset; default every configured one",
+        description: "One configured dataset; default every configured one",
       }),
       from: edge("from", "Start"),
       to: edge("to", "End"),
@@ -93,6 +106,12 @@ const gapsRoute = createRoute({
     400: json(ErrorBody, "A parameter does not validate; the body names it"),
   },
 });
+
+/** Market of each AS dataset (the hot store's markets name the LMP ones). */
+const AS_MARKET: Partial<Record<DatasetName, Market>> = { as_dam: "DA", as_fmm: "FMM", as_rtm: "RT" };
+const marketOf = (d: DatasetName): Market | undefined => MARKET_OF_DATASET[d] ?? AS_MARKET[d];
+const CRR_REASON = "CRR results are per auction period, not an interval grid; their gaps are not computed";
+const span = (from: Date, to: Date) => ({ from: toIso(from), to: toIso(to), nodes: [] as never[] });
 
 function instant(name: "from" | "to", text: string, end: boolean, now: Date): Date {
   if (/^\d{4}-\d{2}-\d{2}$/.test(text)) {
@@ -116,7 +135,9 @@ export function createGapsRoutes(deps: GapsDeps): ApiApp {
       if (text === "") throw new ParameterError(name, "is empty; leave it out for the default");
       return text;
     };
-    const offered = deps.datasets.filter((d) => GAP_DATASETS.includes(d));
+    const offered = deps.datasets.filter((d) =>
+      GAP_DATASETS.includes(d) && (AS_MARKET[d] === undefined || deps.coordination !== undefined)
+    );
     const dataset = q("dataset");
     if (dataset !== undefined && (!isDatasetName(dataset) || !offered.includes(dataset))) {
       throw new ParameterError(
@@ -131,10 +152,14 @@ export function createGapsRoutes(deps: GapsDeps): ApiApp {
       throw new ParameterError("to", `the range is longer than ${MAX_GAP_RANGE_DAYS} days`);
     }
     const selected = dataset === undefined ? offered : [dataset as DatasetName];
-    const kept = (d: DatasetName) =>
-      deps.retentionDays ? at.getTime() - deps.retentionDays[MARKET_OF_DATASET[d]!] * DAY_MS : -Infinity;
-    const oldestKept = Math.min(...selected.map(kept));
-    if (selected.length > 0 && to.getTime() <= oldestKept) {
+    const kept = (d: DatasetName) => {
+      if (AS_MARKET[d] !== undefined) return at.getTime() - DELIVERED_TTL_MS;
+      const market = MARKET_OF_DATASET[d];
+      return deps.retentionDays && market ? at.getTime() - deps.retentionDays[market] * DAY_MS : -Infinity;
+    };
+    const gridded = selected.filter((d) => marketOf(d) !== undefined);
+    const oldestKept = Math.min(...gridded.map(kept));
+    if (gridded.length > 0 && to.getTime() <= oldestKept) {
       throw new ParameterError(
         "to",
         `the range ends at ${toIso(to)}, before the store's retention (the oldest prices it keeps start ` +
@@ -144,15 +169,36 @@ export function createGapsRoutes(deps: GapsDeps): ApiApp {
     const datasets = [];
     let stale = false;
     for (const d of selected) {
-      const market = MARKET_OF_DATASET[d]!;
+      const market = marketOf(d);
+      if (market === undefined) {
+        datasets.push({
+          dataset: d,
+          source: "not_applicable" as const,
+          reason: CRR_REASON,
+          ...span(from, to),
+        });
+        continue;
+      }
       const until = market === "DA"
         ? pacificMidnight(nextDate(operatingDate(at)))
         : newestEnd(DATASETS[d], at);
       const start = new Date(Math.max(from.getTime(), kept(d)));
       const end = new Date(Math.min(to.getTime(), until.getTime()));
-      const found = await findGaps(deps, d, { from: start, to: end < start ? start : end });
+      const range = { from: start, to: end < start ? start : end };
+      if (AS_MARKET[d] !== undefined) {
+        const nodes = await findDeliveredGaps(deps.coordination!, d, range);
+        const head = { dataset: d, source: "bronze_deliveries" as const, market };
+        datasets.push({
+          ...head,
+          interval_minutes: DATASETS[d].intervalMinutes,
+          ...span(range.from, range.to),
+          nodes,
+        });
+        continue;
+      }
+      const found = await findGaps(deps, d, range);
       stale ||= found.stale;
-      datasets.push(found.value);
+      datasets.push({ source: "store" as const, ...found.value });
     }
     return c.json({ generated_at: toIso(at), from: toIso(from), to: toIso(to), stale, datasets }, 200);
   });

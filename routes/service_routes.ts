@@ -37,6 +37,7 @@ export function createServiceRoutes(deps: ServiceRoutesDeps): ApiApp[] {
       nodes: deps.nodes,
       datasets: deps.datasets,
       retentionDays: deps.retentionDays,
+      coordination: deps.coordination,
       now: deps.clock,
     }),
   ];

@@ -188,6 +188,7 @@ const http = await startHttpServer({
     nodes: config.nodes,
     datasets: config.datasets,
     retentionDays: config.store.retentionDays,
+    coordination: backends.coordination,
   }),
 });
 log("info", "oasis-stream started", {

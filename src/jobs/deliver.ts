@@ -18,6 +18,7 @@ import type { RequestWindow } from "../oasis/windows.ts";
 import type { Coordination } from "../store/coordination.ts";
 import { MARKET_OF_DATASET } from "../store/price_points.ts";
 import type { PriceStore } from "../store/store.ts";
+import { recordDelivered } from "./delivered_intervals.ts";
 import type { SchemaDriftTracker } from "./schema_drift.ts";
 
 /** Where a fetched window goes. */
@@ -200,6 +201,8 @@ export async function deliverWindow(
   if (freshProblems.size > 0) {
     await deps.coordination.saveDigests(problemScope, freshProblems, options.digestTtlMs);
   }
+  // AS answers are not kept in the hot store: record what reached Bronze for `GET /api/gaps`.
+  if (window.query.family === "as") await recordDelivered(deps.coordination, window.dataset, result.rows);
   const delivered: Delivered = {
     rows: result.rows.length + result.problems.length,
     published,

@@ -39,8 +39,11 @@ export interface DatasetGaps {
   readonly nodes: readonly NodeGaps[];
 }
 
-/** The datasets whose prices the hot store keeps, so whose gaps can be listed. */
-export const GAP_DATASETS: readonly DatasetName[] = Object.keys(MARKET_OF_DATASET) as DatasetName[];
+/**
+ * Every dataset, as `GET /api/gaps` offers them: LMP gaps come from the hot store (`findGaps`), AS gaps
+ * from the record of what reached Bronze (`delivered_intervals.ts`); CRR has no interval grid.
+ */
+export const GAP_DATASETS: readonly DatasetName[] = Object.keys(DATASETS) as DatasetName[];
 
 /** Interval starts (epoch ms) of `spec`'s grid within `[from, to)`. */
 export function expectedStarts(spec: DatasetSpec, from: Date, to: Date): number[] {

@@ -1,9 +1,8 @@
 /** One contract for job coordination, run on Deno KV and on the real Redis named by `REDIS_URL`. */
 import assert from "node:assert/strict";
 import { type Coordination, KvCoordination } from "../../src/store/coordination.ts";
-import { RedisStore } from "../../src/store/redis_store.ts";
-import { deletePrefix, redisRaw, requireRedisUrl, testConfig } from "../store/helpers.ts";
-import { testClock } from "./helpers.ts";
+import { redisRaw } from "../store/helpers.ts";
+import { redisCoordination, testClock } from "./helpers.ts";
 
 interface Backend {
   readonly coordination: Coordination;
@@ -23,11 +22,7 @@ async function kvBackend(): Promise<Backend> {
 }
 
 async function redisBackend(): Promise<Backend> {
-  const url = requireRedisUrl();
-  const prefix = `test:${crypto.randomUUID()}:`;
-  const store = new RedisStore({ config: testConfig({ REDIS_URL: url }), prefix });
-  await store.waitUntilReady();
-  const coordination = store.coordination();
+  const { coordination, url, prefix, close } = await redisCoordination();
   return {
     coordination,
     expire: async (lease) => {
@@ -37,10 +32,7 @@ async function redisBackend(): Promise<Backend> {
       assert.ok(Number(ttl) > 0 && Number(ttl) <= 600_000, `lock ${lease} expires (PTTL ${ttl})`);
       await redisRaw(url, "DEL", key);
     },
-    close: async () => {
-      await deletePrefix(url, prefix);
-      await store.close();
-    },
+    close,
   };
 }
 

@@ -13,9 +13,11 @@ import { OasisClient } from "../../src/oasis/client.ts";
 import { DATASETS, DEFAULT_NODES } from "../../src/oasis/datasets.ts";
 import { RequestGate } from "../../src/oasis/gate.ts";
 import { createSimulator, type Simulator } from "../../src/simulator/simulator.ts";
-import { KvCoordination } from "../../src/store/coordination.ts";
+import { type Coordination, KvCoordination } from "../../src/store/coordination.ts";
 import { KvStore } from "../../src/store/kv_store.ts";
+import { RedisStore } from "../../src/store/redis_store.ts";
 import { loadStoreConfig } from "../../src/store/settings.ts";
+import { deletePrefix, requireRedisUrl, testConfig } from "../store/helpers.ts";
 
 export const SIM_URL = "http://oasis.test/oasisapi/SingleZip";
 
@@ -124,4 +126,23 @@ export function keyCounts(messages: readonly BronzeMessage[]): Map<string, numbe
   const out = new Map<string, number>();
   for (const m of messages) if (!m.topic.endsWith(".dlq")) out.set(m.key, (out.get(m.key) ?? 0) + 1);
   return out;
+}
+
+/** Job coordination on the real Redis of `REDIS_URL` under a unique key prefix, deleted by `close()`. */
+export async function redisCoordination(): Promise<
+  { coordination: Coordination; url: string; prefix: string; close(): Promise<void> }
+> {
+  const url = requireRedisUrl();
+  const prefix = `test:${crypto.randomUUID()}:`;
+  const store = new RedisStore({ config: testConfig({ REDIS_URL: url }), prefix });
+  await store.waitUntilReady();
+  return {
+    coordination: store.coordination(),
+    url,
+    prefix,
+    close: async () => {
+      await deletePrefix(url, prefix);
+      await store.close();
+    },
+  };
 }

@@ -64,8 +64,10 @@ export function serviceRoutes(
   return createServiceRoutes({
     store,
     nodes: { nodes: DEFAULT_NODES },
-    datasets: ["lmp_dam", "lmp_fmm", "lmp_rtm"],
+    datasets: ["lmp_dam", "lmp_fmm", "lmp_rtm", "as_dam", "crr"],
     retentionDays: loadStoreConfig(env).retentionDays,
+    // Nothing recorded as delivered: the AS gaps are one "*" entry missing every interval.
+    coordination: { digests: () => Promise.resolve(new Map()) },
     clock: clock.now,
     summary,
     analytics,
