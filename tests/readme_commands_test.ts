@@ -121,7 +121,11 @@ Deno.test("[readme] npx -y deno@2.9.6 task start serves /health in a fresh clone
       return res.status === 200 ? await res.json() : (await res.body?.cancel(), undefined);
     }).catch((e) => Promise.reject(new Error(`${e.message}\n${run.output()}`)));
     assert.equal(health.checks.store.backend, "kv");
-    assert.match(health.checks.bronze.sink, /^ndjson /);
+    assert.equal(
+      health.checks.bronze.sink,
+      "ndjson",
+      "the embedded default: NDJSON files (/health names the kind, no path)",
+    );
   } finally {
     await run.stop();
     await sim.shutdown();
