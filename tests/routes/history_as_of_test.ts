@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import { type TestEdge, withEdge } from "./helpers.ts";
 import { priceRows, SP15 } from "../store/helpers.ts";
+import { earliestKnownMs } from "../../routes/history_as_of.ts";
 
 const HOUR = "2026-07-01T19:00:00Z";
 
@@ -41,3 +42,26 @@ Deno.test("[api] GET /api/history?as_of= answers 400 naming as_of for a future o
       assert.equal(body.parameter, "as_of", `${value}: ${body.error}`);
     }
   }));
+
+Deno.test("[api] GET /api/history?as_of= leaves out intervals that could not have been known yet", () =>
+  withEdge(async (t) => {
+    const at = "2026-07-01T19:32:00Z";
+    const rt = await (await t.request(`/api/history/3?zone=sp15&as_of=${at}`)).json();
+    assert.ok(rt.points.length > 0);
+    assert.ok(
+      rt.points.every((p: { ms: number }) => p.ms + 5 * 60_000 <= Date.parse(at)),
+      "no real-time interval that had not ended by as_of",
+    );
+    const latest = await (await t.request("/api/history/3?zone=sp15")).json();
+    assert.ok(latest.points.length > rt.points.length, "the later intervals are there without as_of");
+  }));
+
+Deno.test("earliestKnownMs() is an interval's end in real time and 13:00 Pacific the day before for DA", () => {
+  const start = Date.parse("2026-07-01T19:00:00Z"); // 12:00 PDT on 2026-07-01
+  assert.equal(earliestKnownMs("RT", start), start + 5 * 60_000);
+  assert.equal(earliestKnownMs("FMM", start), start + 15 * 60_000);
+  assert.equal(new Date(earliestKnownMs("DA", start)).toISOString(), "2026-06-30T20:00:00.000Z");
+  // The fall-back day 2026-11-01 starts at 07:00Z; 13:00 PDT the day before is 20:00Z on 10-31.
+  const fallBack = Date.parse("2026-11-01T07:00:00Z");
+  assert.equal(new Date(earliestKnownMs("DA", fallBack)).toISOString(), "2026-10-31T20:00:00.000Z");
+});
