@@ -17,7 +17,7 @@ const ZIP = "tests/fixtures/oasis-samples/singlezip_PRC_LMP_DAM_v1_ALL_APNODES_s
 const ROWS = 162_848;
 const IDLE_MS = 40_000;
 
-/** The `deno run` arguments of a deno.json task (after `deno run`). */
+/** The arguments of a deno.json task after `deno` (`run`, flags, the script). */
 async function taskArgs(name: string): Promise<string[]> {
   const json = JSON.parse(await Deno.readTextFile(new URL("deno.json", ROOT)));
   const words = String(json.tasks[name]).split(/\s+/);
@@ -50,7 +50,7 @@ async function serviceMemory(): Promise<BenchRow> {
     CAISO_OASIS_MIN_INTERVAL_MS: "500",
   };
   const child = new Deno.Command(Deno.execPath(), {
-    args: [...await taskArgs("start"), "src/main.ts"],
+    args: await taskArgs("start"),
     cwd: ROOT,
     env,
     clearEnv: true,
@@ -116,7 +116,7 @@ async function peakOf(args: string[]): Promise<{ mb: number; ms: number }> {
 export async function runMemoryBench(): Promise<BenchRow[]> {
   const service = await serviceMemory();
   const bare = await peakOf(["eval", "await new Promise((r) => setTimeout(r, 2000))"]);
-  const parse = await peakOf([...await taskArgs("parse"), "scripts/parse.ts", ZIP]);
+  const parse = await peakOf([...await taskArgs("parse"), ZIP]);
   const whole = await peakOf([
     "eval",
     `const { parseFile } = await import("./src/oasis/parse.ts");` +
