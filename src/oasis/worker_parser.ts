@@ -6,6 +6,7 @@
  * @module
  */
 import { OasisParseError } from "./errors.ts";
+import { IdleTimer } from "./idle_timer.ts";
 import { type ParseContext, parseResponse } from "./parse.ts";
 import type { OasisRow, ParseResult } from "./row.ts";
 
@@ -42,17 +43,20 @@ export interface WorkerParserOptions {
 /** A parser backed by a worker started on demand and stopped when idle; `close()` terminates it. */
 export class WorkerParser {
   #worker: Worker | undefined;
-  #idleTimer: ReturnType<typeof setTimeout> | undefined;
   #nextId = 1;
   readonly #pending = new Map<number, Pending>();
   readonly #sliceRows?: number;
   readonly #inlineMaxBytes: number;
-  readonly #idleMs: number;
+  readonly #idle: IdleTimer;
 
   constructor(options: WorkerParserOptions = {}) {
     this.#sliceRows = options.sliceRows;
     this.#inlineMaxBytes = options.inlineMaxBytes ?? 65_536;
-    this.#idleMs = options.idleMs ?? 30_000;
+    this.#idle = new IdleTimer(options.idleMs ?? 30_000, () => {
+      if (this.#pending.size > 0) return;
+      this.#worker?.terminate();
+      this.#worker = undefined;
+    });
   }
 
   /** Whether a worker is running now (started by a large answer, not yet stopped for idleness). */
@@ -69,7 +73,7 @@ export class WorkerParser {
         return Promise.reject(e);
       }
     }
-    clearTimeout(this.#idleTimer);
+    this.#idle.cancel();
     const worker = this.#ensureWorker();
     const id = this.#nextId++;
     return new Promise<ParseResult>((resolve, reject) => {
@@ -83,7 +87,7 @@ export class WorkerParser {
 
   /** Terminates the worker; pending parses reject. */
   close(): void {
-    clearTimeout(this.#idleTimer);
+    this.#idle.cancel();
     this.#worker?.terminate();
     this.#worker = undefined;
     this.#failAll(new Error("Parser closed"));
@@ -123,17 +127,9 @@ export class WorkerParser {
     pending.resolve(result.kind === "rows" ? { ...result, rows: pending.rows } : result);
   }
 
-  /** Called when a parse settles: with nothing pending, the worker stops after `idleMs`. */
+  /** With nothing in flight, the worker stops after the idle time. */
   #scheduleIdleStop(): void {
-    if (this.#pending.size > 0 || !this.#worker) return;
-    clearTimeout(this.#idleTimer);
-    const timer = setTimeout(() => {
-      if (this.#pending.size > 0) return;
-      this.#worker?.terminate();
-      this.#worker = undefined;
-    }, this.#idleMs);
-    Deno.unrefTimer(timer);
-    this.#idleTimer = timer;
+    if (this.#pending.size === 0 && this.#worker) this.#idle.arm();
   }
 
   #failAll(error: Error): void {
