@@ -11,6 +11,9 @@ import type { DatasetName } from "../src/oasis/datasets.ts";
 import { datasetArgument } from "../src/oasis/parse.ts";
 import { parseFileChunks } from "../src/oasis/parse_chunks.ts";
 
+const GC_EVERY_ROWS = 20_000;
+const collect = (globalThis as { gc?: () => void }).gc;
+
 const USAGE = "Usage: deno task parse FILE [--dataset NAME]";
 
 async function main(args: string[]): Promise<number> {
@@ -63,6 +66,11 @@ async function printRows(bytes: Uint8Array, file: string, dataset: DatasetName |
     for (let i = 0; i < chunk.rows.length; i += 5000) {
       const lines = chunk.rows.slice(i, i + 5000).map((row) => JSON.stringify(row));
       await writeAll(encoder.encode(lines.join("\n") + "\n"));
+    }
+    // A full collection now and then (when the task grants --expose-gc) keeps the old generation from
+    // filling with written chunks' rows: peak RSS about halves, for a few ms per collection.
+    if (Math.floor((rows + chunk.rows.length) / GC_EVERY_ROWS) > Math.floor(rows / GC_EVERY_ROWS)) {
+      collect?.();
     }
     rows += chunk.rows.length;
     for (const p of chunk.problems) {

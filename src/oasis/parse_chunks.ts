@@ -1,67 +1,94 @@
 /**
  * Parses a downloaded OASIS file in chunks for `deno task parse`, so that a one-day all-nodes zip (31.9 MB
- * of CSV, 162,848 rows) never has all its rows, or its whole text, in memory at once: members are unzipped
- * one at a time, and a CSV member is decoded and parsed a slice of lines at a time under its header. Each
+ * of CSV, 162,848 rows) never has all its rows, or its text, in memory at once: a CSV member is inflated
+ * a piece at a time (`zip_stream.ts`) and parsed a slice of lines at a time under its header. Each
  * chunk is what `parseMembers` gives for those lines, with row numbers counted from the member's start, so
  * the chunks together equal `parseFile`'s result. Pure: bytes in, results out.
  *
  * @module
  */
-import { unzipSync } from "fflate";
-import { OasisParseError } from "./errors.ts";
 import { type ParseContext, parseMembers } from "./parse.ts";
 import type { ParseResult } from "./row.ts";
 import { looksLikeZip, unzipMembers, type ZipMember } from "./unzip.ts";
+import { memberPieces, zipEntries } from "./zip_stream.ts";
 
 /** Lines per chunk of a CSV member (default of `parseFileChunks`). */
-export const CHUNK_LINES = 5_000;
+export const CHUNK_LINES = 1_000;
 
 const NEWLINE = 0x0a;
 const QUOTE = 0x22;
 const decoder = new TextDecoder("utf-8");
 
-/** The members of a zip, unzipped one at a time (names first, then each member's bytes on its turn). */
-function* zipMembers(bytes: Uint8Array, fileName: string): Generator<ZipMember> {
-  const names: string[] = [];
-  try {
-    unzipSync(bytes, { filter: (f) => (names.push(f.name), false) });
-  } catch (cause) {
-    // The full read names the problem exactly as `parseFile` would.
-    unzipMembers(bytes, fileName);
-    throw cause;
-  }
-  const files = names.filter((n) => !n.endsWith("/"));
-  if (files.length === 0) yield* unzipMembers(bytes, fileName); // throws: no files
-  for (const name of files) {
-    const data = unzipSync(bytes, { filter: (f) => f.name === name })[name];
-    if (data === undefined) throw new OasisParseError(`Cannot read "${fileName}": member "${name}"`);
-    yield { name, bytes: data };
-  }
+/** A member as pieces of its bytes. */
+interface StreamedMember {
+  readonly name: string;
+  readonly pieces: Iterable<Uint8Array>;
 }
 
-/** Slices of a quote-free CSV member: its header line followed by at most `lines` of its lines. */
-function* csvSlices(member: ZipMember, lines: number): Generator<{ member: ZipMember; offset: number }> {
-  const bytes = member.bytes;
-  const headerEnd = bytes.indexOf(NEWLINE);
-  if (headerEnd < 0 || bytes.includes(QUOTE)) return yield { member, offset: 0 };
-  const header = bytes.subarray(0, headerEnd + 1);
-  let start = headerEnd + 1;
-  let offset = 0;
-  while (start < bytes.length) {
-    let end = start;
-    let n = 0;
-    while (n < lines && end < bytes.length) {
-      const next = bytes.indexOf(NEWLINE, end);
-      end = next < 0 ? bytes.length : next + 1;
-      n++;
-    }
-    const chunk = new Uint8Array(header.length + end - start);
-    chunk.set(header);
-    chunk.set(bytes.subarray(start, end), header.length);
-    yield { member: { name: member.name, bytes: chunk }, offset };
-    offset += n;
-    start = end;
+/** The members of a zip, each inflated a piece at a time (or unzipped whole when the reader cannot). */
+function zipMembers(bytes: Uint8Array, fileName: string): StreamedMember[] {
+  const entries = zipEntries(bytes);
+  if (entries === null || entries.length === 0) {
+    return unzipMembers(bytes, fileName).map((m) => ({ name: m.name, pieces: [m.bytes] }));
   }
+  return entries.map((entry) => ({ name: entry.name, pieces: memberPieces(bytes, entry) }));
+}
+
+function concat(parts: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) (out.set(p, at), at += p.length);
+  return out;
+}
+
+/**
+ * Slices of a CSV member: its header line followed by at most `lines` of its lines, cut only on line
+ * breaks before the first quote character (after one, the rest of the member is one slice, as a quoted
+ * field may hold a line break; OASIS writes none).
+ */
+function* csvSlices(member: StreamedMember, lines: number): Generator<{ member: ZipMember; offset: number }> {
+  let header: Uint8Array | undefined;
+  let parts: Uint8Array[] = [];
+  let count = 0;
+  let offset = 0;
+  let quoted = false;
+  const slice = () => {
+    const bytes = concat([header ?? new Uint8Array(0), ...parts]);
+    const out = { member: { name: member.name, bytes }, offset };
+    offset += count;
+    [parts, count] = [[], 0];
+    return out;
+  };
+  for (let piece of member.pieces) {
+    if (header === undefined) {
+      parts.push(piece);
+      const joined = concat(parts);
+      const end = joined.indexOf(NEWLINE);
+      if (end < 0) {
+        parts = [joined];
+        continue;
+      }
+      header = joined.subarray(0, end + 1);
+      piece = joined.subarray(end + 1);
+      parts = [];
+    }
+    quoted ||= piece.includes(QUOTE);
+    let from = 0;
+    while (!quoted) {
+      const next = piece.indexOf(NEWLINE, from);
+      if (next < 0) break;
+      from = next + 1;
+      if (++count === lines) {
+        parts.push(piece.subarray(0, from));
+        yield slice();
+        piece = piece.subarray(from);
+        from = 0;
+      }
+    }
+    if (piece.length > 0) parts.push(piece);
+  }
+  if (header === undefined) return yield { member: { name: member.name, bytes: concat(parts) }, offset: 0 };
+  if (parts.some((p) => p.length > 0) || offset === 0) yield slice();
 }
 
 function isCsvName(name: string): boolean {
@@ -91,12 +118,19 @@ export function* parseFileChunks(
 ): Generator<ParseResult> {
   const members = looksLikeZip(bytes)
     ? zipMembers(bytes, fileName)
-    : [{ name: fileName.split("/").pop() ?? fileName, bytes }];
+    : [{ name: fileName.split("/").pop() ?? fileName, pieces: [bytes] }];
   const context = { ...ctx, fileName };
-  for (const member of members) {
-    const slices = isCsvName(member.name) || !looksLikeXml(member.bytes)
-      ? csvSlices(member, lines)
-      : [{ member, offset: 0 }];
+  for (const streamed of members) {
+    let member: StreamedMember = streamed;
+    let whole: ZipMember | undefined;
+    if (!isCsvName(member.name)) {
+      // An XML member (or one named neither way) is judged by its first bytes, as `parseMembers` does.
+      whole = { name: member.name, bytes: concat([...member.pieces]) };
+      member = { name: member.name, pieces: [whole.bytes] };
+    }
+    const slices = whole && looksLikeXml(whole.bytes)
+      ? [{ member: whole, offset: 0 }]
+      : csvSlices(member, lines);
     for (const slice of slices) yield shifted(parseMembers([slice.member], context), slice.offset);
   }
 }
