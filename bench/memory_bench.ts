@@ -12,21 +12,13 @@
  * @module
  */
 import { startSimulator } from "../src/simulator/simulator.ts";
-import { type BenchRow, median } from "./bench_util.ts";
+import { type BenchRow, median, taskArgs } from "./bench_util.ts";
 
 const ROOT = new URL("../", import.meta.url);
 const ZIP = "tests/fixtures/oasis-samples/singlezip_PRC_LMP_DAM_v1_ALL_APNODES_start-20200102T00Z.zip";
 const ROWS = 162_848;
 /** Long enough for the workers' idle stop (30 s, 60 s) to come between two 5-minute polls. */
 const IDLE_MS = 150_000;
-
-/** The arguments of a deno.json task after `deno` (`run`, flags, the script). */
-async function taskArgs(name: string): Promise<string[]> {
-  const json = JSON.parse(await Deno.readTextFile(new URL("deno.json", ROOT)));
-  const words = String(json.tasks[name]).split(/\s+/);
-  if (words[0] !== "deno" || words[1] !== "run") throw new Error(`Task "${name}" is not a deno run`);
-  return words.slice(1);
-}
 
 function status(pid: number): { rss: number; hwm: number } | null {
   try {
