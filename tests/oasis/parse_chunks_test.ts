@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { unzipSync, zipSync } from "fflate";
 import { parseFile } from "../../src/oasis/parse.ts";
 import { parseFileChunks } from "../../src/oasis/parse_chunks.ts";
 import type { OasisRow, RowProblem } from "../../src/oasis/row.ts";
@@ -41,4 +42,24 @@ Deno.test("parseFileChunks numbers rows from the member's start in a bare CSV wi
   assert.deepEqual(rows, whole.kind === "rows" ? whole.rows : null);
   assert.deepEqual(problems, whole.kind === "rows" ? whole.problems : null);
   assert.equal(problems[0]?.row_number, 4);
+});
+
+Deno.test("parseFileChunks reads every member of a multi-member zip (stored and deflated) like parseFile", () => {
+  const [name, csv] = Object.entries(unzipSync(bytes))[0]!;
+  const text = new TextDecoder().decode(csv).split("\n");
+  const part = (from: number, to: number) =>
+    new TextEncoder().encode([text[0], ...text.slice(from, to)].join("\n"));
+  const fixture = (file: string) =>
+    Deno.readFileSync(new URL(`../fixtures/oasis-samples/${file}`, import.meta.url));
+  const zip = zipSync({
+    [name]: [part(1, 2500), { level: 6 }],
+    [name.replace("_v1", "_v1_b")]: [part(2500, 3100), { level: 0 }],
+    "pyiso_sld_forecast_RTM_RTPD.xml": fixture("pyiso_sld_forecast_RTM_RTPD.xml"),
+  });
+  const whole = parseFile(zip, "group.zip");
+  assert.equal(whole.kind, "rows");
+  const chunks = [...parseFileChunks(zip, "group.zip", {}, 1000)];
+  assert.equal(chunks.length, 3 + 1 + 1);
+  const rows = chunks.flatMap((c) => c.kind === "rows" ? c.rows : []);
+  assert.deepEqual(rows, whole.kind === "rows" ? whole.rows : null);
 });
