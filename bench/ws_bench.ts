@@ -49,8 +49,8 @@ async function firstLine(stream: ReadableStream<Uint8Array>): Promise<string> {
 }
 
 /** The live edge runs with `deno task start`'s V8 flags (as the service does); the bare loop with V8's own. */
-const v8 = (mode: "fanout" | "bare") =>
-  mode === "fanout" ? ",--max-semi-space-size=1,--optimize-for-size" : "";
+const START_V8 = await taskV8Flags("start");
+const v8 = (mode: "fanout" | "bare") => mode === "fanout" && START_V8 ? `,${START_V8}` : "";
 
 async function runCase(mode: "fanout" | "bare", clients: number, rounds: number): Promise<WsBenchResult> {
   const deno = quote(Deno.execPath());
