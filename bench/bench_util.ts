@@ -48,3 +48,16 @@ export function table(title: string, rows: readonly BenchRow[]): string {
   ];
   return lines.join("\n");
 }
+
+/** The arguments of a deno.json task after `deno` (`run`, flags, the script). */
+export async function taskArgs(name: string): Promise<string[]> {
+  const json = JSON.parse(await Deno.readTextFile(new URL("../deno.json", import.meta.url)));
+  const words = String(json.tasks[name]).split(/\s+/);
+  if (words[0] !== "deno" || words[1] !== "run") throw new Error(`Task "${name}" is not a deno run`);
+  return words.slice(1);
+}
+
+/** The `--v8-flags` value of a deno.json task ("" without one). */
+export async function taskV8Flags(name: string): Promise<string> {
+  return (await taskArgs(name)).find((a) => a.startsWith("--v8-flags="))?.slice("--v8-flags=".length) ?? "";
+}

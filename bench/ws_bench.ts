@@ -7,7 +7,7 @@
  *
  * @module
  */
-import type { BenchRow } from "./bench_util.ts";
+import { type BenchRow, taskV8Flags } from "./bench_util.ts";
 
 /** One measured configuration. */
 export interface WsBenchResult {
@@ -48,12 +48,18 @@ async function firstLine(stream: ReadableStream<Uint8Array>): Promise<string> {
   return text.split("\n")[0]!;
 }
 
+/** The live edge runs with `deno task start`'s V8 flags (as the service does); the bare loop with V8's own. */
+const START_V8 = await taskV8Flags("start");
+const v8 = (mode: "fanout" | "bare") => mode === "fanout" && START_V8 ? `,${START_V8}` : "";
+
 async function runCase(mode: "fanout" | "bare", clients: number, rounds: number): Promise<WsBenchResult> {
   const deno = quote(Deno.execPath());
   const server = new Deno.Command("bash", {
     args: [
       "-c",
-      withFiles(`${deno} run -A --v8-flags=--expose-gc ${quote(here("ws_bench_server.ts"))} ${mode}`),
+      withFiles(
+        `${deno} run -A --v8-flags=--expose-gc${v8(mode)} ${quote(here("ws_bench_server.ts"))} ${mode}`,
+      ),
     ],
     stdout: "piped",
     stderr: "inherit",

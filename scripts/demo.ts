@@ -124,7 +124,15 @@ const oasisUrl = `${sim}/oasisapi/SingleZip`;
 const dir = "data/demo";
 await Deno.mkdir(`${root}/${dir}`, { recursive: true });
 const service = new Deno.Command(deno, {
-  args: ["run", "--allow-net", "--allow-env", "--allow-read", "--allow-write", "src/main.ts"],
+  args: [
+    "run",
+    "--allow-net",
+    "--allow-env",
+    "--allow-read",
+    "--allow-write",
+    "--v8-flags=--max-semi-space-size=1,--optimize-for-size",
+    "src/main.ts",
+  ],
   cwd: root,
   env: {
     CAISO_OASIS_BASE_URL: oasisUrl,

@@ -9,8 +9,6 @@
  */
 import type { DatasetName } from "../oasis/datasets.ts";
 import { chooseKafkaClient, type KafkaClientChoice, type KafkaClientProbe } from "./kafka_client.ts";
-import { createKafkaSink, createKafkaTopicAdmin } from "./kafka_sink.ts";
-import { createLibrdkafkaSink } from "./librdkafka_sink.ts";
 import { type BronzeMetrics, createBronzeMetrics } from "./metrics.ts";
 import { NdjsonSink } from "./ndjson_sink.ts";
 import { Outbox } from "./outbox.ts";
@@ -76,6 +74,10 @@ export async function createBronze(config: BronzeConfig, deps: BronzeDeps): Prom
     }
     choice = chooseKafkaClient(config.kafkaClient, deps.kafkaClientProbe);
     log("info", "bronze kafka client", { client: choice.client, reason: choice.reason });
+    // Loaded only with Kafka configured: kafkajs and its Node compatibility modules cost about 16 MB of
+    // resident memory that an NDJSON-only service does not need.
+    const { createKafkaSink, createKafkaTopicAdmin } = await import("./kafka_sink.ts");
+    const { createLibrdkafkaSink } = await import("./librdkafka_sink.ts");
     sink = choice.client === "librdkafka"
       ? createLibrdkafkaSink(config.kafka, {
         topicAdmin: createKafkaTopicAdmin(config.kafka, log),

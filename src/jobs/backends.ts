@@ -20,7 +20,6 @@ import { type Coordination, KvCoordination } from "../store/coordination.ts";
 import { FailoverCoordination } from "../store/failover_coordination.ts";
 import { KvGateSlots } from "../store/kv_gate_slots.ts";
 import { openKvStore } from "../store/kv_store.ts";
-import { createRedisStore } from "../store/redis_store.ts";
 import { redactUrl } from "../store/settings.ts";
 import type { PriceStore } from "../store/store.ts";
 
@@ -56,6 +55,8 @@ export async function openBackends(
   const local = new KvCoordination({ kv: jobsKv, ownsKv: true });
   try {
     if (config.store.redis) {
+      // Loaded only with REDIS_URL: ioredis and the Node modules it pulls in cost about 27 MB resident.
+      const { createRedisStore } = await import("../store/redis_store.ts");
       const redis = createRedisStore({ config: config.store });
       storeName = `redis ${redactUrl(config.store.redis.url)}`;
       // The first runs start at once: give Redis its connect timeout; past it go on degraded (Bronze gets

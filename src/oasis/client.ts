@@ -193,6 +193,7 @@ export class OasisClient {
     let sent: SentAnswer | null = null;
     while (sent === null) {
       // A ticket the sender could not start in time (this thread stalled past it) is given up for a new one.
+      await this.#sender.ready?.(); // a sender thread stopped while idle starts before the ticket, not after
       const ticket = await this.#gate.reserve(signal);
       started = ticket.at;
       sent = await this.#download(url, ticket, report, signal);

@@ -56,3 +56,4 @@ self.onmessage = (event: MessageEvent<SendRequest>) => {
   inFlight.set(request.id, abort);
   void send(request, abort);
 };
+post({ id: 0, type: "ready" });

@@ -17,6 +17,8 @@ export interface SentAnswer {
 /** Sends a GET at `ticket.at`; resolves `null` when it could not start by `ticket.until` (ask the gate again). */
 export interface Sender {
   send(url: string, ticket: GateTicket, signal: AbortSignal): Promise<SentAnswer | null>;
+  /** Resolves when a send can start on time (a stopped thread started again); the client awaits it first. */
+  ready?(): Promise<void>;
   /** Stops its thread, if any; sends in flight reject. */
   close(): void;
 }

@@ -6,7 +6,8 @@
  * @module
  */
 import { OasisParseError } from "./errors.ts";
-import type { ParseContext } from "./parse.ts";
+import { IdleTimer } from "./idle_timer.ts";
+import { type ParseContext, parseResponse } from "./parse.ts";
 import type { OasisRow, ParseResult } from "./row.ts";
 
 /** Message to the worker. */
@@ -29,19 +30,50 @@ interface Pending {
   reject: (e: Error) => void;
 }
 
-/** A parser backed by one long-lived worker; `close()` terminates it. */
+/** Options of `WorkerParser`. */
+export interface WorkerParserOptions {
+  /** Rows per message from the worker (default 10,000). */
+  readonly sliceRows?: number;
+  /** Answers up to this many bytes are parsed on the calling thread (default 65,536; 0: always the worker). */
+  readonly inlineMaxBytes?: number;
+  /** The worker is terminated after this long without work (default 30,000 ms); the next parse starts one. */
+  readonly idleMs?: number;
+}
+
+/** A parser backed by a worker started on demand and stopped when idle; `close()` terminates it. */
 export class WorkerParser {
   #worker: Worker | undefined;
   #nextId = 1;
   readonly #pending = new Map<number, Pending>();
   readonly #sliceRows?: number;
+  readonly #inlineMaxBytes: number;
+  readonly #idle: IdleTimer;
 
-  constructor(options: { sliceRows?: number } = {}) {
+  constructor(options: WorkerParserOptions = {}) {
     this.#sliceRows = options.sliceRows;
+    this.#inlineMaxBytes = options.inlineMaxBytes ?? 65_536;
+    this.#idle = new IdleTimer(options.idleMs ?? 30_000, () => {
+      if (this.#pending.size > 0) return;
+      this.#worker?.terminate();
+      this.#worker = undefined;
+    });
   }
 
-  /** Parses `bytes` in the worker; resolves like `parseResponse`, rejects with `OasisParseError`. */
+  /** Whether a worker is running now (started by a large answer, not yet stopped for idleness). */
+  get workerRunning(): boolean {
+    return this.#worker !== undefined;
+  }
+
+  /** Parses `bytes` (in the worker when large); resolves like `parseResponse`, rejects with `OasisParseError`. */
   parse(bytes: Uint8Array, ctx: ParseContext = {}): Promise<ParseResult> {
+    if (bytes.length <= this.#inlineMaxBytes) {
+      try {
+        return Promise.resolve(parseResponse(bytes, ctx));
+      } catch (e) {
+        return Promise.reject(e);
+      }
+    }
+    this.#idle.cancel();
     const worker = this.#ensureWorker();
     const id = this.#nextId++;
     return new Promise<ParseResult>((resolve, reject) => {
@@ -55,6 +87,7 @@ export class WorkerParser {
 
   /** Terminates the worker; pending parses reject. */
   close(): void {
+    this.#idle.cancel();
     this.#worker?.terminate();
     this.#worker = undefined;
     this.#failAll(new Error("Parser closed"));
@@ -82,6 +115,7 @@ export class WorkerParser {
       return;
     }
     this.#pending.delete(message.id);
+    this.#scheduleIdleStop();
     if (message.type === "error") {
       const { name, message: text, file, line } = message.error;
       pending.reject(
@@ -91,6 +125,11 @@ export class WorkerParser {
     }
     const result = message.result;
     pending.resolve(result.kind === "rows" ? { ...result, rows: pending.rows } : result);
+  }
+
+  /** With nothing in flight, the worker stops after the idle time. */
+  #scheduleIdleStop(): void {
+    if (this.#pending.size === 0 && this.#worker) this.#idle.arm();
   }
 
   #failAll(error: Error): void {

@@ -4,9 +4,14 @@
  * loop next runs I/O, which after a fetch was started can be a whole parse or delivery later (measured:
  * 310 ms behind a 300 ms task, landing 1.2 s after another process's start with a 1.6 s interval).
  *
+ * The worker is an isolate of its own (about 20 MB resident): it is stopped after `idleMs` (60 s) without a
+ * request and started again by `ready()`, which the client awaits before it reserves a start, so a restart
+ * never makes a ticket late.
+ *
  * @module
  */
 import type { GateTicket } from "./gate.ts";
+import { IdleTimer } from "./idle_timer.ts";
 import type { Sender, SentAnswer } from "./sender.ts";
 
 /** Message to the worker. */
@@ -32,6 +37,8 @@ export type SendResponse =
     body: ArrayBuffer;
   }
   | { id: number; type: "missed" }
+  /** Posted once when the worker has loaded. */
+  | { id: 0; type: "ready" }
   /** `messages`: the fetch error's message and its causes' (outermost first), so the cause can be named. */
   | { id: number; type: "error"; messages: string[] };
 
@@ -40,24 +47,48 @@ interface Pending {
   reject: (error: Error) => void;
 }
 
-/** A sender backed by one long-lived worker; `close()` terminates it. */
+/** A sender backed by a worker started on demand and stopped when idle; `close()` terminates it. */
 export class WorkerSender implements Sender {
   #worker: Worker | undefined;
+  #ready: Promise<void> = Promise.resolve();
   #nextId = 1;
   readonly #pending = new Map<number, Pending>();
+  readonly #idle: IdleTimer;
+
+  constructor(options: { idleMs?: number } = {}) {
+    this.#idle = new IdleTimer(options.idleMs ?? 60_000, () => {
+      if (this.#pending.size > 0) return;
+      this.#worker?.terminate();
+      this.#worker = undefined;
+    });
+  }
+
+  /** Whether the worker is running now. */
+  get workerRunning(): boolean {
+    return this.#worker !== undefined;
+  }
+
+  /** Starts the worker if it is stopped; resolves once it has loaded. */
+  ready(): Promise<void> {
+    this.#idle.cancel();
+    this.#ensureWorker();
+    return this.#ready;
+  }
 
   send(url: string, ticket: GateTicket, signal: AbortSignal): Promise<SentAnswer | null> {
     if (signal.aborted) return Promise.reject(signal.reason);
+    this.#idle.cancel();
     const worker = this.#ensureWorker();
     const id = this.#nextId++;
     return new Promise<SentAnswer | null>((resolve, reject) => {
       const onAbort = () => {
         this.#pending.delete(id);
+        this.#scheduleIdleStop();
         worker.postMessage({ type: "abort", id } satisfies SendRequest);
         reject(signal.reason);
       };
       signal.addEventListener("abort", onAbort, { once: true });
-      const done = () => signal.removeEventListener("abort", onAbort);
+      const done = () => (signal.removeEventListener("abort", onAbort), this.#scheduleIdleStop());
       this.#pending.set(id, {
         resolve: (answer) => (done(), resolve(answer)),
         reject: (error) => (done(), reject(error)),
@@ -67,6 +98,7 @@ export class WorkerSender implements Sender {
   }
 
   close(): void {
+    this.#idle.cancel();
     this.#worker?.terminate();
     this.#worker = undefined;
     this.#failAll(new Error("Sender closed"));
@@ -75,17 +107,26 @@ export class WorkerSender implements Sender {
   #ensureWorker(): Worker {
     if (this.#worker) return this.#worker;
     const worker = new Worker(new URL("./fetch_worker.ts", import.meta.url).href, { type: "module" });
-    worker.onmessage = (event: MessageEvent<SendResponse>) => this.#receive(event.data);
+    let loaded = () => {};
+    this.#ready = new Promise<void>((resolve) => loaded = resolve);
+    worker.onmessage = (event: MessageEvent<SendResponse>) =>
+      event.data.type === "ready" ? loaded() : this.#receive(event.data);
     worker.onerror = (event: ErrorEvent) => {
       event.preventDefault();
       this.#worker?.terminate();
       this.#worker = undefined;
       this.#failAll(new Error(`Sender worker failed: ${event.message}`));
+      loaded(); // the next ready() starts a new worker
     };
     return this.#worker = worker;
   }
 
-  #receive(message: SendResponse): void {
+  /** With nothing in flight, the worker stops after the idle time. */
+  #scheduleIdleStop(): void {
+    if (this.#pending.size === 0 && this.#worker) this.#idle.arm();
+  }
+
+  #receive(message: Exclude<SendResponse, { type: "ready" }>): void {
     const pending = this.#pending.get(message.id);
     if (!pending) return; // aborted meanwhile
     this.#pending.delete(message.id);

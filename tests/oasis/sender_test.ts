@@ -182,3 +182,25 @@ Deno.test("WorkerSender's network error keeps its cause chain, so a refused conn
     sender.close();
   }
 });
+
+Deno.test("WorkerSender stops its idle worker; ready() starts it again and the next send starts on its ticket", async () => {
+  const server = await loopback();
+  const sender = new WorkerSender({ idleMs: 20 });
+  try {
+    const signal = new AbortController().signal;
+    await sender.ready();
+    assert.ok(await sender.send(`${server.base}/data`, { at: Date.now(), until: Date.now() + 5000 }, signal));
+    const deadline = Date.now() + 10_000; // generous: only the stop matters, not how soon
+    while (sender.workerRunning && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(sender.workerRunning, false);
+    await sender.ready();
+    assert.equal(sender.workerRunning, true);
+    const at = Date.now() + 200;
+    const answer = await sender.send(`${server.base}/data`, { at, until: at + 1000 }, signal);
+    assert.deepEqual([...answer!.bytes], [1, 2, 3]);
+    assert.ok(server.arrivals[1]! >= at, "started before its ticket");
+  } finally {
+    sender.close();
+    await server.close();
+  }
+});
