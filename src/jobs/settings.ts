@@ -66,6 +66,17 @@ export const JOB_SETTINGS: readonly SettingDoc[] = [
       "Lease of a run's lock shared by all instances; a crashed instance's lock frees after this (longer than a run)",
   },
   {
+    name: "JOB_FOLLOW_UP_S",
+    default: "15",
+    description:
+      "When a real-time run finds its newest interval not yet published, it polls again every this many seconds (the first time at the learned publication delay) until it arrives or JOB_FOLLOW_UP_LIMIT_S after the interval's end; 0: only on the schedule",
+  },
+  {
+    name: "JOB_FOLLOW_UP_LIMIT_S",
+    default: "180",
+    description: "No follow-up poll later than this many seconds after the awaited interval's end",
+  },
+  {
     name: "JOBS_KV_PATH",
     default: "data/jobs.kv",
     description:
@@ -105,6 +116,10 @@ export interface JobsConfig {
   readonly revisionMs: Readonly<Record<DatasetName, number>>;
   /** Lease of a run's lock, ms. */
   readonly lockTtlMs: number;
+  /** Spacing of follow-ups of a not yet published real-time interval, ms (0: none). */
+  readonly followUpMs: number;
+  /** No follow-up later than this after the interval's end, ms. */
+  readonly followUpLimitMs: number;
   /** Deno KV file of the job coordination and gate slots without Redis; their local mirror with it. */
   readonly kvPath: string;
   /** Deno KV file of the backfill CLI's Bronze outbox. */
@@ -201,6 +216,8 @@ export function loadJobsConfig(env: Env): JobsConfig {
     lookbackMs: number(env, "JOB_LOOKBACK_HOURS", 1, 24 * 31, false) * HOUR_MS,
     revisionMs: revisions(env),
     lockTtlMs: number(env, "JOB_LOCK_TTL_S", 10, 86_400) * 1000,
+    followUpMs: number(env, "JOB_FOLLOW_UP_S", 0, 300) * 1000,
+    followUpLimitMs: number(env, "JOB_FOLLOW_UP_LIMIT_S", 10, 3_600) * 1000,
     kvPath: value(env, "JOBS_KV_PATH"),
     backfillOutboxPath: value(env, "BACKFILL_OUTBOX_PATH"),
     backfillDrainTimeoutMs: number(env, "BACKFILL_DRAIN_TIMEOUT_S", 0, 86_400) * 1000,
