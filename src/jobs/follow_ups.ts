@@ -94,12 +94,15 @@ export class FollowUps<K> {
   /**
    * Records a run of `key` that has the interval ending at `end`: cancels its follow-up and, the first
    * time this interval is seen, returns how long after its end it arrived (ms; learned as a publication
-   * delay when within the limit), or null when it was seen before.
+   * delay when within the limit), or null when it was seen before or is the first this process saw (it
+   * may have been there long before).
    */
   arrived(key: K, end: Date): number | null {
     this.cancel(key);
     const t = end.getTime();
-    if ((this.#seen.get(key) ?? -Infinity) >= t) return null;
+    const before = this.#seen.get(key);
+    if (before === undefined) this.#seen.set(key, t);
+    if ((before ?? Infinity) >= t) return null;
     this.#seen.set(key, t);
     const lateMs = Math.max(0, this.#clock().getTime() - t);
     if (lateMs <= this.#options.limitMs) {

@@ -97,6 +97,8 @@ export interface JobRunnerOptions {
   readonly followUpMs?: number;
   /** No follow-up later than this after the interval's end, ms (default 180 000). */
   readonly followUpLimitMs?: number;
+  /** Publication delay the first follow-up is timed from until one is learned, ms (default 60 000). */
+  readonly publicationDelayMs?: number;
   /** Called the first time a real-time dataset's newest interval is seen, with how long after its end. */
   readonly onArrival?: (dataset: DatasetName, lateMs: number) => void;
 }
@@ -128,7 +130,8 @@ export class JobRunner {
     const run = (dataset: DatasetName) => void (this.#running.has(dataset) ? null : this.run(dataset));
     this.#retries = new RunRetries({ firstMs: options.retryFirstMs, clock: this.#clock, run });
     const [spacingMs, limitMs] = [options.followUpMs ?? 0, options.followUpLimitMs ?? 180_000];
-    this.#followUps = new FollowUps({ spacingMs, limitMs, clock: this.#clock, run });
+    const defaultDelayMs = options.publicationDelayMs;
+    this.#followUps = new FollowUps({ spacingMs, limitMs, defaultDelayMs, clock: this.#clock, run });
     for (const [dataset, schedule] of Object.entries(options.schedules) as [DatasetName, string][]) {
       this.#status.set(dataset, {
         dataset,

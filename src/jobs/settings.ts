@@ -69,7 +69,7 @@ export const JOB_SETTINGS: readonly SettingDoc[] = [
     name: "JOB_FOLLOW_UP_S",
     default: "15",
     description:
-      "When a real-time run finds its newest interval not yet published, it polls again every this many seconds (the first time at the learned publication delay) until it arrives or JOB_FOLLOW_UP_LIMIT_S after the interval's end; 0: only on the schedule",
+      "When a real-time run finds its newest interval not yet published, it polls again every this many seconds (the first time at the learned publication delay) until it arrives or JOB_FOLLOW_UP_LIMIT_S after the interval's end; 0: only on the schedule (else 5 to 300)",
   },
   {
     name: "JOB_FOLLOW_UP_LIMIT_S",
@@ -207,6 +207,15 @@ function peak(env: Env): PeakPolling {
   };
 }
 
+/** JOB_FOLLOW_UP_S: 0 (off) or 5 to 300 s (OASIS takes one request per 5 s anyway). */
+function followUpSpacing(env: Env): number {
+  const s = number(env, "JOB_FOLLOW_UP_S", 0, 300);
+  if (s > 0 && s < 5) {
+    throw new ConfigError("JOB_FOLLOW_UP_S", `"${s}" is below 5 s (0 turns follow-ups off)`);
+  }
+  return s;
+}
+
 /** Loads and validates the job settings from `env` (for example `Deno.env.toObject()`). */
 export function loadJobsConfig(env: Env): JobsConfig {
   return {
@@ -216,7 +225,7 @@ export function loadJobsConfig(env: Env): JobsConfig {
     lookbackMs: number(env, "JOB_LOOKBACK_HOURS", 1, 24 * 31, false) * HOUR_MS,
     revisionMs: revisions(env),
     lockTtlMs: number(env, "JOB_LOCK_TTL_S", 10, 86_400) * 1000,
-    followUpMs: number(env, "JOB_FOLLOW_UP_S", 0, 300) * 1000,
+    followUpMs: followUpSpacing(env) * 1000,
     followUpLimitMs: number(env, "JOB_FOLLOW_UP_LIMIT_S", 10, 3_600) * 1000,
     kvPath: value(env, "JOBS_KV_PATH"),
     backfillOutboxPath: value(env, "BACKFILL_OUTBOX_PATH"),

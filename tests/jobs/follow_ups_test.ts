@@ -122,6 +122,7 @@ Deno.test("FollowUps learns the running median of arrivals within the limit, onc
   });
   try {
     assert.equal(f.delayMs("x"), 60_000, "the default before any arrival");
+    assert.equal(f.arrived("x", new Date(T0 - STEP)), null, "the first interval this process saw");
     for (const [late, i] of [[40_000, 0], [90_000, 1], [50_000, 2], [600_000, 3]]) {
       now = T0 + i! * STEP + late!;
       f.arrived("x", new Date(T0 + i! * STEP));
