@@ -11,7 +11,7 @@
 import FakeTimers from "@sinonjs/fake-timers";
 import { JobRunner } from "../src/jobs/job_runner.ts";
 import type { PollSummary } from "../src/jobs/poll.ts";
-import { DATASETS } from "../src/oasis/datasets.ts";
+import { type DatasetName, DATASETS } from "../src/oasis/datasets.ts";
 import { createSimulator } from "../src/simulator/simulator.ts";
 import { type BenchRow, median } from "./bench_util.ts";
 
@@ -32,7 +32,7 @@ async function measure(dataset: "lmp_rtm" | "lmp_fmm", followUpMs: number) {
   const clock = FakeTimers.install({ now: START, toFake: ["Date", "setTimeout", "clearTimeout"] });
   const firstSeen = new Map<number, number>();
   let polls = 0;
-  const poll = (d: typeof dataset, now: Date): Promise<PollSummary> => {
+  const poll = (d: DatasetName, now: Date): Promise<PollSummary> => {
     const t = now.getTime();
     polls++;
     const due = Math.floor(t / step) * step;
