@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { JobRunner } from "../../src/jobs/job_runner.ts";
 import { pollDataset } from "../../src/jobs/poll.ts";
 import { createSimulator } from "../../src/simulator/simulator.ts";
-import { type Clock, memoryBackends, memoryBronze, pollDeps } from "./helpers.ts";
+import { type Clock, memoryBackends, memoryBronze, pollDeps, testClock } from "./helpers.ts";
 
 const END = new Date("2026-12-05T18:05:00Z");
 
@@ -49,6 +49,36 @@ Deno.test("an interval published 2 s after its end is fetched within about the f
     assert.equal((await backends.coordination.watermark("lmp_rtm"))?.toISOString(), END.toISOString());
   } finally {
     await runner.stop();
+    backends.close();
+  }
+});
+
+Deno.test("a poll still waiting for its newest interval leaves its lock for seconds, not half the schedule period", async () => {
+  const sim = createSimulator({ publishDelayMs: 60_000 });
+  const t = new Date(END.getTime() + 1_000);
+  sim.clock.set(t, { frozen: true });
+  const clock = testClock(t.toISOString());
+  const backends = await memoryBackends(clock);
+  const { publisher } = memoryBronze();
+  const deps = pollDeps(sim, backends, publisher, { lookbackMs: 10 * 60_000, holdMs: 150_000 });
+  try {
+    const first = await pollDataset("lmp_rtm", deps, t);
+    assert.equal(
+      first.watermark,
+      new Date(END.getTime() - 300_000).toISOString(),
+      "the newest is not published",
+    );
+    // Follow-ups 5 s apart ask for the same range (from the new watermark) each time.
+    for (const after of [5_000, 10_000, 15_000]) {
+      clock.now = new Date(t.getTime() + after);
+      const followUp = await pollDataset("lmp_rtm", deps, clock.now);
+      assert.equal(
+        followUp.outcome,
+        "done",
+        `the follow-up after ${after} ms is not taken for a repeat (locked)`,
+      );
+    }
+  } finally {
     backends.close();
   }
 });
