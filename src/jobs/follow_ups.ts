@@ -3,11 +3,11 @@
  * for the next cron tick (up to a schedule period), the dataset is polled again at short spacing until the
  * interval arrives or a limit after its end passes, then the schedule takes over again. The first attempt
  * is timed from the learned publication delay of the dataset: the shortest (first seen − spacing − interval
- * end) of its recent intervals (a default until there are samples). The shortest, not the median: from a median
- * half the intervals, published earlier, would wait for the first attempt, up to the spread of the delays
- * (with OASIS's 60–120 s that made the 99th percentile 45 s instead of the spacing, 15 s). One timer per dataset; `stop()`
- * cancels every timer. This is not the retry of a failed run (`run_retries.ts`, with its own backoff): a
- * follow-up is an ordinary run after a run that succeeded but found nothing new yet.
+ * end) of its recent intervals (a default until there are samples). The shortest, not the median: from a
+ * median, the half of the intervals published earlier would wait for the first attempt, up to the spread
+ * of the delays (with 60–120 s, the 99th percentile was 45 s instead of the spacing, 15 s). One timer per
+ * dataset; `stop()` cancels every timer. This is not the retry of a failed run (`run_retries.ts`, with
+ * its own backoff): a follow-up is an ordinary run after a run that succeeded but found nothing new yet.
  *
  * @module
  */
