@@ -11,6 +11,7 @@ import { runKafkaBench } from "./kafka_bench.ts";
 import { runWsBench } from "./ws_bench.ts";
 import { runArbitrageBench } from "./arbitrage_bench.ts";
 import { runMemoryBench } from "./memory_bench.ts";
+import { runPublicationBench } from "./publication_bench.ts";
 
 const sections: string[] = [];
 const started = new Date().toISOString();
@@ -31,6 +32,12 @@ sections.push(table("Bronze: 162,848 envelopes produced to the local broker vs k
 sections.push(table("WebSocket fan-out: time until the last client has a broadcast", await runWsBench()));
 sections.push(table("Battery arbitrage: exact optimizer solve times", await runArbitrageBench()));
 sections.push(table("Memory: resident set size (one run)", await runMemoryBench()));
+sections.push(
+  table(
+    "OASIS publication → first poll with the interval (simulated 60–120 s delay)",
+    await runPublicationBench(),
+  ),
+);
 const report = sections.join("\n\n") + "\n";
 console.log(report);
 await Deno.mkdir(new URL("./results/", import.meta.url), { recursive: true });

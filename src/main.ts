@@ -99,6 +99,9 @@ const jobs = new JobRunner({
   peak,
   breaker: () => oasis.client.breakerState,
   log,
+  followUpMs: config.jobs.followUpMs,
+  followUpLimitMs: config.jobs.followUpLimitMs,
+  onArrival: (dataset, lateMs) => metrics.intervalArrived(dataset, lateMs),
   poll: async (dataset, now, signal) => {
     const summary = await connector.poll(dataset, now, signal);
     metrics.rowsIngested(dataset, summary.rows);

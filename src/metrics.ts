@@ -58,6 +58,7 @@ export class Metrics {
   readonly #oasisDuration: Histogram<"outcome">;
   readonly #rows: Counter<"dataset">;
   readonly #missing: Gauge<"dataset">;
+  readonly #arrival: Histogram<"dataset">;
   readonly #schemaDrift: Counter<"dataset" | "kind">;
   readonly #corrections: Counter<"outcome">;
   readonly #correctionRevisions: Counter;
@@ -94,6 +95,14 @@ export class Metrics {
       name: "ingest_rows_total",
       help: "Rows parsed from OASIS answers, by dataset",
       labelNames: ["dataset"],
+      registers,
+    });
+    this.#arrival = new Histogram({
+      name: "oasis_publication_latency_seconds",
+      help: "Seconds from a real-time interval's end until a poll first had it (OASIS publication delay " +
+        "plus polling delay), by dataset",
+      labelNames: ["dataset"],
+      buckets: [5, 10, 15, 20, 30, 45, 60, 90, 120, 180, 300, 600, 1800],
       registers,
     });
     this.#missing = new Gauge({
@@ -394,6 +403,11 @@ export class Metrics {
   /** Sets the node-intervals the last poll of `dataset` found missing. */
   missingIntervals(dataset: DatasetName, count: number): void {
     this.#missing.set({ dataset }, count);
+  }
+
+  /** Records how long after its end the newest interval of `dataset` first reached this service. */
+  intervalArrived(dataset: DatasetName, lateMs: number): void {
+    this.#arrival.observe({ dataset }, lateMs / 1000);
   }
 
   /** Counts one new header difference of `dataset` showing columns of `kind`. */

@@ -8,7 +8,8 @@
  * (and the watermark, its end) and the OASIS circuit breaker; `report()` gives the same in the shape of the
  * HTTP layer's health report (with peak polling, the mode in force). A run with a failed window, or one
  * that threw, is retried on its own backoff (`run_retries.ts`: 30 s, doubling, at most the schedule period)
- * rather than at the next tick. `stop()` cancels the retries, aborts running polls and waits for them.
+ * rather than at the next tick; a real-time run missing only its newest, unpublished interval is followed
+ * up (`follow_ups.ts`). `stop()` cancels both, aborts running polls and waits for them.
  *
  * @module
  */
@@ -27,6 +28,7 @@ import {
 } from "./peak_window.ts";
 import type { PollSummary } from "./poll.ts";
 import { RunRetries } from "./run_retries.ts";
+import { followUpAfterRun, FollowUps } from "./follow_ups.ts";
 import { scheduleMatches, schedulePeriodMs } from "./schedule.ts";
 
 /** The state of one dataset's job. */
@@ -91,6 +93,14 @@ export interface JobRunnerOptions {
   readonly log?: Log;
   /** First retry of a failed run, in ms (default 30 000; later ones double up to the schedule period). */
   readonly retryFirstMs?: number;
+  /** Spacing of follow-ups while the newest due real-time interval is not published, ms (0 or absent: none). */
+  readonly followUpMs?: number;
+  /** No follow-up later than this after the interval's end, ms (default 180 000). */
+  readonly followUpLimitMs?: number;
+  /** Publication delay the first follow-up is timed from until one is learned, ms (default 60 000). */
+  readonly publicationDelayMs?: number;
+  /** Called the first time a real-time dataset's newest interval is seen, with how long after its end. */
+  readonly onArrival?: (dataset: DatasetName, lateMs: number) => void;
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -110,17 +120,18 @@ export class JobRunner {
   readonly #running = new Map<DatasetName, Promise<PollSummary | null>>();
   readonly #stop = new AbortController();
   readonly #retries: RunRetries<DatasetName>;
+  readonly #followUps: FollowUps<DatasetName>;
 
   constructor(options: JobRunnerOptions) {
     this.#options = options;
     this.#clock = options.clock ?? (() => new Date());
     this.#log = options.log ?? silentLog;
-    this.#retries = new RunRetries({
-      firstMs: options.retryFirstMs,
-      clock: this.#clock,
-      // A retry due while a run is going waits for that run's outcome, which reschedules or ends it.
-      run: (dataset) => void (this.#running.has(dataset) ? null : this.run(dataset)),
-    });
+    // A retry or follow-up due while a run is going waits for that run's outcome, which reschedules or ends it.
+    const run = (dataset: DatasetName) => void (this.#running.has(dataset) ? null : this.run(dataset));
+    this.#retries = new RunRetries({ firstMs: options.retryFirstMs, clock: this.#clock, run });
+    const [spacingMs, limitMs] = [options.followUpMs ?? 0, options.followUpLimitMs ?? 180_000];
+    const defaultDelayMs = options.publicationDelayMs;
+    this.#followUps = new FollowUps({ spacingMs, limitMs, defaultDelayMs, clock: this.#clock, run });
     for (const [dataset, schedule] of Object.entries(options.schedules) as [DatasetName, string][]) {
       this.#status.set(dataset, {
         dataset,
@@ -146,6 +157,7 @@ export class JobRunner {
     const status = this.#status.get(dataset);
     if (status && status.watermark === null && watermark !== null) {
       setWatermark(dataset, status, watermark.toISOString());
+      this.#followUps.seen(dataset, watermark);
     }
   }
 
@@ -198,9 +210,16 @@ export class JobRunner {
         status.lastError = null;
       } else status.lastError = summary.failures[0]!.message;
       const retryAt = this.#afterRun(dataset, status, summary.outcome);
+      const { lateMs, at: followUpAt } = followUpAfterRun(this.#followUps, summary);
+      if (lateMs !== null) this.#options.onArrival?.(dataset, lateMs);
       const level = summary.failures.length > 0 ? "warn" : "info";
       const ms = this.#clock().getTime() - started.getTime();
-      this.#log(level, "poll finished", { ...summary, ms, ...(retryAt ? { retryAt } : {}) });
+      this.#log(level, "poll finished", {
+        ...summary,
+        ms,
+        ...(retryAt ? { retryAt } : {}),
+        ...(followUpAt ? { followUpAt: followUpAt.toISOString() } : {}),
+      });
       return summary;
     } catch (error) {
       if (this.#stop.signal.aborted) return null;
@@ -271,6 +290,7 @@ export class JobRunner {
   /** Aborts running polls and waits until they have ended; later `run` calls do nothing. */
   async stop(): Promise<void> {
     this.#retries.stop();
+    this.#followUps.stop();
     this.#stop.abort(new Error("Job runner stopped"));
     await Promise.allSettled([...this.#running.values()]);
   }

@@ -17,7 +17,7 @@ import type { Coordination } from "../store/coordination.ts";
 import { type Log, silentLog } from "../log.ts";
 import { completeStarts, countMissing, GridKnowledge, missingCells } from "./completeness.ts";
 import { deliverWindow, type DeliveryDeps, DeliveryError } from "./deliver.ts";
-import { nextWatermark, runRange, type WindowOutcome } from "./watermark.ts";
+import { isDayGrained, nextWatermark, runRange, stepMs, type WindowOutcome } from "./watermark.ts";
 
 /** Per-dataset numbers of a run. */
 export interface PollSettings {
@@ -82,6 +82,9 @@ export interface PollSummary {
   /** The watermark after the run: end of the newest interval in Bronze and the store. */
   readonly watermark: string | null;
 }
+
+/** "Done" marker of a run still waiting for its newest interval: shorter than any follow-up spacing. */
+const WAITING_HOLD_MS = 4_000;
 
 /** Days digests are kept beyond the revision horizon and the lookback. */
 const DIGEST_MARGIN_MS = 86_400_000;
@@ -157,8 +160,13 @@ export async function pollDataset(dataset: DatasetName, deps: PollDeps, now: Dat
     const after = moved === null ? before : await deps.coordination.advanceWatermark(dataset, moved);
     // Only a complete run leaves its "done" marker: a failed window must stay open to the retry (and to the
     // other instances) instead of blocking the range until the marker expires.
-    if (failures.length === 0) await lease.finish(deps.settings.holdMs);
-    else await lease.release();
+    // A real-time run missing only its newest interval (not yet published) holds its marker briefly, so that
+    // the follow-up some seconds later (`follow_ups.ts`) is not taken for a repeat of this run.
+    const waiting = !isDayGrained(spec) && after !== null &&
+      after.getTime() === range.end.getTime() - stepMs(spec);
+    if (failures.length === 0) {
+      await lease.finish(waiting ? Math.min(deps.settings.holdMs, WAITING_HOLD_MS) : deps.settings.holdMs);
+    } else await lease.release();
     finished = true;
     const outcome = failures.length === 0
       ? "done"

@@ -77,6 +77,17 @@ export const JOB_SETTINGS: readonly SettingDoc[] = [
       "Lease of a run's lock shared by all instances; a crashed instance's lock frees after this (longer than a run)",
   },
   {
+    name: "JOB_FOLLOW_UP_S",
+    default: "15",
+    description:
+      "When a real-time run finds its newest interval not yet published, it polls again every this many seconds (the first time at the learned publication delay) until it arrives or JOB_FOLLOW_UP_LIMIT_S after the interval's end; 0: only on the schedule (else 5 to 300)",
+  },
+  {
+    name: "JOB_FOLLOW_UP_LIMIT_S",
+    default: "180",
+    description: "No follow-up poll later than this many seconds after the awaited interval's end",
+  },
+  {
     name: "JOBS_KV_PATH",
     default: "data/jobs.kv",
     description:
@@ -120,6 +131,10 @@ export interface JobsConfig {
   readonly correctionDays: number;
   /** Cron schedule (UTC) of the price-correction job. */
   readonly correctionSchedule: string;
+  /** Spacing of follow-ups of a not yet published real-time interval, ms (0: none). */
+  readonly followUpMs: number;
+  /** No follow-up later than this after the interval's end, ms. */
+  readonly followUpLimitMs: number;
   /** Deno KV file of the job coordination and gate slots without Redis; their local mirror with it. */
   readonly kvPath: string;
   /** Deno KV file of the backfill CLI's Bronze outbox. */
@@ -207,6 +222,15 @@ function peak(env: Env): PeakPolling {
   };
 }
 
+/** JOB_FOLLOW_UP_S: 0 (off) or 5 to 300 s (OASIS takes one request per 5 s anyway). */
+function followUpSpacing(env: Env): number {
+  const s = number(env, "JOB_FOLLOW_UP_S", 0, 300);
+  if (s > 0 && s < 5) {
+    throw new ConfigError("JOB_FOLLOW_UP_S", `"${s}" is below 5 s (0 turns follow-ups off)`);
+  }
+  return s;
+}
+
 /** Loads and validates the job settings from `env` (for example `Deno.env.toObject()`). */
 export function loadJobsConfig(env: Env): JobsConfig {
   return {
@@ -218,6 +242,8 @@ export function loadJobsConfig(env: Env): JobsConfig {
     lockTtlMs: number(env, "JOB_LOCK_TTL_S", 10, 86_400) * 1000,
     correctionDays: number(env, "PRICE_CORRECTION_DAYS", 0, 31),
     correctionSchedule: checkedSchedule("PRICE_CORRECTION_SCHEDULE", value(env, "PRICE_CORRECTION_SCHEDULE")),
+    followUpMs: followUpSpacing(env) * 1000,
+    followUpLimitMs: number(env, "JOB_FOLLOW_UP_LIMIT_S", 10, 3_600) * 1000,
     kvPath: value(env, "JOBS_KV_PATH"),
     backfillOutboxPath: value(env, "BACKFILL_OUTBOX_PATH"),
     backfillDrainTimeoutMs: number(env, "BACKFILL_DRAIN_TIMEOUT_S", 0, 86_400) * 1000,

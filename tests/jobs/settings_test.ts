@@ -43,6 +43,8 @@ Deno.test("a bad job setting fails with a message naming the variable", () => {
     [{ JOB_LOOKBACK_HOURS: "0" }, /Invalid setting JOB_LOOKBACK_HOURS: "0" is not a number from 1 to 744/],
     [{ JOB_REVISION_HOURS: "lmp_dam=-1" }, /JOB_REVISION_HOURS: "-1" for lmp_dam is not a number of hours/],
     [{ JOB_LOCK_TTL_S: "5" }, /Invalid setting JOB_LOCK_TTL_S/],
+    [{ JOB_FOLLOW_UP_S: "2" }, /Invalid setting JOB_FOLLOW_UP_S: "2" is below 5 s/],
+    [{ JOB_FOLLOW_UP_S: "301" }, /Invalid setting JOB_FOLLOW_UP_S/],
   ];
   for (const [env, message] of cases) {
     assert.throws(

@@ -174,3 +174,34 @@ Deno.test("the shared slot of a caller aborted while waiting for it goes to the 
     assert.deepEqual(slots.starts, [0, 5000], "one slot reserved for both");
   });
 });
+
+Deno.test("a running backfill (another process, queue full) delays a live request by at most one slot", async () => {
+  await withClock(async (clock) => {
+    const slots = memorySlots();
+    const backfill = new RequestGate({ minIntervalMs: 5000, guardMs: 100, shared: slots });
+    const live = new RequestGate({ minIntervalMs: 5000, guardMs: 100, shared: slots });
+    // The backfill takes tickets (as its sender does) for far more requests than the test lasts.
+    const stop = new AbortController();
+    const queued = Array.from({ length: 60 }, () => backfill.reserve(stop.signal).catch(() => {}));
+    const waits: number[] = [];
+    let previous = -Infinity;
+    // Live requests at odd moments relative to the backfill's slots, each after the previous one started.
+    for (const gap of [12_345, 7_777, 20_001, 5_100, 9_999, 2_500]) {
+      await clock.tickAsync(gap);
+      // Measured from when the live gate's own spacing allows a start.
+      const asked = Math.max(Date.now(), previous + 5100);
+      let started: number | undefined;
+      void live.acquire().then(() => void (started = Date.now()));
+      for (let i = 0; i < 400 && started === undefined; i++) await clock.tickAsync(50);
+      assert.ok(started !== undefined, `a live request asked at ${asked} ms was not granted within 20 s`);
+      waits.push(started! - asked);
+      previous = started!;
+    }
+    stop.abort(new Error("done"));
+    await clock.tickAsync(6000);
+    await Promise.all(queued);
+    assert.ok(Math.max(...waits) <= 5100, `live waits ${waits.join(", ")} ms: at most one 5.1 s slot`);
+    const busy = slots.starts.filter((s) => s > 0).length;
+    assert.ok(busy > 10, `the backfill kept requesting (${busy} slots)`);
+  });
+});

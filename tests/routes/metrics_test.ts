@@ -85,6 +85,18 @@ Deno.test("[metrics] price-correction runs count by outcome and the intervals th
   assert.equal(value(text, "price_correction_revisions_total"), 5);
 });
 
+Deno.test("[metrics] oasis_publication_latency_seconds counts how late each dataset's intervals arrived", async () => {
+  const m = createMetrics();
+  m.intervalArrived("lmp_rtm", 8_000);
+  m.intervalArrived("lmp_rtm", 75_000);
+  m.intervalArrived("lmp_fmm", 210_000);
+  const text = await m.text();
+  assert.equal(value(text, 'oasis_publication_latency_seconds_bucket{le="10",dataset="lmp_rtm"}'), 1);
+  assert.equal(value(text, 'oasis_publication_latency_seconds_bucket{le="90",dataset="lmp_rtm"}'), 2);
+  assert.equal(value(text, 'oasis_publication_latency_seconds_count{dataset="lmp_fmm"}'), 1);
+  assert.equal(value(text, 'oasis_publication_latency_seconds_sum{dataset="lmp_rtm"}'), 83);
+});
+
 Deno.test("[metrics] two Metrics objects never share a registry", async () => {
   const a = createMetrics();
   const b = createMetrics();
