@@ -91,6 +91,12 @@ export function fileStamp(instant: Date): string {
   return `${c.year}${two(c.month)}${two(c.day)}_${two(c.hour)}_${two(c.minute)}_${two(c.second)}`;
 }
 
+/** Pacific wall-clock time `YYYY-MM-DD HH:MM:SS`, as OASIS writes local times in its reports. */
+export function pacificDateTime(instant: Date): string {
+  const c = pacificWallClock(instant);
+  return `${c.year}-${two(c.month)}-${two(c.day)} ${two(c.hour)}:${two(c.minute)}:${two(c.second)}`;
+}
+
 /** `TimeDate` of a data document: `2014-05-09T17:50:06-00:00`. */
 export function dataTimeDate(instant: Date): string {
   return formatGmt(instant.getTime());

@@ -10,7 +10,7 @@
  * @module
  */
 import { operatingDate } from "../oasis/time.ts";
-import { compactDate } from "./format.ts";
+import { compactDate, pacificDateTime } from "./format.ts";
 import type { Interval } from "./intervals.ts";
 import { type LmpUnits, type Market, PriceModel } from "./prices.ts";
 import { isParamError, lowerCaseParams, readDateTime, readFormat } from "./query_params.ts";
@@ -138,22 +138,6 @@ function isHourEnding(h: unknown): h is number {
   return Number.isInteger(h) && (h as number) >= 1 && (h as number) <= 25;
 }
 
-/** Pacific wall-clock time `YYYY-MM-DD HH:MM:SS`, as OASIS writes local times. */
-function pacific(at: Date): string {
-  const parts = new Intl.DateTimeFormat("en-CA", {
-    timeZone: "America/Los_Angeles",
-    hourCycle: "h23",
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-    hour: "2-digit",
-    minute: "2-digit",
-    second: "2-digit",
-  }).formatToParts(at);
-  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? "00";
-  return `${get("year")}-${get("month")}-${get("day")} ${get("hour")}:${get("minute")}:${get("second")}`;
-}
-
 function correctionLines(list: readonly SimCorrection[]): string[] {
   const lines: string[] = [];
   for (const c of list) {
@@ -162,9 +146,10 @@ function correctionLines(list: readonly SimCorrection[]): string[] {
     for (const hour of c.hours) {
       for (let i = perHour === 1 ? 0 : 1; i <= (perHour === 1 ? 0 : perHour); i++) {
         lines.push(
-          [c.tradeDate, hour, i, c.market, "ALL", "REPRICE", 1, "LMP", reason, pacific(c.generatedAt)].join(
-            ",",
-          ),
+          [c.tradeDate, hour, i, c.market, "ALL", "REPRICE", 1, "LMP", reason, pacificDateTime(c.generatedAt)]
+            .join(
+              ",",
+            ),
         );
       }
     }

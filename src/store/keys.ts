@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { Market } from "./store.ts";
+import type { Market, TimeRange } from "./store.ts";
 import { isZone } from "./zone.ts";
 
 /** Sorted-set suffix of each market's price series. */
@@ -130,4 +130,17 @@ export class KvKeys {
   alertRules(): Deno.KvKey {
     return [...this.#root, "alerts:rules"];
   }
+}
+
+/**
+ * The `kv.list` selector of the entries under `prefix` whose last key part (epoch ms) lies in `range`
+ * (inclusive). Deno KV takes a prefix with at most one bound, or both bounds without it.
+ */
+export function kvRangeSelector(prefix: Deno.KvKey, range: TimeRange): Deno.KvListSelector {
+  const start = range.from ? [...prefix, range.from.getTime()] : undefined;
+  const end = range.to ? [...prefix, range.to.getTime() + 1] : undefined;
+  if (start && end) return { start, end };
+  if (start) return { prefix, start };
+  if (end) return { prefix, end };
+  return { prefix };
 }

@@ -11,7 +11,7 @@ import type { AlertEvent } from "../analytics/alerts.ts";
 import type { OasisRow } from "../oasis/row.ts";
 import { type AlertRuleBook, kvRuleBackend } from "./alert_rule_book.ts";
 import type { IngestPlan } from "./ingest_plan.ts";
-import { KvKeys } from "./keys.ts";
+import { KvKeys, kvRangeSelector } from "./keys.ts";
 import { kvRevisionEntries, kvRevisionsPrefix, type PriceRevision, readKvRevisions } from "./revision_log.ts";
 import type { StoreConfig } from "./settings.ts";
 import { StoreCore, type ZoneSnapshot } from "./store_core.ts";
@@ -99,17 +99,8 @@ export class KvStore implements PriceStore {
   }
 
   async #list(zone: string, market: Market, range: TimeRange): Promise<SeriesPoint[]> {
-    const prefix = this.#keys.series(zone, market);
+    const selector = kvRangeSelector(this.#keys.series(zone, market), range);
     const out: SeriesPoint[] = [];
-    const start = range.from ? [...prefix, range.from.getTime()] : undefined;
-    const end = range.to ? [...prefix, range.to.getTime() + 1] : undefined;
-    const selector: Deno.KvListSelector = start && end
-      ? { start, end }
-      : start
-      ? { prefix, start }
-      : end
-      ? { prefix, end }
-      : { prefix };
     for await (const e of this.#kv.list<SeriesPoint>(selector)) out.push(e.value);
     return out;
   }

@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { type KvKeys, type RedisKeys, SERIES_SUFFIX } from "./keys.ts";
+import { type KvKeys, kvRangeSelector, type RedisKeys, SERIES_SUFFIX } from "./keys.ts";
 import type { Market, PriceUpdate, SeriesPoint, TimeRange } from "./store.ts";
 
 /** One replaced price of one interval. */
@@ -148,17 +148,7 @@ export async function readKvRevisions(
   market: Market,
   range: TimeRange,
 ): Promise<PriceRevision[]> {
-  const prefix = kvRevisionsPrefix(keys, zone, market);
-  const start = range.from ? [...prefix, range.from.getTime()] : undefined;
-  const end = range.to ? [...prefix, range.to.getTime() + 1] : undefined;
-  // Deno KV takes a prefix with at most one bound, or both bounds without it.
-  const selector: Deno.KvListSelector = start && end
-    ? { start, end }
-    : start
-    ? { prefix, start }
-    : end
-    ? { prefix, end }
-    : { prefix };
+  const selector = kvRangeSelector(kvRevisionsPrefix(keys, zone, market), range);
   const out: PriceRevision[] = [];
   for await (const e of kv.list(selector)) if (isRevision(e.value)) out.push(e.value);
   return out;
