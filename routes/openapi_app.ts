@@ -27,7 +27,7 @@ const parameterHook: Hook<any, BlankEnv, any, any> = (result) => {
   throw new ParameterError(name, issue?.message ?? "does not validate");
 };
 
-/** The sub-apps' type: mountable wherever a plain `Hono` is (`AppDeps.extraRoutes`). */
+/** The sub-apps' type: mountable wherever a plain `Hono` is (`routes/app.ts` mounts every one). */
 export type ApiApp = OpenAPIHono<BlankEnv>;
 
 /** A sub-app for `createRoute` definitions, failing validation with `ParameterError`. */

@@ -13,7 +13,6 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { openBackends } from "../src/jobs/backends.ts";
 import { planBackfill, RetentionError, runBackfill } from "../src/jobs/backfill.ts";
 import type { BackfillPlan, BackfillSummary } from "../src/jobs/backfill.ts";
 import { createProgressReporter } from "../src/jobs/backfill_progress.ts";
@@ -23,7 +22,7 @@ import type { Log } from "../src/log.ts";
 import { DATASET_NAMES } from "../src/oasis/datasets.ts";
 import { operatingDate } from "../src/oasis/time.ts";
 import { buildUrl } from "../src/oasis/url.ts";
-import { createOasisStack } from "../src/oasis_stack.ts";
+import { openService } from "../src/service.ts";
 import { CliConfigError, DAY_RANGE_OPTIONS, dayRange, loadCliConfig } from "./cli_config.ts";
 
 /** Exit codes of the backfill CLI. */
@@ -142,22 +141,25 @@ async function main(args: string[]): Promise<number> {
     }
   };
   let attempts = 0;
-  const oasis = createOasisStack(config.oasis, { onRequest: () => attempts++ });
-  const backends = await openBackends(config, { outboxPath: config.jobs.backfillOutboxPath, log });
-  oasis.share(backends.gateSlots, log); // one spacing with the service and any other process
+  // Its own outbox file (one process owns an outbox); one request spacing with the service and other processes.
+  const service = await openService(config, {
+    log,
+    outboxPath: config.jobs.backfillOutboxPath,
+    onRequest: () => attempts++,
+  });
+  const { bronze, coordination } = service;
   const stop = new AbortController();
   const onSignal = () => stop.abort(new Error("Interrupted"));
   Deno.addSignalListener("SIGINT", onSignal);
   const progress = createProgressReporter();
   let code: number = EXIT.ok;
-  const baseline = ackBaseline(backends.bronze);
+  const baseline = ackBaseline(bronze);
   try {
-    progress.start(plan.total, (await backends.coordination.checkpoint(plan.run)).size);
+    progress.start(plan.total, (await coordination.checkpoint(plan.run)).size);
     const summary = await runBackfill(plan, {
-      client: oasis.client,
-      publisher: backends.bronze.publisher,
-      store: backends.store,
-      coordination: backends.coordination,
+      ...service.deliver,
+      client: service.oasis.client,
+      coordination,
       signal: stop.signal,
       onProgress: (p) => progress.update(p),
       rerequests: config.jobs.backfillRerequests,
@@ -166,10 +168,10 @@ async function main(args: string[]): Promise<number> {
     printSummary(plan, summary, Math.max(0, attempts - summary.requests));
     code = summary.failures.length + summary.missing.length > 0 ? EXIT.incomplete : EXIT.ok;
     const ack = await awaitAcknowledged(
-      backends.bronze,
+      bronze,
       baseline,
       config.jobs.backfillDrainTimeoutMs,
-      (depth) => console.error(`waiting for ${backends.bronze.sink.kind} to acknowledge ${depth} rows`),
+      (depth) => console.error(`waiting for ${bronze.sink.kind} to acknowledge ${depth} rows`),
     );
     printAck(ack, config.jobs.backfillOutboxPath, config.jobs.backfillDrainTimeoutMs);
     if (ack.held > 0) code = EXIT.held;
@@ -180,9 +182,7 @@ async function main(args: string[]): Promise<number> {
     code = EXIT.interrupted;
   } finally {
     Deno.removeSignalListener("SIGINT", onSignal);
-    oasis.close();
-    const left = await backends.closeBronze();
-    await backends.closeStore();
+    const left = await service.close();
     if (left > 0) {
       console.error(`${left} rows are still in the backfill outbox; the next backfill run sends them first.`);
       if (code === EXIT.ok) code = EXIT.held;

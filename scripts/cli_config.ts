@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { type Config, ConfigError, loadConfig } from "../src/config.ts";
+import { type Config, ConfigError, readConfig } from "../src/config.ts";
 import { parseDate } from "../src/oasis/time.ts";
 
 /** The flags that stand in for a setting. */
@@ -33,10 +33,9 @@ export async function loadCliConfig(flags: SettingFlags): Promise<Config> {
   if (flags.nodes) env.OASIS_NODES = flags.nodes;
   if (flags.datasets) env.OASIS_DATASETS = flags.datasets;
   try {
-    const path = env.CONFIG_FILE?.trim();
-    return loadConfig(env, path ? { path, text: await Deno.readTextFile(path) } : undefined);
+    return await readConfig(env);
   } catch (e) {
-    if (!(e instanceof ConfigError || e instanceof Deno.errors.NotFound)) throw e;
+    if (!(e instanceof ConfigError)) throw e;
     const flag = e instanceof ConfigError ? FLAG_OF_SETTING[e.setting] : undefined;
     const message = flag !== undefined && flags[flag] !== undefined
       ? e.message.replace(`Invalid setting ${(e as ConfigError).setting}:`, `Invalid --${flag}:`)

@@ -276,3 +276,16 @@ export function loadConfig(env: Env, file?: ConfigFile): Config {
     throw new ConfigError(`${key} in ${file.path}`, message);
   }
 }
+
+/** `loadConfig(env)` with the file `CONFIG_FILE` names, read here; an unreadable file is a `ConfigError`. */
+export async function readConfig(env: Env): Promise<Config> {
+  const path = env.CONFIG_FILE?.trim();
+  if (!path) return loadConfig(env);
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (e) {
+    throw new ConfigError("CONFIG_FILE", `cannot read "${path}": ${(e as Error).message}`);
+  }
+  return loadConfig(env, { path, text });
+}

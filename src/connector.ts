@@ -2,14 +2,14 @@
  * The connector as a library: `CaisoOasisConnector` wraps the service's own pieces (the OASIS request
  * stack, the Bronze publisher and outbox, the hot store and the job coordination) behind the calls users
  * of the original connector know: `extract`, `transform`, `getOutputTopic`, `runBatch` and `runRealtime`.
- * The service (`main.ts`) runs its scheduled polls through `poll()`, so there is one code path.
+ * It opens its parts with `openService` on first use, like the service and the backfill CLI, and runs
+ * `poll()` and `priceCorrections()` through the same job functions as the service's cron table.
  *
  * @module
  */
 import type { Config } from "./config.ts";
 import type { BronzeMessage } from "./bronze/sink.ts";
 import { BronzePublisher } from "./bronze/publisher.ts";
-import { type Backends, openBackends } from "./jobs/backends.ts";
 import {
   type BackfillPlan,
   type BackfillProgress,
@@ -19,11 +19,9 @@ import {
 } from "./jobs/backfill.ts";
 import { deliverWindow } from "./jobs/deliver.ts";
 import { ackBaseline, awaitAcknowledged, type BronzeAck, BronzeHeldError } from "./jobs/bronze_ack.ts";
-import { pollDataset, type PollSummary } from "./jobs/poll.ts";
-import { type CorrectionSummary, runPriceCorrections } from "./jobs/price_corrections.ts";
-import { SchemaDriftTracker } from "./jobs/schema_drift.ts";
-import { activeSchedule } from "./jobs/peak_window.ts";
-import { schedulePeriodMs } from "./jobs/schedule.ts";
+import type { PollSummary } from "./jobs/poll.ts";
+import type { CorrectionSummary } from "./jobs/price_corrections.ts";
+import { correctPricesOnce, pollOnce } from "./jobs/service_runs.ts";
 import { type Log, silentLog } from "./log.ts";
 import type { FetchResult } from "./oasis/client.ts";
 import { DATASET_NAMES, type DatasetName, DATASETS, isDatasetName, NODE_NAME } from "./oasis/datasets.ts";
@@ -31,7 +29,7 @@ import { requestFailure } from "./oasis/errors.ts";
 import type { OasisRow, RowProblem } from "./oasis/row.ts";
 import { nextDate, operatingDate, pacificMidnight, parseDate } from "./oasis/time.ts";
 import { type NodeSelection, planWindows, type RequestWindow } from "./oasis/windows.ts";
-import { createOasisStack, type OasisStack } from "./oasis_stack.ts";
+import { openService, type Service } from "./service.ts";
 
 /** What to fetch with `extract()`. */
 export interface ExtractRequest {
@@ -147,11 +145,7 @@ export interface ConnectorOptions {
   readonly fetch?: typeof fetch;
   /** Clock (default: `new Date()`). */
   readonly now?: () => Date;
-  /** Where changed report columns are logged and counted (default: one of its own, on `log`). */
-  readonly schemaDrift?: SchemaDriftTracker;
 }
-
-const DAY_MS = 86_400_000;
 const ZONED = /(?:Z|[+-]\d{2}:?\d{2})$/i;
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -219,26 +213,6 @@ function checkDataset(name: string): DatasetName {
   return name;
 }
 
-let share: (connector: CaisoOasisConnector, oasis: OasisStack, backends: Backends) => void;
-
-/**
- * A connector on the service's own OASIS stack and backends (`main.ts`), which the service keeps and
- * closes in its shutdown order. Not part of `mod.ts`: library users let the connector open its own.
- */
-export function serviceConnector(
-  config: Config,
-  shared: {
-    readonly oasis: OasisStack;
-    readonly backends: Backends;
-    readonly log: Log;
-    readonly schemaDrift?: SchemaDriftTracker;
-  },
-): CaisoOasisConnector {
-  const connector = new CaisoOasisConnector(config, { log: shared.log, schemaDrift: shared.schemaDrift });
-  share(connector, shared.oasis, shared.backends);
-  return connector;
-}
-
 const NO_OUTBOX = {
   append: () => Promise.reject(new Error("transform() builds messages only; it never commits them")),
 };
@@ -251,20 +225,9 @@ export class CaisoOasisConnector {
   readonly #log: Log;
   readonly #now: () => Date;
   readonly #shaper: BronzePublisher;
-  readonly #schemaDrift: SchemaDriftTracker;
-  #oasis: OasisStack | null = null;
-  #backends: Promise<Backends> | null = null;
-  /** Whether the stack and backends belong to the caller (the service), which closes them. */
-  #shared = false;
+  /** Opened on the first call that needs it; a failed open is not kept (the next call tries again). */
+  #service: Promise<Service> | null = null;
   #closed = false;
-
-  static {
-    share = (connector, oasis, backends) => {
-      connector.#oasis = oasis;
-      connector.#backends = Promise.resolve(backends);
-      connector.#shared = true;
-    };
-  }
 
   /** A connector for `config` (from `loadConfig`); nothing is opened until a call needs it. */
   constructor(config: Config, options: ConnectorOptions = {}) {
@@ -272,7 +235,6 @@ export class CaisoOasisConnector {
     this.#options = options;
     this.#log = options.log ?? silentLog;
     this.#now = options.now ?? (() => new Date());
-    this.#schemaDrift = options.schemaDrift ?? new SchemaDriftTracker({ log: this.#log, now: this.#now });
     this.#shaper = new BronzePublisher({ outbox: NO_OUTBOX, topics: config.bronze.topics, now: this.#now });
   }
 
@@ -287,7 +249,7 @@ export class CaisoOasisConnector {
    * is listed in `failures`; the others' rows are kept. Throws only for bad arguments or an abort.
    */
   async extract(request: ExtractRequest): Promise<ExtractResult> {
-    this.#open();
+    if (this.#closed) throw new Error("The connector is closed");
     const dataType = checkDataset(request.dataType);
     const from = toInstant(request.start, "start");
     const to = toInstant(request.end, "end");
@@ -296,6 +258,7 @@ export class CaisoOasisConnector {
     }
     const range = alignToIntervals(dataType, from, to);
     const windows = planWindows(DATASETS[dataType], range, selection(request, this.config.nodes));
+    const { client } = (await this.#opened()).oasis;
     const answers: ExtractedAnswer[] = [];
     const failures: ExtractFailure[] = [];
     const rows: OasisRow[] = [];
@@ -303,7 +266,7 @@ export class CaisoOasisConnector {
     for (const window of windows) {
       request.signal?.throwIfAborted();
       try {
-        const fetch = await this.#stack().client.fetchWindow(window, request.signal);
+        const fetch = await client.fetchWindow(window, request.signal);
         answers.push({ window, fetch });
         if (fetch.result.kind === "rows") {
           rows.push(...fetch.result.rows);
@@ -348,11 +311,11 @@ export class CaisoOasisConnector {
    * within `BACKFILL_DRAIN_TIMEOUT_S` (they stay in the outbox and are sent later).
    */
   async load(result: ExtractResult): Promise<number> {
-    const b = await this.#openBackends();
-    const bronze = b.backends.bronze;
+    const service = await this.#opened();
+    const bronze = service.bronze;
     let published = 0;
     for (const { window, fetch } of result.answers) {
-      const d = await deliverWindow(window, fetch, b.bronzeDeps, {
+      const d = await deliverWindow(window, fetch, service.deliver, {
         now: this.#now(),
         digestTtlMs: this.config.jobs.lookbackMs + 2 * 86_400_000,
       });
@@ -382,19 +345,19 @@ export class CaisoOasisConnector {
       datasets: (request.dataTypes ?? this.config.datasets).map(checkDataset),
       nodes: selection({ nodes: request.nodes }, this.config.nodes),
     }, this.#now());
-    const b = await this.#openBackends();
-    const baseline = ackBaseline(b.backends.bronze);
+    const service = await this.#opened();
+    const baseline = ackBaseline(service.bronze);
     const summary = await runBackfill(plan, {
-      ...b.bronzeDeps,
-      client: this.#stack().client,
-      coordination: b.backends.coordination,
+      ...service.deliver,
+      client: service.oasis.client,
+      coordination: service.coordination,
       signal: request.signal,
       onProgress: request.onProgress,
       now: this.#now,
       rerequests: this.config.jobs.backfillRerequests,
     });
     const timeoutMs = this.config.jobs.backfillDrainTimeoutMs;
-    const bronze = await awaitAcknowledged(b.backends.bronze, baseline, timeoutMs);
+    const bronze = await awaitAcknowledged(service.bronze, baseline, timeoutMs);
     return { ...summary, plan, bronze };
   }
 
@@ -410,45 +373,12 @@ export class CaisoOasisConnector {
 
   /** One scheduled run of `dataset` at `now`: from its watermark to the newest interval OASIS can have. */
   async poll(dataset: DatasetName, now: Date, signal?: AbortSignal): Promise<PollSummary> {
-    const b = await this.#openBackends();
-    const jobs = this.config.jobs;
-    return await pollDataset(dataset, {
-      ...b.bronzeDeps,
-      client: this.#stack().client,
-      coordination: b.backends.coordination,
-      nodes: this.config.nodes,
-      signal,
-      log: this.#log,
-      settings: {
-        lookbackMs: jobs.lookbackMs,
-        revisionMs: jobs.revisionMs[dataset],
-        lockTtlMs: jobs.lockTtlMs,
-        // The "done" marker lasts half the period of the schedule in force (off-peak polls are sparser).
-        holdMs: schedulePeriodMs(activeSchedule(dataset, now, jobs.schedules[dataset], jobs.peak), now) / 2,
-        // A price correction comes up to PRICE_CORRECTION_DAYS later: its digests must still be there.
-        digestMinMs: (jobs.correctionDays + 2) * DAY_MS,
-      },
-    }, now);
+    return await pollOnce(await this.#opened(), dataset, now, signal);
   }
 
   /** One run of the price-correction job at `now` over the configured LMP datasets. */
   async priceCorrections(now: Date, signal?: AbortSignal): Promise<CorrectionSummary> {
-    const b = await this.#openBackends();
-    const jobs = this.config.jobs;
-    const datasets: readonly DatasetName[] = this.config.datasets;
-    return await runPriceCorrections({
-      ...b.bronzeDeps,
-      client: this.#stack().client,
-      coordination: b.backends.coordination,
-      nodes: (dataset) => datasets.includes(dataset) ? this.config.nodes : undefined,
-      settings: {
-        days: jobs.correctionDays,
-        digestTtlMs: (jobs.correctionDays + 2) * DAY_MS,
-        lockTtlMs: jobs.lockTtlMs,
-      },
-      signal,
-      log: this.#log,
-    }, now);
+    return await correctPricesOnce(await this.#opened(), now, signal);
   }
 
   /**
@@ -458,53 +388,27 @@ export class CaisoOasisConnector {
   async close(): Promise<number> {
     if (this.#closed) return 0;
     this.#closed = true;
-    if (this.#shared) return 0;
-    let left = 0;
-    const b = await this.#backends?.catch(() => null);
-    if (b) {
-      left = await b.closeBronze();
-      await b.closeStore();
-    }
-    this.#oasis?.close();
-    return left;
+    const service = await this.#service?.catch(() => null);
+    return (await service?.close()) ?? 0;
   }
 
-  #open(): void {
-    if (this.#closed) throw new Error("The connector is closed");
-  }
-
-  #stack(): OasisStack {
-    this.#open();
-    this.#oasis ??= createOasisStack(this.config.oasis, { fetch: this.#options.fetch });
-    return this.#oasis;
-  }
-
-  async #openBackends() {
-    this.#open();
-    // A failed open (Redis or Kafka unreachable) is not kept: the next call tries again.
-    this.#backends ??= openBackends(this.config, {
-      outboxPath: this.#options.outboxPath ?? this.config.bronze.outbox.path,
+  /** The service's parts, opened on first use (a failed open is retried by the next call). */
+  #opened(): Promise<Service> {
+    if (this.#closed) return Promise.reject(new Error("The connector is closed"));
+    this.#service ??= openService(this.config, {
       log: this.#log,
-    }).then((opened) => {
+      fetch: this.#options.fetch,
+      outboxPath: this.#options.outboxPath,
+      now: this.#now,
+    }).then((service) => {
       // Say where the connector writes: relative paths (DATA_DIR, ./data by default) are from the cwd.
-      this.#log("info", "connector opened", { cwd: Deno.cwd(), ...opened.names });
-      return opened;
+      this.#log("info", "connector opened", { cwd: Deno.cwd(), ...service.names });
+      return service;
     }, (e) => {
-      this.#backends = null;
+      this.#service = null;
       throw e;
     });
-    const backends = await this.#backends;
-    // Requests are spaced together with the service and every other process on the same backends.
-    if (!this.#shared) this.#stack().share(backends.gateSlots, this.#log);
-    return {
-      backends,
-      bronzeDeps: {
-        publisher: backends.bronze.publisher,
-        store: backends.store,
-        coordination: backends.coordination,
-        schema: this.#schemaDrift,
-      },
-    };
+    return this.#service;
   }
 }
 

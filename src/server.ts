@@ -13,7 +13,7 @@
  * @module
  */
 import type { Hono } from "hono";
-import { createApp } from "../routes/app.ts";
+import { createApp, type ServiceRoutesDeps } from "../routes/app.ts";
 import type { AlertThresholds } from "./analytics/alerts.ts";
 import { FanOut } from "./live/fan_out.ts";
 import { polledMarkets } from "./live/freshness.ts";
@@ -56,8 +56,8 @@ export interface HttpServerDeps {
   readonly log?: ServerLog;
   /** Dashboard files (default `static/`). */
   readonly staticDir?: URL;
-  /** More Hono sub-apps mounted at `/` behind the `/api/*` CORS and token rules (e.g. the gaps routes). */
-  readonly extraRoutes?: readonly Hono[];
+  /** The gaps and arbitrage routes' inputs (`routes/app.ts`); without them those routes are not mounted. */
+  readonly service?: ServiceRoutesDeps;
   /**
    * The routes' analytics worker (`AnalyticsPool`): `shutdown()` closes it first, so requests waiting on a
    * computation answer 503 at once and the server never waits on analytics.
@@ -113,7 +113,7 @@ export async function createLiveEdge(deps: HttpServerDeps): Promise<LiveEdge> {
     now,
     startedAt: now(),
     staticDir: deps.staticDir,
-    extraRoutes: deps.extraRoutes,
+    service: deps.service,
     log: log && ((error, where) => log("error", "request failed", { ...where, error: String(error) })),
     accessLog: log && ((entry) => log("info", "http request", { ...entry })),
   });

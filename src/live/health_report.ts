@@ -5,7 +5,8 @@
  * mirror (Redis down), an OASIS gate spacing only locally, an OASIS report whose columns changed (`schema`),
  * or a market (RT, FMM, DA) whose newest price is stale or missing (`freshness.ts`, judged for the markets
  * whose dataset is polled) makes it `degraded` but still ready (it serves what it has and polling goes on);
- * not ready answers 503.
+ * not ready answers 503. `createHealthSource` assembles the composition root's part from the opened
+ * service and the job runner, so readiness is decided in this one module.
  *
  * @module
  */
@@ -13,6 +14,7 @@ import type { BreakerState } from "../oasis/client.ts";
 import type { GateStats } from "../oasis/gate.ts";
 import type { SchemaDrift } from "../oasis/report_columns.ts";
 import type { StoreStats } from "../store/store.ts";
+import type { BronzeMetrics } from "../bronze/metrics.ts";
 import { type FreshMarket, type MarketFreshness, marketsOf } from "./freshness.ts";
 
 /** One dataset's polling, as the composition root tracks it. */
@@ -131,5 +133,63 @@ export function judgeHealth(inputs: HealthInputs): HealthBody {
     },
     datasets: report?.datasets ?? {},
     markets,
+  };
+}
+
+/** What `createHealthSource` reads: narrow views of the service's parts and the job runner. */
+export interface HealthSources {
+  /** Per-dataset runs and the breaker (`JobRunner.report()`). */
+  readonly jobs: () => Pick<HealthReport, "breaker" | "datasets">;
+  readonly bronze: {
+    readonly metrics: Pick<BronzeMetrics, "published" | "sendFailures">;
+    readonly outbox: { readonly depth: number };
+    readonly kafkaClient: { readonly client: string; readonly reason: string } | null;
+  };
+  /** Kafka or NDJSON: the kind only (`/health` is unauthenticated; names show brokers and directories). */
+  readonly sink: "kafka" | "ndjson";
+  /** Outbox rows past which Bronze counts as unreachable (`BRONZE_OUTBOX_MAX_ROWS`). */
+  readonly outboxMaxRows: number;
+  readonly gate: () => GateStats;
+  /** The job coordination; a Redis one with a local mirror tells whether Redis answers. */
+  readonly coordination: { readonly kind: string; readonly reachable?: boolean; readonly fallbacks?: number };
+  readonly schema: { readonly drifted: readonly SchemaDrift[] };
+}
+
+/** The coordination's state for `/health` and `/metrics`: only a coordination with a mirror has one. */
+export function coordinationHealth(c: HealthSources["coordination"]): CoordinationHealth | undefined {
+  return c.reachable === undefined
+    ? undefined
+    : { kind: c.kind, reachable: c.reachable, fallbacks: c.fallbacks ?? 0 };
+}
+
+/**
+ * The composition root's `health()`: Bronze counts as reachable unless sends have been failing with
+ * nothing acknowledged since the last check (or the outbox is full).
+ */
+export function createHealthSource(sources: HealthSources): () => HealthReport {
+  let last = { published: 0, failures: 0, reachable: true };
+  const bronzeReachable = (): boolean => {
+    const m = sources.bronze.metrics;
+    if (m.sendFailures > last.failures) {
+      last = { published: m.published, failures: m.sendFailures, reachable: m.published > last.published };
+    } else if (m.published > last.published) {
+      last = { published: m.published, failures: m.sendFailures, reachable: true };
+    }
+    return last.reachable && sources.bronze.outbox.depth < sources.outboxMaxRows;
+  };
+  return () => {
+    const kafkaClient = sources.bronze.kafkaClient;
+    return {
+      ...sources.jobs(),
+      bronze: {
+        sink: sources.sink,
+        reachable: bronzeReachable(),
+        outboxDepth: sources.bronze.outbox.depth,
+        ...kafkaClient && { kafkaClient },
+      },
+      gate: sources.gate(),
+      coordination: coordinationHealth(sources.coordination),
+      schema: sources.schema.drifted,
+    };
   };
 }

@@ -1,7 +1,7 @@
 /**
  * The request gate: CAISO allows one OASIS request per 5 seconds per client IP (and answers HTTP 429
  * otherwise), so every request of every job, retries included, waits here for its turn. In-process callers
- * queue here first; with shared slots (`share()`: Redis or the jobs' Deno KV file) each start is then also
+ * queue here first; with shared slots (`shared`: Redis or the jobs' Deno KV file) each start is then also
  * reserved where the other processes (backfill CLI, other instances) reserve theirs, so the spacing holds
  * for all of them together. When the shared store fails or does not answer within `sharedTimeoutMs`, the
  * gate goes on with its own spacing: polling never stops because of the gate.
@@ -33,7 +33,7 @@ export interface RequestGateOptions {
   guardMs?: number;
   /** Clock and timers (default: the globals, so fake timers control them). */
   clock?: GateClock;
-  /** Reserved starts shared with other processes (default none: this process only); see `share()`. */
+  /** Reserved starts shared with other processes (default none: this process only), fixed at construction. */
   shared?: SharedSlots;
   /** Longest wait for the shared store before a start goes ahead on local spacing (default 5000 ms). */
   sharedTimeoutMs?: number;
@@ -128,7 +128,8 @@ export class RequestGate {
     this.#clock = options.clock ?? GLOBAL_CLOCK;
     this.#sharedTimeoutMs = options.sharedTimeoutMs ?? 5000;
     this.#sharedRetryMs = options.sharedRetryMs ?? 30_000;
-    this.share(options.shared, options.onSharedState);
+    this.#shared = options.shared;
+    this.#onSharedState = options.onSharedState;
   }
 
   /** Number of callers waiting for their turn. */
@@ -139,17 +140,6 @@ export class RequestGate {
   /** Whether starts are shared with other processes, and how often the shared store failed. */
   get stats(): GateStats {
     return { shared: this.#shared?.kind ?? null, state: this.#state, fallbacks: this.#fallbacks };
-  }
-
-  /**
-   * From now on reserves every start in `shared` too (undefined: this process only), after the in-process
-   * spacing; `onState` hears when the gate falls back to local spacing and when the store answers again.
-   */
-  share(shared: SharedSlots | undefined, onState?: (state: SharedGateState, error?: Error) => void): void {
-    this.#shared = shared;
-    this.#onSharedState = onState;
-    this.#state = "shared";
-    this.#localUntil = -Infinity;
   }
 
   /**

@@ -10,7 +10,6 @@ import { type DatasetName, DATASETS } from "../../src/oasis/datasets.ts";
 import { RequestGate } from "../../src/oasis/gate.ts";
 import { planWindows } from "../../src/oasis/windows.ts";
 import { startHttpServer } from "../../src/server.ts";
-import { createArbitrageRoutes } from "../../routes/arbitrage.ts";
 import { startSimulator } from "../../src/simulator/simulator.ts";
 import { npmFilePath } from "../../routes/static.ts";
 import { type KvStore, openKvStore } from "../../src/store/kv_store.ts";
@@ -96,7 +95,8 @@ export async function startDashboard(at: string, env: Record<string, string>): P
     metrics: createMetrics(),
     health: () => ({}),
     now,
-    extraRoutes: [createArbitrageRoutes({ store, clock: now })],
+    // The arbitrage (and gaps) routes as the service mounts them; the figures computed on this thread.
+    service: { nodes: { grpType: "ALL_APNODES" }, datasets: ["lmp_dam", "lmp_fmm", "lmp_rtm"] },
   });
   const browser = await launchChromium();
   return {

@@ -1,5 +1,5 @@
 /**
- * The service's wiring (`openBackends`, the OASIS stack, `serviceConnector`) against the OASIS simulator
+ * The service's wiring (`openService`, the scheduled poll `pollOnce`) against the OASIS simulator
  * over HTTP and a real `redis-server` of its own (started and stopped with `scripts/redis.sh` on a separate
  * port and folder, so the shared server of the other tests is never stopped under them): with Redis
  * stopped, polls go on and Bronze gets the new rows; after a restart the next poll restores the store, and
@@ -9,11 +9,10 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { bronzeKey } from "../../src/bronze/envelope.ts";
 import { loadConfig } from "../../src/config.ts";
-import { serviceConnector } from "../../src/connector.ts";
-import { openBackends } from "../../src/jobs/backends.ts";
+import { pollOnce } from "../../src/jobs/service_runs.ts";
 import type { Log } from "../../src/log.ts";
 import type { DatasetName } from "../../src/oasis/datasets.ts";
-import { createOasisStack } from "../../src/oasis_stack.ts";
+import { openService } from "../../src/service.ts";
 import { startSimulator } from "../../src/simulator/simulator.ts";
 import { FailoverCoordination } from "../../src/store/failover_coordination.ts";
 import type { RedisStore } from "../../src/store/redis_store.ts";
@@ -65,16 +64,13 @@ Deno.test({
     });
     const logs: string[] = [];
     const log: Log = (level, msg) => void logs.push(`${level} ${msg}`);
-    const oasis = createOasisStack(config.oasis);
-    const backends = await openBackends(config, { outboxPath: config.bronze.outbox.path, log });
-    oasis.share(backends.gateSlots, log);
-    const connector = serviceConnector(config, { oasis, backends, log });
-    const store = backends.store as RedisStore;
-    const coordination = backends.coordination as FailoverCoordination;
+    const service = await openService(config, { log });
+    const store = service.store as RedisStore;
+    const coordination = service.coordination as FailoverCoordination;
     assert.ok(coordination instanceof FailoverCoordination);
     const poll = (dataset: DatasetName, iso: string) => {
       sim.simulator.clock.set(new Date(iso), { frozen: true });
-      return connector.poll(dataset, new Date(iso));
+      return pollOnce(service, dataset, new Date(iso));
     };
     const bronzeDir = join(dir, "bronze");
     const rtKey = "caiso:np15:rt:5min";
@@ -150,10 +146,8 @@ Deno.test({
       );
       assert.ok(logs.includes("info redis job coordination reachable again"), logs.join("\n"));
     } finally {
-      const left = await backends.closeBronze();
+      const left = await service.close();
       assert.equal(left, 0);
-      await backends.closeStore();
-      oasis.close();
       await sim.shutdown();
       await redis.stop();
     }

@@ -38,7 +38,7 @@ export async function startArbitrageServer(options: AnalyticsPoolOptions): Promi
     health: () => ({}),
     now: clock.now,
     analytics: pool,
-    extraRoutes: serviceRoutes(store, clock, {}, undefined, pool),
+    service: serviceRoutes({}, undefined, pool),
   });
   return {
     server,

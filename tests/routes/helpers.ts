@@ -4,10 +4,9 @@
  *
  * @module
  */
-import type { Hono } from "hono";
 import { type Analytics, inProcessAnalytics } from "../../routes/analytics_jobs.ts";
 import type { SummarizerOptions } from "../../routes/arbitrage_summary.ts";
-import { createServiceRoutes } from "../../routes/service_routes.ts";
+import type { ServiceRoutesDeps } from "../../routes/app.ts";
 import { DEFAULT_NODES } from "../../src/oasis/datasets.ts";
 import type { NodeSelection } from "../../src/oasis/windows.ts";
 import type { Env } from "../../src/settings.ts";
@@ -53,25 +52,21 @@ export interface TestEdgeOptions {
   readonly nodes?: NodeSelection;
 }
 
-/** The sub-apps `main.ts` passes as `extraRoutes` (the same factory), on `store` and `clock`. */
+/** The gaps and arbitrage routes' inputs as `main.ts` gives them (`AppDeps.service`). */
 export function serviceRoutes(
-  store: KvStore,
-  clock: TestClock,
   env: Env = {},
   summary?: SummarizerOptions,
   analytics: Analytics = inProcessAnalytics,
-): Hono[] {
-  return createServiceRoutes({
-    store,
+): ServiceRoutesDeps {
+  return {
     nodes: { nodes: DEFAULT_NODES },
     datasets: ["lmp_dam", "lmp_fmm", "lmp_rtm", "as_dam", "crr"],
     retentionDays: loadStoreConfig(env).retentionDays,
     // Nothing recorded as delivered: the AS gaps are one "*" entry missing every interval.
     coordination: { digests: () => Promise.resolve(new Map()) },
-    clock: clock.now,
     summary,
     analytics,
-  });
+  };
 }
 
 /** Ingests 24 h of RT and FMM prices and 2 days of DA prices for SP15 and NP15 up to `NOW`. */
@@ -101,9 +96,7 @@ export async function startEdge(options: TestEdgeOptions = {}): Promise<TestEdge
     health: options.health ?? (() => ({ breaker: "closed" })),
     now: clock.now,
     log: options.log,
-    extraRoutes: options.serviceRoutes
-      ? serviceRoutes(store, clock, env, options.summary, options.analytics)
-      : undefined,
+    service: options.serviceRoutes ? serviceRoutes(env, options.summary, options.analytics) : undefined,
   });
   return {
     edge,
