@@ -13,7 +13,7 @@
  *
  * @module
  */
-import { operatingDate } from "../oasis/time.ts";
+import { operatingDate } from "../src/oasis/time.ts";
 import { intervalPublishedAt } from "./availability.ts";
 import { SimClock } from "./clock.ts";
 import { csvBytes } from "./csv_report.ts";
