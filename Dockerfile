@@ -20,6 +20,7 @@ COPY src/ src/
 COPY routes/ routes/
 COPY static/ static/
 COPY scripts/ scripts/
+COPY simulator/ simulator/
 RUN deno cache --frozen src/main.ts scripts/backfill.ts scripts/simulator.ts scripts/parse.ts \
     && mkdir -p /app/data && chown -R deno:deno /app/data /deno-dir
 

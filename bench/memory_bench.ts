@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { startSimulator } from "../src/simulator/simulator.ts";
+import { startSimulator } from "../simulator/simulator.ts";
 import { type BenchRow, median, taskArgs } from "./bench_util.ts";
 
 const ROOT = new URL("../", import.meta.url);

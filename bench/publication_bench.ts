@@ -12,7 +12,7 @@ import FakeTimers from "@sinonjs/fake-timers";
 import { JobRunner } from "../src/jobs/job_runner.ts";
 import type { PollSummary } from "../src/jobs/poll.ts";
 import { type DatasetName, DATASETS } from "../src/oasis/datasets.ts";
-import { createSimulator } from "../src/simulator/simulator.ts";
+import { createSimulator } from "../simulator/simulator.ts";
 import { type BenchRow, median } from "./bench_util.ts";
 
 const START = Date.parse("2026-12-07T16:00:00Z");

@@ -8,7 +8,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { startSimulator } from "../src/simulator/simulator.ts";
+import { startSimulator } from "../simulator/simulator.ts";
 
 function integer(name: string, text: string): number {
   const value = Number(text);

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { alignToIntervals, CaisoOasisConnector, type ExtractResult, loadConfig, toInstant } from "../mod.ts";
 import { bronzeKey } from "../src/bronze/envelope.ts";
-import { startSimulator } from "../src/simulator/simulator.ts";
+import { startSimulator } from "../simulator/simulator.ts";
 import { openKvStore } from "../src/store/kv_store.ts";
 import { hoursInDay, nextDate, operatingDate, pacificMidnight } from "../src/oasis/time.ts";
 

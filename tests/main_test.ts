@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { freePort } from "./store/helpers.ts";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { startSimulator } from "../src/simulator/simulator.ts";
+import { startSimulator } from "../simulator/simulator.ts";
 import { bootstrap } from "./bronze/kafka_fixtures.ts";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url)).replace(/\/$/, "");

@@ -7,7 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
-import { startSimulator } from "../src/simulator/simulator.ts";
+import { startSimulator } from "../simulator/simulator.ts";
 import { freePort } from "./store/helpers.ts";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));

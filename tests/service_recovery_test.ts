@@ -6,7 +6,7 @@
  * `/health` says ok and `/api/current` has both markets fresh.
  */
 import assert from "node:assert/strict";
-import { startSimulator } from "../src/simulator/simulator.ts";
+import { startSimulator } from "../simulator/simulator.ts";
 import { startServiceProcess, until } from "./service_process.ts";
 import { freePort } from "./store/helpers.ts";
 

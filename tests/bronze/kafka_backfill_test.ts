@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { CaisoOasisConnector, loadConfig } from "../../mod.ts";
 import { operatingDate } from "../../src/oasis/time.ts";
-import { startSimulator } from "../../src/simulator/simulator.ts";
+import { startSimulator } from "../../simulator/simulator.ts";
 import { assertReachable, bootstrap, consumeAll, type Consumed } from "./kafka_fixtures.ts";
 
 const RUN = `${Date.now().toString(36)}-${crypto.randomUUID().slice(0, 6)}`;

@@ -10,7 +10,7 @@ import { type DatasetName, DATASETS } from "../../src/oasis/datasets.ts";
 import { RequestGate } from "../../src/oasis/gate.ts";
 import { planWindows } from "../../src/oasis/windows.ts";
 import { startHttpServer } from "../../src/server.ts";
-import { startSimulator } from "../../src/simulator/simulator.ts";
+import { startSimulator } from "../../simulator/simulator.ts";
 import { npmFilePath } from "../../routes/static.ts";
 import { type KvStore, openKvStore } from "../../src/store/kv_store.ts";
 import { loadStoreConfig } from "../../src/store/settings.ts";

@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import type { Browser } from "playwright-core";
 import { launchChromium, money, pageProblems, tileShows } from "./helpers.ts";
-import { startSimulator } from "../../src/simulator/simulator.ts";
+import { startSimulator } from "../../simulator/simulator.ts";
 import { startServiceProcess, until } from "../service_process.ts";
 
 Deno.test("[browser] the service's own polls reach the dashboard: the newest price, then the next interval", async () => {

@@ -8,7 +8,7 @@ import { CaisoOasisConnector } from "../../src/connector.ts";
 import { loadConfig } from "../../src/config.ts";
 import { openBackends } from "../../src/jobs/backends.ts";
 import { silentLog } from "../../src/log.ts";
-import { startSimulator } from "../../src/simulator/simulator.ts";
+import { startSimulator } from "../../simulator/simulator.ts";
 import { KvCoordination } from "../../src/store/coordination.ts";
 import { FailoverCoordination } from "../../src/store/failover_coordination.ts";
 import { redisRaw, requireRedisUrl, withDb } from "../store/helpers.ts";

@@ -12,7 +12,7 @@ import type { PollDeps, PollSettings } from "../../src/jobs/poll.ts";
 import { OasisClient } from "../../src/oasis/client.ts";
 import { DATASETS, DEFAULT_NODES } from "../../src/oasis/datasets.ts";
 import { RequestGate } from "../../src/oasis/gate.ts";
-import { createSimulator, type Simulator } from "../../src/simulator/simulator.ts";
+import { createSimulator, type Simulator } from "../../simulator/simulator.ts";
 import { type Coordination, KvCoordination } from "../../src/store/coordination.ts";
 import { KvStore } from "../../src/store/kv_store.ts";
 import { RedisStore } from "../../src/store/redis_store.ts";

@@ -14,7 +14,7 @@ import { RequestGate } from "../../src/oasis/gate.ts";
 import { operatingDay } from "../../src/oasis/time.ts";
 import { planWindows } from "../../src/oasis/windows.ts";
 import { startHttpServer } from "../../src/server.ts";
-import { startSimulator } from "../../src/simulator/simulator.ts";
+import { startSimulator } from "../../simulator/simulator.ts";
 import { KvCoordination } from "../../src/store/coordination.ts";
 import { RedisStore } from "../../src/store/redis_store.ts";
 import { loadStoreConfig } from "../../src/store/settings.ts";

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { JobRunner } from "../../src/jobs/job_runner.ts";
 import { pollDataset } from "../../src/jobs/poll.ts";
-import { createSimulator } from "../../src/simulator/simulator.ts";
+import { createSimulator } from "../../simulator/simulator.ts";
 import { type Clock, memoryBackends, memoryBronze, pollDeps, testClock } from "./helpers.ts";
 
 const END = new Date("2026-12-05T18:05:00Z");

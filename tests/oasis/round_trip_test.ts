@@ -11,7 +11,7 @@ import type { OasisRow, ParseResult } from "../../src/oasis/row.ts";
 import { operatingDay } from "../../src/oasis/time.ts";
 import type { ResultFormat } from "../../src/oasis/url.ts";
 import { planWindows, type RequestWindow } from "../../src/oasis/windows.ts";
-import { createSimulator, startSimulator } from "../../src/simulator/simulator.ts";
+import { createSimulator, startSimulator } from "../../simulator/simulator.ts";
 
 const NOW = new Date("2026-11-20T20:00:00Z");
 const BASE = "http://oasis.test/oasisapi/SingleZip";

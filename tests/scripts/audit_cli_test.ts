@@ -11,7 +11,7 @@ import { bronzeKey } from "../../src/bronze/envelope.ts";
 import { createKafkaClient, createKafkaSink } from "../../src/bronze/kafka_sink.ts";
 import { confluentValueEncoder } from "../../src/bronze/schema_registry.ts";
 import { DATASETS } from "../../src/oasis/datasets.ts";
-import { startSimulator } from "../../src/simulator/simulator.ts";
+import { startSimulator } from "../../simulator/simulator.ts";
 import { assertReachable, bootstrap } from "../bronze/kafka_fixtures.ts";
 import { envFor } from "./cli_env.ts";
 

@@ -1,7 +1,7 @@
 /** `deno task backfill` as users run it: a subprocess against the simulator over HTTP, embedded defaults. */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { startSimulator } from "../../src/simulator/simulator.ts";
+import { startSimulator } from "../../simulator/simulator.ts";
 import { envFor } from "./cli_env.ts";
 
 const ROOT = new URL("../../", import.meta.url);

@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { DATASETS } from "../../src/oasis/datasets.ts";
-import { createSimulator } from "../../src/simulator/simulator.ts";
+import { createSimulator } from "../../simulator/simulator.ts";
 import { bootstrap, consumeAll, ownBroker, waitFor } from "../bronze/kafka_fixtures.ts";
 
 const ROOT = new URL("../../", import.meta.url);

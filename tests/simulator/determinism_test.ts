@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { createSimulator } from "../../src/simulator/simulator.ts";
+import { createSimulator } from "../../simulator/simulator.ts";
 import { ask, fixedSimulator, NOW, oasisUrl, queryParams } from "./helpers.ts";
 
 const PARAMS = queryParams("PRC_RTPD_LMP", 3, "RTPD", "20260701T07:00-0000", "20260701T19:00-0000", {

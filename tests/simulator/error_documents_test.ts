@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { errorDocument, errorFileNames } from "../../src/simulator/error_documents.ts";
+import { errorDocument, errorFileNames } from "../../simulator/error_documents.ts";
 import { ask, errorCode, fixedSimulator, oasisUrl, sampleText } from "./helpers.ts";
 
 Deno.test("errorDocument(1000) equals the recorded no-data document byte for byte", async () => {

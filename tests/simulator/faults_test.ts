@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import FakeTimers from "@sinonjs/fake-timers";
 import { unzipSync } from "fflate";
 import { parseResponse } from "../../src/oasis/parse.ts";
-import { FaultController, parseFault } from "../../src/simulator/faults.ts";
+import { FaultController, parseFault } from "../../simulator/faults.ts";
 import {
   ask,
   errorCode,

@@ -5,7 +5,7 @@
  * @module
  */
 import { unzipSync } from "fflate";
-import { createSimulator, type Simulator, type SimulatorOptions } from "../../src/simulator/simulator.ts";
+import { createSimulator, type Simulator, type SimulatorOptions } from "../../simulator/simulator.ts";
 
 /** The recorded OASIS responses (copies of shared/oasis-samples, checked byte-identical by parse_test.ts). */
 export const SAMPLES_DIR = new URL("../fixtures/oasis-samples", import.meta.url).pathname;

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { ask, errorCode, fixedSimulator, oasisUrl, onlyCsv, queryParams, readCsv } from "./helpers.ts";
-import { startSimulator } from "../../src/simulator/simulator.ts";
+import { startSimulator } from "../../simulator/simulator.ts";
 
 const HUB = { node: "TH_NP15_GEN-APND" };
 const DAY = ["20260630T07:00-0000", "20260701T07:00-0000"] as const;

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { operatingDay } from "../../src/oasis/time.ts";
-import { intervalsIn } from "../../src/simulator/intervals.ts";
-import { type Market, PriceModel } from "../../src/simulator/prices.ts";
+import { intervalsIn } from "../../simulator/intervals.ts";
+import { type Market, PriceModel } from "../../simulator/prices.ts";
 
 const MINUTES: Record<Market, number> = { DAM: 60, RTPD: 15, RTM: 5 };
 const model = new PriceModel(1);

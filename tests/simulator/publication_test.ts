@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { startSimulator } from "../../src/simulator/simulator.ts";
+import { startSimulator } from "../../simulator/simulator.ts";
 import { freePort } from "../store/helpers.ts";
 import { ask, errorCode, fixedSimulator, oasisUrl, queryParams, readCsv } from "./helpers.ts";
 

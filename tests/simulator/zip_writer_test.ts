@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { unzipSync } from "fflate";
-import { crc32, writeZip } from "../../src/simulator/zip_writer.ts";
+import { crc32, writeZip } from "../../simulator/zip_writer.ts";
 import { ask, fixedSimulator, oasisUrl, queryParams, sampleBytes } from "./helpers.ts";
 
 interface Layout {

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { operatingDate, pacificHour } from "../oasis/time.ts";
+import { operatingDate, pacificHour } from "../src/oasis/time.ts";
 import { formatGmt } from "./format.ts";
 
 const HOUR_MS = 3_600_000;

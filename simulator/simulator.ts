@@ -13,39 +13,22 @@
  *
  * @module
  */
-import { operatingDate } from "../oasis/time.ts";
+import { operatingDate } from "../src/oasis/time.ts";
+import { answerRequest, SimulatedNetworkError } from "./answer.ts";
 import { intervalPublishedAt } from "./availability.ts";
 import { SimClock } from "./clock.ts";
-import { csvBytes } from "./csv_report.ts";
-import { type Fault, FaultController } from "./faults.ts";
-import { dataTimeDate } from "./format.ts";
-import { DAM_PRC_AS_GROUP, resolveGroupZip } from "./group_zip.ts";
-import {
-  CorrectedPriceModel,
-  CorrectionBook,
-  correctionsRoute,
-  PRC_CORR_GROUP,
-} from "./price_corrections.ts";
-import { partialTable } from "./partial_answer.ts";
-import { renameColumn, type ReportTable } from "./report_table.ts";
-import { addColumn, dropColumn } from "./column_faults.ts";
-import type { ReportContext, Resolution } from "./resolution.ts";
-import {
-  errorZip,
-  htmlPageResponse,
-  redirectResponse,
-  serverErrorResponse,
-  throttleResponse,
-  zipResponse,
-} from "./responses.ts";
+import { FaultController } from "./faults.ts";
+import { DAM_PRC_AS_GROUP } from "./group_zip.ts";
+import { CorrectedPriceModel, CorrectionBook, correctionsRoute } from "./price_corrections.ts";
+import type { ReportContext } from "./resolution.ts";
+import { throttleResponse } from "./responses.ts";
 import { handleSimRoute, type RequestLogEntry } from "./sim_routes.ts";
-import { resolveSingleZip } from "./single_zip.ts";
-import { xmlBytes } from "./xml_report.ts";
-import { writeZip } from "./zip_writer.ts";
+import { Throttle } from "./throttle.ts";
 
 export type { Fault, FaultKind, PendingFault } from "./faults.ts";
 export { FaultController } from "./faults.ts";
 export type { RequestLogEntry } from "./sim_routes.ts";
+export { SimulatedNetworkError } from "./answer.ts";
 
 /** Options of a simulator. */
 export interface SimulatorOptions {
@@ -91,29 +74,6 @@ export interface Simulator {
 
 const MAX_LOG = 10_000;
 
-/** The `TypeError` an injected `networkError` fault rejects with, worded like Deno's `fetch`. */
-export class SimulatedNetworkError extends TypeError {
-  constructor(url: string) {
-    super(`error sending request for url (${url}): connection reset by peer (simulated)`);
-    this.name = "TypeError";
-  }
-}
-
-function delay(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const onAbort = () => {
-      clearTimeout(id);
-      reject(signal.reason);
-    };
-    const id = setTimeout(() => {
-      signal.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener("abort", onAbort, { once: true });
-  });
-}
-
 function nonNegative(name: string, value: number): number {
   if (!Number.isSafeInteger(value) || value < 0) {
     throw new RangeError(`Invalid ${name} "${value}": expected a non-negative integer`);
@@ -126,14 +86,12 @@ class OasisSimulator implements Simulator {
   readonly corrections = new CorrectionBook();
   readonly clock: SimClock;
   readonly #log: RequestLogEntry[] = [];
-  readonly #throttleMs: number;
-  #redirectTarget: string | undefined;
+  readonly #throttle: Throttle;
   readonly #context: Omit<ReportContext, "now">;
-  #lastStart: number | undefined;
 
   constructor(options: SimulatorOptions) {
     this.clock = new SimClock(options.now ?? (() => new Date()));
-    this.#throttleMs = options.throttleMs ?? 0;
+    this.#throttle = new Throttle(options.throttleMs ?? 0);
     const seed = options.seed ?? 1;
     this.#context = {
       seed,
@@ -187,14 +145,7 @@ class OasisSimulator implements Simulator {
       this.#log.push({ url: req.url, at, status });
       if (this.#log.length > MAX_LOG) this.#log.shift();
     };
-    const started = Date.now();
-    // fetch follows OASIS's own PRC_AS redirect at once; that second request is part of the first.
-    const followsRedirect = this.#redirectTarget === req.url;
-    this.#redirectTarget = undefined;
-    const throttled = !followsRedirect && this.#throttleMs > 0 && this.#lastStart !== undefined &&
-      started - this.#lastStart < this.#throttleMs;
-    if (!followsRedirect) this.#lastStart = started;
-    if (throttled) {
+    if (this.#throttle.refuses(req.url, Date.now())) {
       log(429);
       return throttleResponse();
     }
@@ -202,75 +153,16 @@ class OasisSimulator implements Simulator {
     const group = (params.get("groupid") ?? "").toUpperCase();
     const query = single ? (params.get("queryname") ?? "") : group === DAM_PRC_AS_GROUP ? "PRC_AS" : group;
     const fault = this.faults.take(query);
+    const sources = { context: this.#context, now: () => this.clock.now(), corrections: this.corrections };
     try {
-      const response = await this.#answer(req, single, fault);
+      const response = await answerRequest(req, single, fault, sources);
+      if (response.status === 302) this.#throttle.redirectedTo(response.headers.get("Location")!);
       log(response.status);
       return response;
     } catch (error) {
       log(0);
       throw error;
     }
-  }
-
-  async #answer(req: Request, single: boolean, fault: Fault | undefined): Promise<Response> {
-    switch (fault?.kind) {
-      case "networkError":
-        throw new SimulatedNetworkError(req.url);
-      case "http429":
-        return throttleResponse();
-      case "http500":
-        return serverErrorResponse();
-      case "htmlBody":
-        return htmlPageResponse();
-      case "slow":
-        await delay(fault.delayMs, req.signal);
-    }
-    const ctx: ReportContext = { ...this.#context, now: this.clock.now() };
-    const search = new URL(req.url).searchParams;
-    const group = (search.get("groupid") ?? "").toUpperCase();
-    const resolution: Resolution = single
-      ? resolveSingleZip(search, ctx)
-      : group === PRC_CORR_GROUP
-      ? this.corrections.resolve(search, ctx.now)
-      : resolveGroupZip(search, ctx);
-    if (resolution.kind === "redirect") {
-      this.#redirectTarget = new URL(resolution.location, req.url).href;
-      return redirectResponse(this.#redirectTarget);
-    }
-    let zip: { body: Uint8Array; fileName: string };
-    if (fault?.kind === "errorDocument") {
-      const stem = resolution.kind === "report" ? resolution.zipName.replace(/\.zip$/, "") : resolution.stem;
-      zip = errorZip(fault.code, ctx.now, stem);
-    } else if (resolution.kind === "error") {
-      zip = errorZip(resolution.code, ctx.now, resolution.stem);
-    } else {
-      const timeDate = dataTimeDate(ctx.now);
-      const members = resolution.members.map(({ name, table }) => {
-        const t = reshapeTable(table, fault);
-        return { name, data: resolution.format === "csv" ? csvBytes(t) : xmlBytes(t, timeDate) };
-      });
-      zip = { body: writeZip(members, { modified: ctx.now }), fileName: resolution.zipName };
-    }
-    if (fault?.kind === "truncatedZip") {
-      zip = { ...zip, body: zip.body.slice(0, fault.bytes ?? Math.floor(zip.body.length / 2)) };
-    }
-    return zipResponse(zip.body, zip.fileName);
-  }
-}
-
-/** `table` as a column or partial-answer fault changes it. */
-function reshapeTable(table: ReportTable, fault: Fault | undefined): ReportTable {
-  switch (fault?.kind) {
-    case "renamedColumn":
-      return renameColumn(table, fault.from, fault.to);
-    case "droppedColumn":
-      return dropColumn(table, fault.column);
-    case "addedColumn":
-      return addColumn(table, fault.column, fault.value ?? "");
-    case "partialAnswer":
-      return partialTable(table, fault);
-    default:
-      return table;
   }
 }
 

@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { operatingDate } from "../oasis/time.ts";
+import { operatingDate } from "../src/oasis/time.ts";
 import { compactDate, pacificDateTime } from "./format.ts";
 import type { Interval } from "./intervals.ts";
 import { type LmpUnits, type Market, PriceModel } from "./prices.ts";

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { OASIS_ERROR_CODES } from "../oasis/errors.ts";
+import { OASIS_ERROR_CODES } from "../src/oasis/errors.ts";
 import { errorTimeDate } from "./format.ts";
 import { MESSAGE_VERSION, OASIS_REPORT_NAMESPACE } from "./xml_report.ts";
 

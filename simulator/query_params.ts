@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { parseOasisDateTime } from "../oasis/time.ts";
+import { parseOasisDateTime } from "../src/oasis/time.ts";
 
 /** Output format: CSV (`resultformat=6`) or XML (no `resultformat`, or `resultformat=5`). */
 export type SimFormat = "csv" | "xml";

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { operatingDate } from "../oasis/time.ts";
+import { operatingDate } from "../src/oasis/time.ts";
 import { compactDate } from "./format.ts";
 import { isParamError, lowerCaseParams, readDateTime, readFormat, readVersion } from "./query_params.ts";
 import type { ReportContext, Resolution } from "./resolution.ts";

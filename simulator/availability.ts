@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { pacificMidnight } from "../oasis/time.ts";
+import { pacificMidnight } from "../src/oasis/time.ts";
 import { unit } from "./hash.ts";
 import type { Interval } from "./intervals.ts";
 import type { CrrMonth } from "./crr_report.ts";

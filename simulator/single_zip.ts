@@ -7,8 +7,8 @@
  *
  * @module
  */
-import { querySpec } from "../oasis/datasets.ts";
-import { operatingDate, operatingDay, pacificMidnight } from "../oasis/time.ts";
+import { querySpec } from "../src/oasis/datasets.ts";
+import { operatingDate, operatingDay, pacificMidnight } from "../src/oasis/time.ts";
 import { AS_REPORTS, type AsQuery, buildAsTable } from "./as_report.ts";
 import { crrMonthPublishedAt, isIntervalPublished, retentionFloor } from "./availability.ts";
 import {

@@ -8,7 +8,7 @@
  */
 import { mix } from "./hash.ts";
 import { formatGmt, formatUnits } from "./format.ts";
-import { nextDate, operatingDate, pacificMidnight } from "../oasis/time.ts";
+import { nextDate, operatingDate, pacificMidnight } from "../src/oasis/time.ts";
 import type { PriceModel } from "./prices.ts";
 import { columnIndex, type ReportTable, type XmlLayout } from "./report_table.ts";
 
