@@ -18,7 +18,7 @@ import { setupLogging } from "./log.ts";
 import type { DatasetName } from "./oasis/datasets.ts";
 import { createOasisRequestLog } from "./oasis_request_log.ts";
 import { createOasisStack } from "./oasis_stack.ts";
-import { createMetrics } from "./metrics.ts";
+import { createMetrics } from "./metrics/metrics.ts";
 import { startHttpServer } from "./server.ts";
 import { startAlertWebhooks } from "./alerts/alert_webhooks.ts";
 import { FailoverCoordination } from "./store/failover_coordination.ts";

@@ -11,7 +11,7 @@
  * @module
  */
 import type { AlertThresholds } from "../analytics/alerts.ts";
-import type { Metrics } from "../metrics.ts";
+import type { Metrics } from "../metrics/metrics.ts";
 import type { AlertEvent, PriceStore, PriceUpdate, Unsubscribe } from "../store/store.ts";
 import type { EstimateSettings } from "./estimate.ts";
 import {

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { WsDropReason } from "../metrics.ts";
+import type { WsDropReason } from "../metrics/metrics.ts";
 
 /** Close code for a client dropped because its send buffer passed the limit. */
 export const CLOSE_SLOW = 4001;

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { createBronzeMetrics } from "../../src/bronze/metrics.ts";
-import { createMetrics, type Metrics } from "../../src/metrics.ts";
+import { createMetrics, type Metrics } from "../../src/metrics/metrics.ts";
 
 const RECORDED = new URL("./full_scrape.prom", import.meta.url);
 

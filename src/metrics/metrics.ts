@@ -7,14 +7,14 @@
  * @module
  */
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
-import type { AlertEvent } from "./analytics/alerts.ts";
-import { WEBHOOK_OUTCOMES, type WebhookOutcome } from "./alerts/alert_webhooks.ts";
-import type { DatasetName } from "./oasis/datasets.ts";
-import type { DriftKind } from "./jobs/schema_drift.ts";
-import type { BronzeMetrics } from "./bronze/metrics.ts";
-import type { BreakerState, OasisRequestEvent } from "./oasis/client.ts";
-import type { GateStats } from "./oasis/gate.ts";
-import type { StoreStats } from "./store/store.ts";
+import type { AlertEvent } from "../analytics/alerts.ts";
+import { WEBHOOK_OUTCOMES, type WebhookOutcome } from "../alerts/alert_webhooks.ts";
+import type { DatasetName } from "../oasis/datasets.ts";
+import type { DriftKind } from "../jobs/schema_drift.ts";
+import type { BronzeMetrics } from "../bronze/metrics.ts";
+import type { BreakerState, OasisRequestEvent } from "../oasis/client.ts";
+import type { GateStats } from "../oasis/gate.ts";
+import type { StoreStats } from "../store/store.ts";
 
 /** Values read at scrape time; each source is optional. */
 export interface MetricSources {
