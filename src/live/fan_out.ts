@@ -11,7 +11,7 @@
  * @module
  */
 import type { AlertThresholds } from "../analytics/alerts.ts";
-import type { Metrics } from "../metrics/metrics.ts";
+import type { Metrics, WsMessageType } from "../metrics/metrics.ts";
 import type { AlertEvent, PriceStore, PriceUpdate, Unsubscribe } from "../store/store.ts";
 import type { EstimateSettings } from "./estimate.ts";
 import {
@@ -156,7 +156,7 @@ export class FanOut {
     }
   }
 
-  #broadcast(zone: string | null, text: string, type: string): void {
+  #broadcast(zone: string | null, text: string, type: WsMessageType): void {
     const t0 = performance.now();
     const bytes = UTF8.encode(text).byteLength;
     let sent = 0;
