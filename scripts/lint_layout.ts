@@ -28,7 +28,7 @@ export interface LayoutAllowList {
   readonly functions: Readonly<Record<string, string>>;
 }
 
-const ROOT = new URL("../", import.meta.url).pathname;
+const ROOT = decodeURIComponent(new URL("../", import.meta.url).pathname);
 const MARKER = /\blong:\s*\S/;
 
 /** The path of `filename` relative to the project root, with forward slashes. */
