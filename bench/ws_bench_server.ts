@@ -10,7 +10,7 @@
  * @module
  */
 import { loadLiveConfig } from "../src/live/settings.ts";
-import { createMetrics } from "../src/metrics.ts";
+import { createMetrics } from "../src/metrics/metrics.ts";
 import type { OasisRow } from "../src/oasis/row.ts";
 import { operatingDate, toIso } from "../src/oasis/time.ts";
 import { startHttpServer } from "../src/server.ts";

@@ -8,29 +8,24 @@
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import { currentView } from "../src/live/current_view.ts";
-import { DA_AHEAD_MS } from "../src/live/snapshot.ts";
 import type { EstimateSettings } from "../src/live/estimate.ts";
 import type { FreshMarket } from "../src/live/freshness.ts";
 import type { ZoneCatalog } from "../src/live/zone_catalog.ts";
 import { operatingDate, operatingDay } from "../src/oasis/time.ts";
-import type { Market, PriceStore } from "../src/store/store.ts";
+import type { PriceStore } from "../src/store/store.ts";
 import { ZONE_PATTERN } from "../src/store/zone.ts";
 import {
   AlertBody,
+  BAD_PARAMETER,
   CurrentBody,
-  ErrorBody,
-  FormatParam,
-  HoursParam,
   json,
-  PointBody,
+  MARKET_OF_TYPE,
   SignalBody,
-  TypeParam,
   wholeNumber,
   ZoneParam,
 } from "./api_schemas.ts";
+import { serveHistory } from "./api_history.ts";
 import { ParameterError } from "./errors.ts";
-import { historyCsv, historyFileName } from "./history_csv.ts";
-import { AsOfParam, historyAsOf } from "./history_as_of.ts";
 import { type ApiApp, createOpenApiApp } from "./openapi_app.ts";
 
 /** What the API reads. */
@@ -55,10 +50,6 @@ export function timeOrdered<T extends { readonly timestamp: string }>(alerts: re
   ).map(({ a }) => a);
 }
 
-const MARKET: Readonly<Record<"rt" | "fmm" | "da", Market>> = { rt: "RT", fmm: "FMM", da: "DA" };
-
-const bad = json(ErrorBody, "A parameter does not validate; the body names it");
-
 const currentRoute = createRoute({
   method: "get",
   path: "/api/current",
@@ -70,47 +61,7 @@ const currentRoute = createRoute({
       z.object({ generated_at: z.string(), stale_after_s: z.number(), zones: z.array(CurrentBody) }),
       "Current prices",
     ),
-    400: bad,
-  },
-});
-
-const historyRoute = createRoute({
-  method: "get",
-  path: "/api/history/{hours}",
-  summary:
-    "Prices of one zone and market for the last 1 to 720 hours, oldest first; day-ahead (type=da) also the hours already published ahead of now",
-  request: {
-    params: HoursParam,
-    query: z.object({ zone: ZoneParam, type: TypeParam, format: FormatParam, as_of: AsOfParam }),
-  },
-  responses: {
-    200: {
-      content: {
-        "application/json": {
-          schema: z.object({
-            zone: z.string(),
-            type: z.string(),
-            hours: z.number(),
-            from: z.string().openapi({ description: "Start of the window: now minus hours" }),
-            to: z.string().openapi({ description: "Now" }),
-            until: z.string().openapi({
-              description: "End of the points read: now, or for type=da the end of tomorrow's operating day",
-            }),
-            as_of: z.string().optional().openapi({ description: "The as_of asked, when given" }),
-            stale: z.boolean(),
-            points: z.array(PointBody),
-          }),
-        },
-        "text/csv": {
-          schema: z.string().openapi({
-            description: "format=csv: a header line zone,market,timestamp,price, then one line per point",
-            example: "zone,market,timestamp,price\nsp15,RT,2026-07-01T19:55:00Z,53.2\n",
-          }),
-        },
-      },
-      description: "Price points (JSON, or CSV with format=csv)",
-    },
-    400: bad,
+    400: BAD_PARAMETER,
   },
 });
 
@@ -135,7 +86,10 @@ const alertsRoute = createRoute({
       }),
     }),
   },
-  responses: { 200: json(z.object({ stale: z.boolean(), alerts: z.array(AlertBody) }), "Alerts"), 400: bad },
+  responses: {
+    200: json(z.object({ stale: z.boolean(), alerts: z.array(AlertBody) }), "Alerts"),
+    400: BAD_PARAMETER,
+  },
 });
 
 const signalsRoute = createRoute({
@@ -167,23 +121,37 @@ const signalsRoute = createRoute({
       }),
       "Signals",
     ),
-    400: bad,
+    400: BAD_PARAMETER,
   },
 });
 
 /** The `/api/*` sub-app of current prices, history, alerts and signals. */
 export function createApiApp(deps: ApiDeps): ApiApp {
   const api = createOpenApiApp();
-  const knownZone = async (given: string) => {
+  const knownZone = zoneCheck(deps.zones);
+  serveCurrent(api, deps, knownZone);
+  serveHistory(api, { store: deps.store, now: deps.now, knownZone });
+  serveAlerts(api, deps, knownZone);
+  serveSignals(api, deps, knownZone);
+  return api;
+}
+
+type KnownZone = (given: string) => Promise<string>;
+
+/** The canonical name of a zone given in a query, or a `ParameterError` that lists the known zones. */
+function zoneCheck(zones: ZoneCatalog): KnownZone {
+  return async (given) => {
     const zone = given.trim().toLowerCase();
     if (zone === "") throw new ParameterError("zone", "is empty");
-    if (!ZONE_PATTERN.test(zone) || !(await deps.zones.has(zone))) {
+    if (!ZONE_PATTERN.test(zone) || !(await zones.has(zone))) {
       const quoted = JSON.stringify(given.slice(0, 100));
-      throw new ParameterError("zone", `unknown zone ${quoted} (known: ${deps.zones.known().join(", ")})`);
+      throw new ParameterError("zone", `unknown zone ${quoted} (known: ${zones.known().join(", ")})`);
     }
     return zone;
   };
+}
 
+function serveCurrent(api: ApiApp, deps: ApiDeps, knownZone: KnownZone): void {
   api.openapi(currentRoute, async (c) => {
     const { zone } = c.req.valid("query");
     const zones = zone === undefined ? await deps.zones.list() : [await knownZone(zone)];
@@ -194,34 +162,9 @@ export function createApiApp(deps: ApiDeps): ApiApp {
       200,
     );
   });
+}
 
-  api.openapi(historyRoute, async (c) => {
-    const { hours } = c.req.valid("param");
-    const { type, format, as_of: asOf } = c.req.valid("query");
-    const zone = await knownZone(c.req.valid("query").zone);
-    const to = deps.now();
-    const from = new Date(to.getTime() - hours * 3_600_000);
-    // Day-ahead prices are published ahead of their hours: the ones already known are part of the answer.
-    const until = type === "da" ? new Date(to.getTime() + DA_AHEAD_MS) : to;
-    const read = await historyAsOf(deps.store, zone, MARKET[type], { from, to: until }, asOf, to);
-    if (format === "csv") {
-      return c.body(historyCsv(zone, MARKET[type], read.value), 200, {
-        "Content-Type": "text/csv; charset=utf-8",
-        "Content-Disposition": `attachment; filename="${historyFileName(zone, type, hours)}"`,
-      });
-    }
-    const body = {
-      zone,
-      type,
-      hours,
-      from: from.toISOString(),
-      to: to.toISOString(),
-      until: until.toISOString(),
-      ...(asOf === undefined ? {} : { as_of: asOf }),
-    };
-    return c.json({ ...body, stale: read.stale, points: read.value }, 200);
-  });
-
+function serveAlerts(api: ApiApp, deps: ApiDeps, knownZone: KnownZone): void {
   api.openapi(alertsRoute, async (c) => {
     const { limit, market, kind } = c.req.valid("query");
     const given = c.req.valid("query").zone;
@@ -230,12 +173,15 @@ export function createApiApp(deps: ApiDeps): ApiApp {
     const read = await deps.store.alerts(ALERT_FEED_WINDOW);
     const alerts = read.value.filter((a) =>
       deps.zones.offers(a.zone) && // not a backfilled node's
-      (zone === undefined || a.zone === zone) && (market === undefined || a.market === MARKET[market]) &&
+      (zone === undefined || a.zone === zone) &&
+      (market === undefined || a.market === MARKET_OF_TYPE[market]) &&
       (kind === undefined || a.kind === kind)
     );
     return c.json({ stale: read.stale, alerts: timeOrdered(alerts).slice(0, limit) }, 200);
   });
+}
 
+function serveSignals(api: ApiApp, deps: ApiDeps, knownZone: KnownZone): void {
   api.openapi(signalsRoute, async (c) => {
     const { date, type } = c.req.valid("query");
     const zone = await knownZone(c.req.valid("query").zone);
@@ -245,9 +191,7 @@ export function createApiApp(deps: ApiDeps): ApiApp {
     } catch (error) {
       throw new ParameterError("date", (error as Error).message);
     }
-    const read = await deps.store.signals(zone, { date: day, market: MARKET[type] });
+    const read = await deps.store.signals(zone, { date: day, market: MARKET_OF_TYPE[type] });
     return c.json({ zone, date: day, type, stale: read.stale, signals: read.value }, 200);
   });
-
-  return api;
 }

@@ -5,6 +5,7 @@
  * @module
  */
 import { z } from "@hono/zod-openapi";
+import type { Market } from "../src/store/store.ts";
 
 /**
  * A zone name in a query string, in any case (`SP15` is `sp15`). Its check is the handler's (`knownZone`), so
@@ -21,6 +22,13 @@ export const TypeParam = z.enum(["rt", "fmm", "da"]).default("rt").openapi({
   param: { name: "type", in: "query" },
   description: "Market: rt (5-minute real-time), fmm (15-minute) or da (hourly day-ahead)",
 });
+
+/** The market each `?type=` names. */
+export const MARKET_OF_TYPE: Readonly<Record<"rt" | "fmm" | "da", Market>> = {
+  rt: "RT",
+  fmm: "FMM",
+  da: "DA",
+};
 
 /** `?format=`: JSON (default) or a CSV file of the same points. */
 export const FormatParam = z.enum(["json", "csv"]).default("json").openapi({
@@ -156,3 +164,6 @@ export const json = <T extends z.ZodType>(schema: T, description: string) => ({
   content: { "application/json": { schema } },
   description,
 });
+
+/** The 400 answer of a route whose parameter does not validate. */
+export const BAD_PARAMETER = json(ErrorBody, "A parameter does not validate; the body names it");

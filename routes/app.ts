@@ -18,7 +18,7 @@ import type { FreshMarket } from "../src/live/freshness.ts";
 import type { HealthReport } from "../src/live/health_report.ts";
 import type { LiveConfig } from "../src/live/settings.ts";
 import type { ZoneCatalog } from "../src/live/zone_catalog.ts";
-import type { Metrics } from "../src/metrics.ts";
+import type { Metrics } from "../src/metrics/metrics.ts";
 import type { PriceStore } from "../src/store/store.ts";
 import { type AccessLog, accessLog } from "./access_log.ts";
 import { createAlertRulesRoutes } from "./alert_rules.ts";

@@ -129,78 +129,96 @@ export function createGapsRoutes(deps: GapsDeps): ApiApp {
   const now = deps.now ?? (() => new Date());
   app.openapi(gapsRoute, async (c) => {
     const at = now();
-    const query = c.req.valid("query");
-    const q = (name: keyof typeof query) => {
-      const text = query[name]?.trim();
-      if (text === "") throw new ParameterError(name, "is empty; leave it out for the default");
-      return text;
-    };
-    const offered = deps.datasets.filter((d) =>
-      GAP_DATASETS.includes(d) && (AS_MARKET[d] === undefined || deps.coordination !== undefined)
-    );
-    const dataset = q("dataset");
-    if (dataset !== undefined && (!isDatasetName(dataset) || !offered.includes(dataset))) {
-      throw new ParameterError(
-        "dataset",
-        `"${dataset}" is not one of ${offered.join(", ") || "(none configured)"}`,
-      );
-    }
-    const from = instant("from", q("from") ?? operatingDate(at), false, at);
-    const to = instant("to", q("to") ?? operatingDate(at), true, at);
-    if (from >= to) throw new ParameterError("from", `${toIso(from)} is not before "to" (${toIso(to)})`);
-    if (to.getTime() - from.getTime() > MAX_GAP_RANGE_DAYS * DAY_MS) {
-      throw new ParameterError("to", `the range is longer than ${MAX_GAP_RANGE_DAYS} days`);
-    }
-    const selected = dataset === undefined ? offered : [dataset as DatasetName];
-    const kept = (d: DatasetName) => {
-      if (AS_MARKET[d] !== undefined) return at.getTime() - DELIVERED_TTL_MS;
-      const market = MARKET_OF_DATASET[d];
-      return deps.retentionDays && market ? at.getTime() - deps.retentionDays[market] * DAY_MS : -Infinity;
-    };
-    const gridded = selected.filter((d) => marketOf(d) !== undefined);
-    const oldestKept = Math.min(...gridded.map(kept));
-    if (gridded.length > 0 && to.getTime() <= oldestKept) {
-      throw new ParameterError(
-        "to",
-        `the range ends at ${toIso(to)}, before the store's retention (the oldest prices it keeps start ` +
-          `at ${toIso(new Date(oldestKept))})`,
-      );
-    }
+    const { from, to, selected } = gapsRequest(deps, c.req.valid("query"), at);
     const datasets = [];
     let stale = false;
     for (const d of selected) {
-      const market = marketOf(d);
-      if (market === undefined) {
-        datasets.push({
-          dataset: d,
-          source: "not_applicable" as const,
-          reason: CRR_REASON,
-          ...span(from, to),
-        });
-        continue;
-      }
-      const until = market === "DA"
-        ? pacificMidnight(nextDate(operatingDate(at)))
-        : newestEnd(DATASETS[d], at);
-      const start = new Date(Math.max(from.getTime(), kept(d)));
-      const end = new Date(Math.min(to.getTime(), until.getTime()));
-      const range = { from: start, to: end < start ? start : end };
-      if (AS_MARKET[d] !== undefined) {
-        const nodes = await findDeliveredGaps(deps.coordination!, d, range);
-        const head = { dataset: d, source: "bronze_deliveries" as const, market };
-        datasets.push({
-          ...head,
-          interval_minutes: DATASETS[d].intervalMinutes,
-          ...span(range.from, range.to),
-          nodes,
-        });
-        continue;
-      }
-      const found = await findGaps(deps, d, range);
+      const found = await datasetGaps(deps, d, { from, to }, at);
       stale ||= found.stale;
-      datasets.push({ source: "store" as const, ...found.value });
+      datasets.push(found.value);
     }
     return c.json({ generated_at: toIso(at), from: toIso(from), to: toIso(to), stale, datasets }, 200);
   });
   return app;
+}
+
+/** The query of `GET /api/gaps`, as validated by its schema. */
+type GapsQuery = { readonly dataset?: string; readonly from?: string; readonly to?: string };
+
+/** The range and datasets a request asks for; a `ParameterError` names the first parameter that is wrong. */
+function gapsRequest(
+  deps: GapsDeps,
+  query: GapsQuery,
+  at: Date,
+): { from: Date; to: Date; selected: DatasetName[] } {
+  const q = (name: keyof GapsQuery) => {
+    const text = query[name]?.trim();
+    if (text === "") throw new ParameterError(name, "is empty; leave it out for the default");
+    return text;
+  };
+  const offered = deps.datasets.filter((d) =>
+    GAP_DATASETS.includes(d) && (AS_MARKET[d] === undefined || deps.coordination !== undefined)
+  );
+  const dataset = q("dataset");
+  if (dataset !== undefined && (!isDatasetName(dataset) || !offered.includes(dataset))) {
+    throw new ParameterError(
+      "dataset",
+      `"${dataset}" is not one of ${offered.join(", ") || "(none configured)"}`,
+    );
+  }
+  const from = instant("from", q("from") ?? operatingDate(at), false, at);
+  const to = instant("to", q("to") ?? operatingDate(at), true, at);
+  if (from >= to) throw new ParameterError("from", `${toIso(from)} is not before "to" (${toIso(to)})`);
+  if (to.getTime() - from.getTime() > MAX_GAP_RANGE_DAYS * DAY_MS) {
+    throw new ParameterError("to", `the range is longer than ${MAX_GAP_RANGE_DAYS} days`);
+  }
+  const selected = dataset === undefined ? offered : [dataset as DatasetName];
+  const gridded = selected.filter((d) => marketOf(d) !== undefined);
+  const oldestKept = Math.min(...gridded.map((d) => keptSince(deps, d, at)));
+  if (gridded.length > 0 && to.getTime() <= oldestKept) {
+    throw new ParameterError(
+      "to",
+      `the range ends at ${toIso(to)}, before the store's retention (the oldest prices it keeps start ` +
+        `at ${toIso(new Date(oldestKept))})`,
+    );
+  }
+  return { from, to, selected };
+}
+
+/** Epoch ms of the oldest interval of `d` still kept: the store's retention, or the Bronze record's. */
+function keptSince(deps: GapsDeps, d: DatasetName, at: Date): number {
+  if (AS_MARKET[d] !== undefined) return at.getTime() - DELIVERED_TTL_MS;
+  const market = MARKET_OF_DATASET[d];
+  return deps.retentionDays && market ? at.getTime() - deps.retentionDays[market] * DAY_MS : -Infinity;
+}
+
+/** The gaps of one dataset over `asked`, cut to what is kept and to the newest interval that can exist. */
+async function datasetGaps(deps: GapsDeps, d: DatasetName, asked: { from: Date; to: Date }, at: Date) {
+  const market = marketOf(d);
+  if (market === undefined) {
+    const value = {
+      dataset: d,
+      source: "not_applicable" as const,
+      reason: CRR_REASON,
+      ...span(asked.from, asked.to),
+    };
+    return { value, stale: false };
+  }
+  const until = market === "DA" ? pacificMidnight(nextDate(operatingDate(at))) : newestEnd(DATASETS[d], at);
+  const start = new Date(Math.max(asked.from.getTime(), keptSince(deps, d, at)));
+  const end = new Date(Math.min(asked.to.getTime(), until.getTime()));
+  const range = { from: start, to: end < start ? start : end };
+  if (AS_MARKET[d] !== undefined) {
+    const nodes = await findDeliveredGaps(deps.coordination!, d, range);
+    const head = { dataset: d, source: "bronze_deliveries" as const, market };
+    const value = {
+      ...head,
+      interval_minutes: DATASETS[d].intervalMinutes,
+      ...span(range.from, range.to),
+      nodes,
+    };
+    return { value, stale: false };
+  }
+  const found = await findGaps(deps, d, range);
+  return { value: { source: "store" as const, ...found.value }, stale: found.stale };
 }

@@ -6,7 +6,7 @@
  */
 import { Hono, type MiddlewareHandler } from "hono";
 import { routePath } from "hono/route";
-import type { Metrics } from "../src/metrics.ts";
+import type { Metrics } from "../src/metrics/metrics.ts";
 
 /** The `/metrics` sub-app. */
 export function createMetricsApp(metrics: Metrics): Hono {

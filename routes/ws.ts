@@ -18,7 +18,7 @@ import type { FanOut } from "../src/live/fan_out.ts";
 import { MAX_SUBSCRIBED_ZONES } from "../src/live/messages.ts";
 import type { LiveConfig } from "../src/live/settings.ts";
 import type { ZoneCatalog } from "../src/live/zone_catalog.ts";
-import type { Metrics } from "../src/metrics.ts";
+import type { Metrics } from "../src/metrics/metrics.ts";
 import { hasToken, originAllowed } from "./auth.ts";
 import { ParameterError } from "./errors.ts";
 

@@ -37,14 +37,27 @@ const flag = (name: string) => name.replaceAll("_", "-");
 const flagNames = (message: string) =>
   message.replace(/\b[a-z]+(?:_[a-z]+)+\b/g, (m) => (m in BATTERY_PARAM_NAMES ? `--${flag(m)}` : m));
 
+type Flags = Record<string, string | boolean | undefined>;
+
 async function main(args: string[]): Promise<number> {
+  const values = readFlags(args);
+  if (typeof values === "number") return values;
+  const text = batteryText(values);
+  if (values.example) {
+    console.error(`Example: ${EXAMPLE_FILE} (CAISO FMM prices, node CAS_PP_GNODE7, 2023-09-18 Pacific)`);
+  }
+  return await printValue(values.example ? EXAMPLE_FILE : values.prices as string, text);
+}
+
+/** The flags, or the exit code (its message printed) for wrong flags or `--help`. */
+function readFlags(args: string[]): Flags | number {
   const options: Record<string, { type: "string" } | { type: "boolean"; short?: string }> = {
     prices: { type: "string" },
     example: { type: "boolean" },
     help: { type: "boolean", short: "h" },
   };
   for (const name of Object.keys(BATTERY_PARAM_NAMES)) options[flag(name)] = { type: "string" };
-  let values: Record<string, string | boolean | undefined>;
+  let values: Flags;
   try {
     values = parseArgs({ args, options, allowPositionals: false, strict: true }).values;
   } catch (e) {
@@ -65,6 +78,11 @@ async function main(args: string[]): Promise<number> {
       return 2;
     }
   }
+  return values;
+}
+
+/** The battery parameters as the API names them, from the flags; `--example` fills in its battery. */
+function batteryText(values: Flags): Record<string, string | undefined> {
   const text: Record<string, string | undefined> = {};
   for (const name of Object.keys(BATTERY_PARAM_NAMES)) text[name] = values[flag(name)] as string | undefined;
   if (values.example) {
@@ -73,9 +91,12 @@ async function main(args: string[]): Promise<number> {
       if (name === "power_mw" && (text.charge_mw ?? text.discharge_mw) !== undefined) continue;
       text[name] ??= value;
     }
-    console.error(`Example: ${EXAMPLE_FILE} (CAISO FMM prices, node CAS_PP_GNODE7, 2023-09-18 Pacific)`);
   }
-  const file = values.example ? EXAMPLE_FILE : values.prices as string;
+  return text;
+}
+
+/** Prints the battery's value on the prices of `file` as JSON: 0, or 1 with the reason on stderr. */
+async function printValue(file: string, text: Record<string, string | undefined>): Promise<number> {
   try {
     const battery = batteryFromText(text);
     const series = parsePriceCsv(await Deno.readTextFile(file));

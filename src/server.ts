@@ -20,7 +20,7 @@ import { polledMarkets } from "./live/freshness.ts";
 import type { HealthReport } from "./live/health_report.ts";
 import type { LiveConfig } from "./live/settings.ts";
 import { configuredZones, ZoneCatalog } from "./live/zone_catalog.ts";
-import type { Metrics } from "./metrics.ts";
+import type { Metrics } from "./metrics/metrics.ts";
 import type { NodeSelection } from "./oasis/windows.ts";
 import type { PriceStore } from "./store/store.ts";
 

@@ -3,28 +3,29 @@
  * the KV store's in-process events), handed to every connected socket. Each broadcast is serialized once
  * and the same string goes to every subscriber. Every send (broadcast, snapshot or reply) first checks the
  * client's unsent bytes: past `maxBufferedBytes` the client is dropped at once (and counted), so one slow
- * reader never delays the others nor grows the process. A client's frames pass a token bucket
- * (`clientFramesPerS`, `clientFrameBurst`): a flood gets an error frame and is closed with 4003, a frame
- * over `MAX_CLIENT_FRAME` too (1009). Liveness is the runtime's: `routes/ws.ts` sets `idleTimeout` (see
- * there). Several processes behind a load balancer each run their own fan-out.
+ * reader never delays the others nor grows the process. A client's own frames are answered by
+ * `client_frames.ts`: they pass a token bucket (`clientFramesPerS`, `clientFrameBurst`); a flood gets an
+ * error frame and is closed with 4003, a frame over `MAX_CLIENT_FRAME` too (1009). Liveness is the
+ * runtime's: `routes/ws.ts` sets `idleTimeout` (see there). Several processes behind a load balancer each
+ * run their own fan-out.
  *
  * @module
  */
 import type { AlertThresholds } from "../analytics/alerts.ts";
-import type { Metrics } from "../metrics.ts";
+import type { Metrics, WsMessageType } from "../metrics/metrics.ts";
 import type { AlertEvent, PriceStore, PriceUpdate, Unsubscribe } from "../store/store.ts";
 import type { EstimateSettings } from "./estimate.ts";
+import { type ClientFrameDeps, receiveFrame } from "./client_frames.ts";
+import { ClientSet } from "./client_set.ts";
 import {
-  AddressCounts,
   CLOSE_GOING_AWAY,
   CLOSE_IDLE,
+  createLiveClient,
   DROP_CLOSE,
   type DropReason,
-  FrameBucket,
   type LiveClient,
-  Subscribers,
+  trySend,
 } from "./live_client.ts";
-import { MAX_CLIENT_FRAME, parseClientMessage } from "./messages.ts";
 import type { WsSettings } from "./settings.ts";
 import { SnapshotCache } from "./snapshot.ts";
 import type { ZoneCatalog } from "./zone_catalog.ts";
@@ -54,10 +55,9 @@ export interface FanOutOptions {
 export class FanOut {
   readonly #options: FanOutOptions;
   readonly #now: () => Date;
-  readonly #clients = new Set<LiveClient>();
-  readonly #subscribers = new Subscribers();
-  readonly #perAddress = new AddressCounts();
+  readonly #clients = new ClientSet();
   readonly #snapshots: SnapshotCache;
+  readonly #frames: ClientFrameDeps;
   #unsubscribe: Unsubscribe[] = [];
   #heartbeat: ReturnType<typeof setInterval> | undefined;
   #started = false;
@@ -67,6 +67,14 @@ export class FanOut {
     this.#options = options;
     this.#now = options.now ?? (() => new Date());
     this.#snapshots = new SnapshotCache({ ...options, heartbeatMs: options.ws.heartbeatMs, now: this.#now });
+    this.#frames = {
+      ...options,
+      now: this.#now,
+      connected: (c) => this.#clients.has(c),
+      send: (c, message) => this.#send(c, message),
+      drop: (c, reason) => this.#drop(c, reason, 0),
+      resubscribe: (c, zones) => this.#resubscribe(c, zones),
+    };
   }
 
   /** Subscribes once to the store's updates and alerts and starts the heartbeat. */
@@ -93,29 +101,18 @@ export class FanOut {
   /** Whether `WS_MAX_CONNECTIONS_PER_IP` connections from `address` are open (never, when it is 0). */
   fullFor(address: string): boolean {
     const max = this.#options.ws.maxConnectionsPerIp;
-    return max > 0 && this.#perAddress.count(address) >= max;
+    return max > 0 && this.#clients.countFrom(address) >= max;
   }
 
   /** Takes over an upgraded socket from `address` subscribed to `subscribed` (validated zones, or `"*"`). */
   accept(socket: WebSocket, subscribed: readonly string[] | "*", address: string | null = null): void {
     socket.binaryType = "arraybuffer";
-    const ws = this.#options.ws;
-    const client: LiveClient = {
-      socket,
-      address,
-      subscribed: null,
-      frames: new FrameBucket(ws.clientFramesPerS, ws.clientFrameBurst),
-      pending: [],
-      generation: 0,
-      unsentBound: Infinity,
-    };
-    this.#clients.add(client);
-    this.#perAddress.add(address);
-    this.#subscribers.subscribe(client, subscribed);
+    const client = createLiveClient(socket, address, this.#options.ws);
+    this.#clients.add(client, subscribed);
     this.#options.metrics?.wsConnected();
     this.#options.metrics?.wsClients(this.#clients.size);
     socket.onopen = () => void this.#sendSnapshot(client, subscribed);
-    socket.onmessage = (e) => void this.#onMessage(client, e.data);
+    socket.onmessage = (e) => void receiveFrame(this.#frames, client, e.data);
     socket.onclose = (e) => {
       if (e.code === CLOSE_IDLE && !e.wasClean && this.#clients.has(client)) {
         this.#options.metrics?.wsClientDropped("heartbeat");
@@ -146,7 +143,7 @@ export class FanOut {
     clearInterval(this.#heartbeat);
     const unsubscribe = this.#unsubscribe.splice(0);
     await Promise.allSettled(unsubscribe.map((u) => u()));
-    for (const c of [...this.#clients]) {
+    for (const c of [...this.#clients.all]) {
       this.#remove(c);
       try {
         c.socket.close(CLOSE_GOING_AWAY, "Server shutting down");
@@ -156,15 +153,15 @@ export class FanOut {
     }
   }
 
-  #broadcast(zone: string | null, text: string, type: string): void {
+  #broadcast(zone: string | null, text: string, type: WsMessageType): void {
     const t0 = performance.now();
     const bytes = UTF8.encode(text).byteLength;
     let sent = 0;
     if (zone === null) {
-      for (const c of this.#clients) sent += this.#deliver(c, text, bytes);
+      for (const c of this.#clients.all) sent += this.#deliver(c, text, bytes);
     } else {
-      for (const c of this.#subscribers.wildcard) sent += this.#deliver(c, text, bytes);
-      const set = this.#subscribers.of(zone);
+      for (const c of this.#clients.wildcard) sent += this.#deliver(c, text, bytes);
+      const set = this.#clients.of(zone);
       if (set !== undefined) { for (const c of set) sent += this.#deliver(c, text, bytes); }
     }
     this.#options.metrics?.wsSent(type, sent, (performance.now() - t0) / 1000);
@@ -184,23 +181,10 @@ export class FanOut {
    * it is dropped as slow. Every send goes through here. False when the client is (now) gone.
    */
   #write(c: LiveClient, text: string, bytes: number): boolean {
-    const socket = c.socket;
-    const max = this.#options.ws.maxBufferedBytes;
-    if (c.unsentBound > max) {
-      c.unsentBound = socket.bufferedAmount;
-      if (c.unsentBound > max) {
-        this.#drop(c, "slow", 1);
-        return false;
-      }
-    }
-    try {
-      socket.send(text);
-      c.unsentBound += bytes;
-      return true;
-    } catch {
-      this.#remove(c); // closed under us; its close event may not have run yet
-      return false;
-    }
+    const outcome = trySend(c, text, bytes, this.#options.ws.maxBufferedBytes);
+    if (outcome === "slow") this.#drop(c, "slow", 1);
+    else if (outcome === "closed") this.#remove(c); // closed under us; its close event may not have run yet
+    return outcome === "sent";
   }
 
   /** A reply to the client's own frame, through the same limit as a broadcast. */
@@ -223,8 +207,6 @@ export class FanOut {
 
   #remove(c: LiveClient): void {
     if (!this.#clients.delete(c)) return;
-    this.#subscribers.unlink(c);
-    this.#perAddress.remove(c.address);
     this.#options.metrics?.wsClients(this.#clients.size);
   }
 
@@ -244,52 +226,12 @@ export class FanOut {
     for (const m of pending) if (!this.#write(c, m, UTF8.encode(m).byteLength)) return;
   }
 
-  /** Closes a client whose frame is too long or who sends too many, after an error frame; true if so. */
-  #refused(c: LiveClient, data: unknown): boolean {
-    const ws = this.#options.ws;
-    const size = typeof data === "string" ? data.length : data instanceof ArrayBuffer ? data.byteLength : 0;
-    if (size > MAX_CLIENT_FRAME) {
-      this.#send(c, { type: "error", error: `Frame longer than ${MAX_CLIENT_FRAME} characters: closing` });
-      this.#drop(c, "too_big", 0);
-      return true;
-    }
-    if (c.frames.take()) return false;
-    this.#send(c, {
-      type: "error",
-      error: `More than ${ws.clientFramesPerS} frames a second (burst ${ws.clientFrameBurst}): closing`,
-    });
-    this.#drop(c, "rate_limit", 0);
-    return true;
-  }
-
-  async #onMessage(c: LiveClient, data: unknown): Promise<void> {
-    if (!this.#clients.has(c) || this.#refused(c, data)) return;
-    const parsed = parseClientMessage(data);
-    if (!parsed.ok) {
-      this.#options.metrics?.wsBadFrame();
-      return this.#send(c, { type: "error", error: parsed.error });
-    }
-    const message = parsed.message;
-    if (message.type === "ping") {
-      return this.#send(c, { type: "pong", server_time: this.#now().toISOString() });
-    }
-    if (message.type === "pong") return;
-    const zones = [...new Set(message.zones)];
-    const all = zones.length === 0 || zones.includes("*");
-    if (!all) {
-      const known = await Promise.all(zones.map((z) => this.#options.zones.has(z)));
-      const unknown = zones.filter((_, i) => !known[i]);
-      if (unknown.length > 0) {
-        this.#options.metrics?.wsBadFrame();
-        return this.#send(c, { type: "error", error: `Unknown zone ${JSON.stringify(unknown[0])}` });
-      }
-    }
-    if (!this.#clients.has(c)) return;
+  /** Makes `c` receive `zones`; updates published while the new snapshot is read are held and sent after it. */
+  async #resubscribe(c: LiveClient, zones: readonly string[] | "*"): Promise<void> {
     c.generation++;
-    this.#subscribers.subscribe(c, all ? "*" : zones);
-    // Updates published while the new snapshot is read are held and sent after it.
+    this.#clients.subscribe(c, zones);
     c.pending ??= [];
-    await this.#sendSnapshot(c, all ? "*" : zones);
+    await this.#sendSnapshot(c, zones);
   }
 
   #beat(): void {

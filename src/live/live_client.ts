@@ -1,11 +1,12 @@
 /**
- * The fan-out's bookkeeping of its clients: each client's state (`LiveClient`), the frame rate limit each
- * client's frames pass (`FrameBucket`), the index of who receives which zone (`Subscribers`), connections
- * per peer address (`AddressCounts`) and the close codes of the WebSocket protocol.
+ * One client of the fan-out: its state (`LiveClient`), the frame rate limit its frames pass
+ * (`FrameBucket`), the send limit every message to it passes (`trySend`) and the close codes of the
+ * WebSocket protocol. The index of all clients is `client_set.ts`.
  *
  * @module
  */
-import type { WsDropReason } from "../metrics.ts";
+import type { WsDropReason } from "../metrics/metrics.ts";
+import type { WsSettings } from "./settings.ts";
 
 /** Close code for a client dropped because its send buffer passed the limit. */
 export const CLOSE_SLOW = 4001;
@@ -77,67 +78,37 @@ export interface LiveClient {
   unsentBound: number;
 }
 
-/** Who receives which zone's updates: wildcard clients and a set per zone. */
-export class Subscribers {
-  readonly #wildcard = new Set<LiveClient>();
-  readonly #byZone = new Map<string, Set<LiveClient>>();
-
-  /** Subscribes `c` to `zones` (validated names, or `"*"`), replacing its previous subscription. */
-  subscribe(c: LiveClient, zones: readonly string[] | "*"): void {
-    this.unlink(c);
-    c.subscribed = zones === "*" ? null : new Set(zones);
-    if (c.subscribed === null) this.#wildcard.add(c);
-    else {
-      for (const zone of c.subscribed) {
-        let set = this.#byZone.get(zone);
-        if (set === undefined) this.#byZone.set(zone, set = new Set());
-        set.add(c);
-      }
-    }
-  }
-
-  /** Removes `c` from every set. */
-  unlink(c: LiveClient): void {
-    if (c.subscribed === null) this.#wildcard.delete(c);
-    else {
-      for (const zone of c.subscribed) {
-        const set = this.#byZone.get(zone);
-        set?.delete(c);
-        if (set?.size === 0) this.#byZone.delete(zone);
-      }
-    }
-  }
-
-  /** The clients subscribed to every zone. */
-  get wildcard(): ReadonlySet<LiveClient> {
-    return this.#wildcard;
-  }
-
-  /** The clients subscribed to `zone` by name (the wildcard ones receive it too). */
-  of(zone: string): ReadonlySet<LiveClient> | undefined {
-    return this.#byZone.get(zone);
-  }
+/** A client that just connected from `address`: its snapshot not sent yet, its frame bucket full. */
+export function createLiveClient(
+  socket: WebSocket,
+  address: string | null,
+  ws: Pick<WsSettings, "clientFramesPerS" | "clientFrameBurst">,
+): LiveClient {
+  return {
+    socket,
+    address,
+    subscribed: null,
+    frames: new FrameBucket(ws.clientFramesPerS, ws.clientFrameBurst),
+    pending: [],
+    generation: 0,
+    unsentBound: Infinity,
+  };
 }
 
-/** Open connections per peer address. */
-export class AddressCounts {
-  readonly #counts = new Map<string, number>();
+/** What `trySend` did: sent; not sent, the client's unsent bytes being over the limit; or the socket failed. */
+export type SendOutcome = "sent" | "slow" | "closed";
 
-  /** Connections from `address`. */
-  count(address: string): number {
-    return this.#counts.get(address) ?? 0;
+/** Sends `text` (`bytes` long in UTF-8) unless the client's unsent bytes are over `maxBytes`. */
+export function trySend(c: LiveClient, text: string, bytes: number, maxBytes: number): SendOutcome {
+  if (c.unsentBound > maxBytes) {
+    c.unsentBound = c.socket.bufferedAmount;
+    if (c.unsentBound > maxBytes) return "slow";
   }
-
-  /** Counts a connection from `address` (nothing when unknown). */
-  add(address: string | null): void {
-    if (address !== null) this.#counts.set(address, this.count(address) + 1);
-  }
-
-  /** Forgets a connection from `address`. */
-  remove(address: string | null): void {
-    if (address === null) return;
-    const n = this.count(address) - 1;
-    if (n > 0) this.#counts.set(address, n);
-    else this.#counts.delete(address);
+  try {
+    c.socket.send(text);
+    c.unsentBound += bytes;
+    return "sent";
+  } catch {
+    return "closed";
   }
 }

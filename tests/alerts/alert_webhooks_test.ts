@@ -8,7 +8,7 @@ import {
   TIMESTAMP_HEADER,
   verifyWebhook,
 } from "../../src/alerts/webhook_signature.ts";
-import { createMetrics } from "../../src/metrics.ts";
+import { createMetrics } from "../../src/metrics/metrics.ts";
 import { ConfigError } from "../../src/settings.ts";
 
 const SECRET = "a-secret-of-some-length";

@@ -8,7 +8,7 @@ import type { Page } from "playwright-core";
 import { startAlertWebhooks } from "../../src/alerts/alert_webhooks.ts";
 import { loadWebhookConfig } from "../../src/alerts/webhook_settings.ts";
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyWebhook } from "../../src/alerts/webhook_signature.ts";
-import { createMetrics } from "../../src/metrics.ts";
+import { createMetrics } from "../../src/metrics/metrics.ts";
 import type { AlertEvent } from "../../src/store/store.ts";
 import { priceRows, SP15 } from "../store/helpers.ts";
 import { ARTIFACTS, pageProblems, startDashboard } from "./helpers.ts";

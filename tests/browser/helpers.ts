@@ -4,7 +4,7 @@
  */
 import { type Browser, chromium, type Page } from "playwright-core";
 import { loadLiveConfig } from "../../src/live/settings.ts";
-import { createMetrics } from "../../src/metrics.ts";
+import { createMetrics } from "../../src/metrics/metrics.ts";
 import { OasisClient } from "../../src/oasis/client.ts";
 import { type DatasetName, DATASETS } from "../../src/oasis/datasets.ts";
 import { RequestGate } from "../../src/oasis/gate.ts";

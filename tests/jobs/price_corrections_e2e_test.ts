@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { deliverWindow } from "../../src/jobs/deliver.ts";
 import { runPriceCorrections } from "../../src/jobs/price_corrections.ts";
 import { loadLiveConfig } from "../../src/live/settings.ts";
-import { createMetrics } from "../../src/metrics.ts";
+import { createMetrics } from "../../src/metrics/metrics.ts";
 import { OasisClient } from "../../src/oasis/client.ts";
 import { DATASETS } from "../../src/oasis/datasets.ts";
 import { RequestGate } from "../../src/oasis/gate.ts";

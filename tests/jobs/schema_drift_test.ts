@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { pollDataset } from "../../src/jobs/poll.ts";
 import { SchemaDriftTracker } from "../../src/jobs/schema_drift.ts";
 import type { LogLevel } from "../../src/log.ts";
-import type { Metrics } from "../../src/metrics.ts";
+import type { Metrics } from "../../src/metrics/metrics.ts";
 import { startEdge } from "../routes/helpers.ts";
 import { frozenSimulator, memoryBackends, memoryBronze, pollDeps, testClock } from "./helpers.ts";
 

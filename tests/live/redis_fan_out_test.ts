@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { loadLiveConfig } from "../../src/live/settings.ts";
-import { createMetrics } from "../../src/metrics.ts";
+import { createMetrics } from "../../src/metrics/metrics.ts";
 import { startHttpServer } from "../../src/server.ts";
 import { RedisStore } from "../../src/store/redis_store.ts";
 import { loadStoreConfig } from "../../src/store/settings.ts";

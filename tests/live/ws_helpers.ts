@@ -7,7 +7,7 @@
 import type { NodeSelection } from "../../src/oasis/windows.ts";
 import { loadLiveConfig } from "../../src/live/settings.ts";
 import type { ServerMessage } from "../../src/live/messages.ts";
-import { createMetrics, type Metrics } from "../../src/metrics.ts";
+import { createMetrics, type Metrics } from "../../src/metrics/metrics.ts";
 import { type HttpServer, startHttpServer } from "../../src/server.ts";
 import type { Env } from "../../src/settings.ts";
 import { type KvStore, openKvStore } from "../../src/store/kv_store.ts";

@@ -7,7 +7,7 @@
  */
 import { AnalyticsPool, type AnalyticsPoolOptions } from "../../routes/analytics_pool.ts";
 import { loadLiveConfig } from "../../src/live/settings.ts";
-import { createMetrics } from "../../src/metrics.ts";
+import { createMetrics } from "../../src/metrics/metrics.ts";
 import { type HttpServer, startHttpServer } from "../../src/server.ts";
 import { openKvStore } from "../../src/store/kv_store.ts";
 import { loadStoreConfig } from "../../src/store/settings.ts";

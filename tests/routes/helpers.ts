@@ -11,7 +11,7 @@ import { DEFAULT_NODES } from "../../src/oasis/datasets.ts";
 import type { NodeSelection } from "../../src/oasis/windows.ts";
 import type { Env } from "../../src/settings.ts";
 import { loadLiveConfig } from "../../src/live/settings.ts";
-import { createMetrics, type Metrics } from "../../src/metrics.ts";
+import { createMetrics, type Metrics } from "../../src/metrics/metrics.ts";
 import { createLiveEdge, type LiveEdge, type ServerLog } from "../../src/server.ts";
 import type { HealthReport } from "../../src/live/health_report.ts";
 import { type KvStore, openKvStore } from "../../src/store/kv_store.ts";

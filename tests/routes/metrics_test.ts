@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { createBronzeMetrics } from "../../src/bronze/metrics.ts";
-import { createMetrics } from "../../src/metrics.ts";
+import { createMetrics } from "../../src/metrics/metrics.ts";
 import { startEdge } from "./helpers.ts";
 
 const value = (text: string, series: string) => {
