@@ -1,5 +1,6 @@
 /**
- * The REST API (`/api/*`): current prices, history, alerts and battery signals, read from the hot store.
+ * The REST API (`/api/*`): current prices, history, alerts and battery signals, read from the hot store, and
+ * the market-data routes (`market_data.ts`: LMP components, AS and CRR prices).
  * Routes are declared with `@hono/zod-openapi`, so one definition validates the request and documents it
  * in `GET /api/openapi.json` (served by `app.ts` for every mounted sub-app). A parameter that does not
  * validate throws `ParameterError` (400 naming it).
@@ -14,7 +15,6 @@ import type { FreshMarket } from "../src/live/freshness.ts";
 import type { ZoneCatalog } from "../src/live/zone_catalog.ts";
 import { operatingDate, operatingDay } from "../src/oasis/time.ts";
 import type { Market, PriceStore } from "../src/store/store.ts";
-import { ZONE_PATTERN } from "../src/store/zone.ts";
 import {
   AlertBody,
   CurrentBody,
@@ -31,6 +31,8 @@ import {
 import { ParameterError } from "./errors.ts";
 import { historyCsv, historyFileName } from "./history_csv.ts";
 import { AsOfParam, historyAsOf } from "./history_as_of.ts";
+import { zoneChecker } from "./known_zone.ts";
+import { createMarketDataApp } from "./market_data.ts";
 import { type ApiApp, createOpenApiApp } from "./openapi_app.ts";
 
 /** What the API reads. */
@@ -174,15 +176,7 @@ const signalsRoute = createRoute({
 /** The `/api/*` sub-app of current prices, history, alerts and signals. */
 export function createApiApp(deps: ApiDeps): ApiApp {
   const api = createOpenApiApp();
-  const knownZone = async (given: string) => {
-    const zone = given.trim().toLowerCase();
-    if (zone === "") throw new ParameterError("zone", "is empty");
-    if (!ZONE_PATTERN.test(zone) || !(await deps.zones.has(zone))) {
-      const quoted = JSON.stringify(given.slice(0, 100));
-      throw new ParameterError("zone", `unknown zone ${quoted} (known: ${deps.zones.known().join(", ")})`);
-    }
-    return zone;
-  };
+  const knownZone = zoneChecker(deps.zones);
 
   api.openapi(currentRoute, async (c) => {
     const { zone } = c.req.valid("query");
@@ -249,5 +243,6 @@ export function createApiApp(deps: ApiDeps): ApiApp {
     return c.json({ zone, date: day, type, stale: read.stale, signals: read.value }, 200);
   });
 
+  api.route("/", createMarketDataApp(deps));
   return api;
 }
