@@ -1,5 +1,6 @@
 /**
- * The REST API (`/api/*`): current prices, history, alerts and battery signals, read from the hot store.
+ * The REST API (`/api/*`): current prices, history, alerts and battery signals, read from the hot store, and
+ * the market-data routes (`market_data.ts`: LMP components, AS and CRR prices).
  * Routes are declared with `@hono/zod-openapi`, so one definition validates the request and documents it
  * in `GET /api/openapi.json` (served by `app.ts` for every mounted sub-app). A parameter that does not
  * validate throws `ParameterError` (400 naming it).
@@ -13,7 +14,6 @@ import type { FreshMarket } from "../src/live/freshness.ts";
 import type { ZoneCatalog } from "../src/live/zone_catalog.ts";
 import { operatingDate, operatingDay } from "../src/oasis/time.ts";
 import type { PriceStore } from "../src/store/store.ts";
-import { ZONE_PATTERN } from "../src/store/zone.ts";
 import {
   AlertBody,
   BAD_PARAMETER,
@@ -26,6 +26,8 @@ import {
 } from "./api_schemas.ts";
 import { serveHistory } from "./api_history.ts";
 import { ParameterError } from "./errors.ts";
+import { zoneChecker } from "./known_zone.ts";
+import { createMarketDataApp } from "./market_data.ts";
 import { type ApiApp, createOpenApiApp } from "./openapi_app.ts";
 
 /** What the API reads. */
@@ -128,28 +130,17 @@ const signalsRoute = createRoute({
 /** The `/api/*` sub-app of current prices, history, alerts and signals. */
 export function createApiApp(deps: ApiDeps): ApiApp {
   const api = createOpenApiApp();
-  const knownZone = zoneCheck(deps.zones);
+  const knownZone = zoneChecker(deps.zones);
   serveCurrent(api, deps, knownZone);
   serveHistory(api, { store: deps.store, now: deps.now, knownZone });
   serveAlerts(api, deps, knownZone);
   serveSignals(api, deps, knownZone);
+  // LMP components, ancillary-service and CRR clearing prices (routes/market_data.ts).
+  api.route("/", createMarketDataApp(deps));
   return api;
 }
 
 type KnownZone = (given: string) => Promise<string>;
-
-/** The canonical name of a zone given in a query, or a `ParameterError` that lists the known zones. */
-function zoneCheck(zones: ZoneCatalog): KnownZone {
-  return async (given) => {
-    const zone = given.trim().toLowerCase();
-    if (zone === "") throw new ParameterError("zone", "is empty");
-    if (!ZONE_PATTERN.test(zone) || !(await zones.has(zone))) {
-      const quoted = JSON.stringify(given.slice(0, 100));
-      throw new ParameterError("zone", `unknown zone ${quoted} (known: ${zones.known().join(", ")})`);
-    }
-    return zone;
-  };
-}
 
 function serveCurrent(api: ApiApp, deps: ApiDeps, knownZone: KnownZone): void {
   api.openapi(currentRoute, async (c) => {

@@ -12,6 +12,7 @@ import { ChartPanel } from "./chart_panel.js";
 import { renderBanner as showBanner, renderStatus as showStatus } from "./status_banner.js";
 import { renderTiles } from "./tiles.js";
 import { startBatteryPanel } from "./battery_panel.js";
+import { startMarketPanels } from "./market_panels.js";
 
 const HOUR = 3_600_000;
 const RT_INTERVAL = 300_000;
@@ -113,6 +114,7 @@ function onMessage(m) {
       if (m.update.zone !== state.zone) return;
       applyUpdate(m.update);
       freshness.updated(m.update.market);
+      markets?.updated(m.update);
       addUpdate($("updates"), m.update);
       renderTiles(state.current, serverNow(), state.thresholds, state.staleAfterS);
       renderBanner();
@@ -140,6 +142,7 @@ function applySnapshot(m) {
   }
   state.alerts = [...m.alerts];
   battery?.setZone(state.zone); // the zone the server confirmed (a URL's unknown zone was replaced)
+  markets?.setZone(state.zone);
   estimateAsked = NaN; // the snapshot's estimate may be older than the interval due now
   renderZones();
   renderLegend();
@@ -267,6 +270,7 @@ $("zone").addEventListener("change", (e) => {
   renderTiles(null, serverNow(), state.thresholds, state.staleAfterS);
   chart.draw();
   battery?.setZone(state.zone);
+  markets?.setZone(state.zone);
   socket.send({ type: "subscribe", zones: [state.zone] });
 });
 
@@ -288,3 +292,6 @@ const battery = batteryElement
   ? startBatteryPanel({ element: batteryElement, fetchJson: api, zone: state.zone })
   : null;
 if (battery) setInterval(() => void battery.refresh(), 5 * 60_000);
+
+// Market details under the chart: LMP components, ancillary services, CRR clearing prices.
+const markets = startMarketPanels({ api, serverNow });

@@ -24,7 +24,7 @@ import type { SchemaDriftTracker } from "./schema_drift.ts";
 /** Where a fetched window goes. */
 export interface DeliveryDeps {
   readonly publisher: Pick<BronzePublisher, "publish">;
-  readonly store: Pick<PriceStore, "ingest">;
+  readonly store: Pick<PriceStore, "ingest"> & Partial<Pick<PriceStore, "keepValues">>;
   readonly coordination: Pick<Coordination, "digests" | "saveDigests">;
   /** Told each answer's CSV headers, to log, count and show a changed report schema. */
   readonly schema?: Pick<SchemaDriftTracker, "observe">;
@@ -201,8 +201,10 @@ export async function deliverWindow(
   if (freshProblems.size > 0) {
     await deps.coordination.saveDigests(problemScope, freshProblems, options.digestTtlMs);
   }
-  // AS answers are not kept in the hot store: record what reached Bronze for `GET /api/gaps`.
+  // The hot store keeps no AS series (only their latest values): record what reached Bronze for the gaps.
   if (window.query.family === "as") await recordDelivered(deps.coordination, window.dataset, result.rows);
+  // AS and CRR clearing prices are kept for the dashboard; a refusal only leaves its panels older.
+  if (window.query.family !== "lmp") await deps.store.keepValues?.(result.rows, options.now);
   const delivered: Delivered = {
     rows: result.rows.length + result.problems.length,
     published,

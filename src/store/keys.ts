@@ -83,6 +83,11 @@ export class RedisKeys {
   alertRules(): string {
     return `${this.#root}:alerts:rules`;
   }
+
+  /** Index of the kept AS or CRR values of `market`; `…:{interval ms}` holds one interval's values. */
+  values(market: string): string {
+    return `${this.#root}:values:${market}`;
+  }
 }
 
 /** Deno KV keys: the same names as Redis, split into key parts so that ranges can be listed. */
@@ -129,6 +134,11 @@ export class KvKeys {
   /** The alert rules, one value. */
   alertRules(): Deno.KvKey {
     return [...this.#root, "alerts:rules"];
+  }
+
+  /** Prefix of the kept AS and CRR values; an entry appends market, interval ms and identity. */
+  values(): Deno.KvKey {
+    return [...this.#root, "values"];
   }
 }
 

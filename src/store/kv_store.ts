@@ -11,7 +11,9 @@ import type { AlertEvent } from "../analytics/alerts.ts";
 import type { OasisRow } from "../oasis/row.ts";
 import { type AlertRuleBook, kvRuleBackend } from "./alert_rule_book.ts";
 import type { IngestPlan } from "./ingest_plan.ts";
+import { readKvInterval } from "./interval_components.ts";
 import { KvKeys, kvRangeSelector } from "./keys.ts";
+import { readKvValues, toMarketValues, writeKvValues } from "./market_values.ts";
 import { kvRevisionEntries, kvRevisionsPrefix, type PriceRevision, readKvRevisions } from "./revision_log.ts";
 import type { StoreConfig } from "./settings.ts";
 import { StoreCore, type ZoneSnapshot } from "./store_core.ts";
@@ -19,8 +21,10 @@ import {
   type BatterySignal,
   type CurrentPrices,
   type IngestResult,
+  type IntervalQuery,
   type Market,
   MARKETS,
+  type MarketValue,
   type PriceStore,
   type PriceUpdate,
   type SeriesPoint,
@@ -29,6 +33,7 @@ import {
   type StoreStats,
   type TimeRange,
   type Unsubscribe,
+  type ValueMarket,
 } from "./store.ts";
 
 /** Most mutations per atomic commit. */
@@ -227,6 +232,22 @@ export class KvStore implements PriceStore {
       stale: false,
       ageMs: 0,
     };
+  }
+
+  async interval(zone: string, query: IntervalQuery): Promise<StoreRead<PriceUpdate | null>> {
+    const prefix = this.#keys.stream(zone);
+    return fresh(await readKvInterval(this.#kv, prefix, query, this.#config.streamMaxLen));
+  }
+
+  async keepValues(rows: readonly OasisRow[]): Promise<boolean> {
+    return await writeKvValues(this.#kv, this.#keys.values(), toMarketValues(rows)).then(
+      () => true,
+      () => false,
+    );
+  }
+
+  async values(market: ValueMarket, range: TimeRange = {}): Promise<StoreRead<MarketValue[]>> {
+    return fresh(await readKvValues(this.#kv, this.#keys.values(), market, range));
   }
 
   async alerts(limit = 50): Promise<StoreRead<AlertEvent[]>> {

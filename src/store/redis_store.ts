@@ -16,7 +16,9 @@ import type { OasisRow } from "../oasis/row.ts";
 import type { AlertRuleBook } from "./alert_rule_book.ts";
 import type { IngestPlan } from "./ingest_plan.ts";
 import { redisRuleBackend } from "./redis_alert_rules.ts";
+import { readRedisInterval } from "./interval_components.ts";
 import { RedisKeys } from "./keys.ts";
+import { readRedisValues, toMarketValues, writeRedisValues } from "./market_values.ts";
 import { type PriceRevision, queueRedisRevisions, readRedisRevisions } from "./revision_log.ts";
 import {
   CURRENT_MERGE_SCRIPT,
@@ -40,8 +42,10 @@ import {
   type BatterySignal,
   type CurrentPrices,
   type IngestResult,
+  type IntervalQuery,
   type Market,
   MARKETS,
+  type MarketValue,
   type PriceStore,
   type PriceUpdate,
   type SeriesPoint,
@@ -50,6 +54,7 @@ import {
   type StoreStats,
   type TimeRange,
   type Unsubscribe,
+  type ValueMarket,
 } from "./store.ts";
 
 /** Redis cannot be reached (raised only by `waitUntilReady`; the store itself degrades instead). */
@@ -309,6 +314,25 @@ export class RedisStore implements PriceStore {
 
   revisions(zone: string, market: Market, range: TimeRange = {}): Promise<StoreRead<PriceRevision[]>> {
     return this.#read(() => readRedisRevisions(this.#client, this.#keys, zone, market, range), () => []);
+  }
+
+  interval(zone: string, query: IntervalQuery): Promise<StoreRead<PriceUpdate | null>> {
+    const key = this.#keys.stream(zone);
+    return this.#read(
+      () => readRedisInterval(this.#client, key, query, this.#config.streamMaxLen),
+      () => null,
+    );
+  }
+
+  keepValues(rows: readonly OasisRow[], now: Date = this.#core.clock()): Promise<boolean> {
+    return writeRedisValues(this.#client, this.#keys, toMarketValues(rows), now).then(
+      () => true,
+      () => false,
+    );
+  }
+
+  values(market: ValueMarket, range: TimeRange = {}): Promise<StoreRead<MarketValue[]>> {
+    return this.#read(() => readRedisValues(this.#client, this.#keys, market, range), () => []);
   }
 
   alerts(limit = 50): Promise<StoreRead<AlertEvent[]>> {

@@ -10,7 +10,11 @@ import type { AlertEvent } from "../analytics/alerts.ts";
 import type { BatterySignal } from "../analytics/signals.ts";
 import type { AlertRuleBook } from "./alert_rule_book.ts";
 import type { PriceRevision } from "./revision_log.ts";
+import type { IntervalQuery } from "./interval_components.ts";
+import type { MarketValue, ValueMarket } from "./market_values.ts";
 
+export type { IntervalQuery } from "./interval_components.ts";
+export type { MarketValue, ValueMarket } from "./market_values.ts";
 export type { AlertEvent, AlertKind } from "../analytics/alerts.ts";
 export type { BatterySignal, SignalAction } from "../analytics/signals.ts";
 export type { PriceRevision } from "./revision_log.ts";
@@ -154,6 +158,12 @@ export interface PriceStore {
   history(zone: string, market: Market, range?: TimeRange): Promise<StoreRead<SeriesPoint[]>>;
   /** The replaced prices of intervals of `zone` in `market` within `range` (for `as_of`), in no order. */
   revisions(zone: string, market: Market, range?: TimeRange): Promise<StoreRead<PriceRevision[]>>;
+  /** The newest stream entry of one interval of `zone` (total LMP and components), or null if not kept. */
+  interval(zone: string, query: IntervalQuery): Promise<StoreRead<PriceUpdate | null>>;
+  /** Keeps the AS and CRR clearing prices among `rows` (other rows are ignored); false if not written. */
+  keepValues(rows: readonly OasisRow[], now?: Date): Promise<boolean>;
+  /** Kept AS or CRR prices of `market` whose interval starts in `range`, oldest first. */
+  values(market: ValueMarket, range?: TimeRange): Promise<StoreRead<MarketValue[]>>;
   /** The most recent alerts, newest first. */
   alerts(limit?: number): Promise<StoreRead<AlertEvent[]>>;
   /** Battery signals for one zone and operating day. */

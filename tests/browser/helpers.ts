@@ -73,7 +73,10 @@ export interface DashboardFixture {
   readonly store: KvStore;
   readonly server: Awaited<ReturnType<typeof startHttpServer>>;
   readonly browser: Browser;
-  /** Fetches `dataset` for `[start, end)` from the simulator and ingests it; returns the updates. */
+  /**
+   * Fetches `dataset` for `[start, end)` from the simulator and stores it as a poll does (LMP ingested, AS
+   * and CRR clearing prices kept); returns the LMP updates.
+   */
   ingest(dataset: DatasetName, start: Date, end: Date): Promise<PriceUpdate[]>;
   close(): Promise<void>;
 }
@@ -109,9 +112,9 @@ export async function startDashboard(at: string, env: Record<string, string>): P
       const updates: PriceUpdate[] = [];
       for (const window of planWindows(DATASETS[dataset], { start, end }, NODES)) {
         const fetched = await client.fetchWindow(window);
-        if (fetched.result.kind === "rows") {
-          updates.push(...(await store.ingest(fetched.result.rows)).updates);
-        }
+        if (fetched.result.kind !== "rows") continue;
+        if (window.query.family !== "lmp") await store.keepValues(fetched.result.rows);
+        else updates.push(...(await store.ingest(fetched.result.rows)).updates);
       }
       return updates;
     },
