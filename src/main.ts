@@ -21,7 +21,7 @@ import { createOasisStack } from "./oasis_stack.ts";
 import { createMetrics } from "./metrics.ts";
 import { startHttpServer } from "./server.ts";
 import { startAlertWebhooks } from "./alerts/alert_webhooks.ts";
-import { FailoverCoordination } from "./store/failover_coordination.ts";
+import { FailoverCoordination } from "./coordination/failover_coordination.ts";
 
 // ── 0. `deno task start --help`: the service takes no arguments; every setting is an environment variable.
 if (Deno.args.includes("--help") || Deno.args.includes("-h")) {

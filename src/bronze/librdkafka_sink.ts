@@ -21,7 +21,7 @@ import {
   RD_KAFKA_EVENT_LOG,
   RD_KAFKA_PRODUCER,
   RD_KAFKA_RESP_ERR__QUEUE_FULL,
-} from "./librdkafka_ffi.ts";
+} from "../clients/librdkafka.ts";
 import { ProduceArgs } from "./librdkafka_produce_args.ts";
 import { type BronzeLog, type BronzeMessage, type BronzeSink, silentLog } from "./sink.ts";
 

@@ -30,9 +30,9 @@ import {
   encodeUpdate,
 } from "./redis_codec.ts";
 import { RedisSubscriptions } from "./redis_subscriptions.ts";
-import type { Coordination } from "./coordination.ts";
-import { RedisCoordination, type RedisEval } from "./redis_coordination.ts";
-import { RedisGateSlots } from "./redis_gate_slots.ts";
+import type { Coordination } from "../coordination/coordination.ts";
+import { RedisCoordination, type RedisEval } from "../coordination/redis_coordination.ts";
+import { RedisGateSlots } from "../coordination/redis_gate_slots.ts";
 import type { SharedSlots } from "../oasis/gate_slots.ts";
 import { redactUrl, type RedisSettings, type StoreConfig } from "./settings.ts";
 import { StoreCore, type ZoneSnapshot } from "./store_core.ts";

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { ConfigError } from "../../src/config.ts";
 import { createBronze } from "../../src/bronze/bronze_service.ts";
 import { createKafkaTopicAdmin, type KafkaSettings } from "../../src/bronze/kafka_sink.ts";
-import { LibrdkafkaUnavailableError, openLibrdkafka } from "../../src/bronze/librdkafka_ffi.ts";
+import { LibrdkafkaUnavailableError, openLibrdkafka } from "../../src/clients/librdkafka.ts";
 import {
   createLibrdkafkaSink,
   librdkafkaConfig,

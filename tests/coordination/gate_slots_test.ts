@@ -7,9 +7,9 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import FakeTimers from "@sinonjs/fake-timers";
 import { type GateClock, RequestGate, type SharedSlots } from "../../src/oasis/gate.ts";
-import { KvGateSlots } from "../../src/store/kv_gate_slots.ts";
+import { KvGateSlots } from "../../src/coordination/kv_gate_slots.ts";
 import { RedisStore } from "../../src/store/redis_store.ts";
-import { deletePrefix, requireRedisUrl, testConfig } from "./helpers.ts";
+import { deletePrefix, requireRedisUrl, testConfig } from "../store/helpers.ts";
 
 type VirtualClock = ReturnType<typeof FakeTimers.createClock>;
 

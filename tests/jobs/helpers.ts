@@ -13,7 +13,7 @@ import { OasisClient } from "../../src/oasis/client.ts";
 import { DATASETS, DEFAULT_NODES } from "../../src/oasis/datasets.ts";
 import { RequestGate } from "../../src/oasis/gate.ts";
 import { createSimulator, type Simulator } from "../../src/simulator/simulator.ts";
-import { type Coordination, KvCoordination } from "../../src/store/coordination.ts";
+import { type Coordination, KvCoordination } from "../../src/coordination/coordination.ts";
 import { KvStore } from "../../src/store/kv_store.ts";
 import { RedisStore } from "../../src/store/redis_store.ts";
 import { loadStoreConfig } from "../../src/store/settings.ts";

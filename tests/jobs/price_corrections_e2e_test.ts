@@ -15,7 +15,7 @@ import { operatingDay } from "../../src/oasis/time.ts";
 import { planWindows } from "../../src/oasis/windows.ts";
 import { startHttpServer } from "../../src/server.ts";
 import { startSimulator } from "../../src/simulator/simulator.ts";
-import { KvCoordination } from "../../src/store/coordination.ts";
+import { KvCoordination } from "../../src/coordination/coordination.ts";
 import { RedisStore } from "../../src/store/redis_store.ts";
 import { loadStoreConfig } from "../../src/store/settings.ts";
 import { TestSocket } from "../live/ws_helpers.ts";

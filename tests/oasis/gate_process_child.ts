@@ -15,7 +15,7 @@ import { DATASETS } from "../../src/oasis/datasets.ts";
 import { RequestGate, type SharedSlots } from "../../src/oasis/gate.ts";
 import { parseResponse } from "../../src/oasis/parse.ts";
 import { WorkerSender } from "../../src/oasis/worker_sender.ts";
-import { KvGateSlots } from "../../src/store/kv_gate_slots.ts";
+import { KvGateSlots } from "../../src/coordination/kv_gate_slots.ts";
 import { RedisStore } from "../../src/store/redis_store.ts";
 import { testConfig } from "../store/helpers.ts";
 
