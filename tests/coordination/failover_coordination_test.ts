@@ -1,6 +1,7 @@
 /** `FailoverCoordination`: Redis (here a switchable stand-in) with a local Deno KV mirror that takes over. */
 import assert from "node:assert/strict";
-import { type Coordination, KvCoordination } from "../../src/coordination/coordination.ts";
+import type { Coordination } from "../../src/coordination/coordination.ts";
+import { KvCoordination } from "../../src/coordination/kv_coordination.ts";
 import { FailoverCoordination } from "../../src/coordination/failover_coordination.ts";
 import { testClock } from "../jobs/helpers.ts";
 

@@ -9,7 +9,7 @@ import { loadConfig } from "../../src/config.ts";
 import { openBackends } from "../../src/jobs/backends.ts";
 import { silentLog } from "../../src/log.ts";
 import { startSimulator } from "../../src/simulator/simulator.ts";
-import { KvCoordination } from "../../src/coordination/coordination.ts";
+import { KvCoordination } from "../../src/coordination/kv_coordination.ts";
 import { FailoverCoordination } from "../../src/coordination/failover_coordination.ts";
 import { redisRaw, requireRedisUrl, withDb } from "../store/helpers.ts";
 
