@@ -9,7 +9,7 @@
  *
  * @module
  */
-import type { KafkaSettings } from "./kafka_sink.ts";
+import type { KafkaSettings } from "../clients/kafka.ts";
 import {
   cBuffer,
   cString,
