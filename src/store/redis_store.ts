@@ -26,7 +26,7 @@ import { redisRuleBackend } from "./redis_alert_rules.ts";
 import { decodeAlert, decodeCurrent, decodeWithScores } from "./redis_codec.ts";
 import { loadRedisZones, scanRedisZones } from "./redis_reads.ts";
 import { RedisSubscriptions } from "./redis_subscriptions.ts";
-import { type MissedEntries, queuePlan, queueRestore, type RedisWriteContext } from "./redis_writes.ts";
+import { RedisWriter } from "./redis_writes.ts";
 import { type PriceRevision, readRedisRevisions } from "./revision_log.ts";
 import type { StoreConfig } from "./settings.ts";
 import { readSignals, StoreCore } from "./store_core.ts";
@@ -64,16 +64,13 @@ export class RedisStore implements PriceStore {
   readonly #client: RedisClient;
   readonly #url: string;
   readonly #keys: RedisKeys;
-  readonly #ctx: RedisWriteContext;
+  readonly #writer: RedisWriter;
   readonly #core: StoreCore;
   readonly #subscriptions: RedisSubscriptions;
   #subscriber: RedisClient | undefined;
   #everReady = false;
-  #restore = false;
   #lastOkMs: number;
   #lastError = "";
-  #failedWrites = 0;
-  #missed: MissedEntries = { updates: [], alerts: [] };
   #lastAlerts: AlertEvent[] = [];
 
   /** Wraps `client`, which may still be connecting; use `waitUntilReady()` to require a reachable server. */
@@ -82,7 +79,7 @@ export class RedisStore implements PriceStore {
     this.#client = options.client;
     this.#url = options.config.redis.url;
     this.#keys = new RedisKeys(options.prefix ?? "");
-    this.#ctx = { keys: this.#keys, config: options.config };
+    this.#writer = new RedisWriter({ keys: this.#keys, config: options.config });
     const rules = redisRuleBackend(redisEval(this.#client), this.#keys.alertRules());
     this.#core = new StoreCore(options.config, options.clock, rules);
     this.#lastOkMs = this.#core.clock().getTime();
@@ -96,7 +93,7 @@ export class RedisStore implements PriceStore {
     }, options.config.redis.commandTimeoutMs);
     this.#client.on("ready", () => {
       // A server that went away may come back empty: have the next poll write the mirror back.
-      if (this.#everReady) this.#restore = true;
+      if (this.#everReady) this.#writer.restoreNext();
       this.#everReady = true;
       this.#lastOkMs = this.#core.clock().getTime();
     });
@@ -137,28 +134,14 @@ export class RedisStore implements PriceStore {
 
   /** Writes `plan`; `revisedAt` (the store's clock, not the run's older `now`) dates its revisions. */
   async #write(plan: IngestPlan, revisedAt: Date): Promise<boolean> {
-    const restore = this.#restore;
     try {
       if (this.#client.status !== "ready") throw new StoreUnavailableError("Redis is not connected");
-      const m = this.#client.multi();
-      if (restore) queueRestore(m, this.#ctx, this.#core.state, this.#missed);
-      queuePlan(m, this.#ctx, plan, revisedAt);
-      const replies = await m.exec();
-      if (replies === null) throw new Error("MULTI was aborted");
-      const failed = replies.find(([err]) => err);
-      if (failed) throw failed[0];
+      await this.#writer.write(this.#client.multi(), plan, this.#core.state, revisedAt);
       this.#lastOkMs = this.#core.clock().getTime();
-      if (restore) [this.#restore, this.#missed] = [false, { updates: [], alerts: [] }];
       return true;
     } catch (e) {
-      this.#failedWrites++;
+      this.#writer.failed(plan);
       this.#lastError = (e as Error).message;
-      this.#restore = true;
-      // Keep what the streams missed (bounded); pub/sub is live-only and is not replayed.
-      this.#missed = {
-        updates: [...this.#missed.updates, ...plan.updates].slice(-this.#ctx.config.streamMaxLen),
-        alerts: [...this.#missed.alerts, ...plan.alerts].slice(-this.#ctx.config.alertsMaxLen),
-      };
       return false;
     }
   }
@@ -245,7 +228,7 @@ export class RedisStore implements PriceStore {
     return {
       backend: "redis",
       connected: this.#client.status === "ready",
-      failedWrites: this.#failedWrites,
+      failedWrites: this.#writer.failedWrites,
       skippedRows: this.#core.skippedRows(),
       ingests: this.#core.ingests(),
     };

@@ -35,6 +35,54 @@ export interface MissedEntries {
   readonly alerts: readonly AlertEvent[];
 }
 
+/**
+ * Writes polls as MULTI transactions and remembers what a failed one left out: the next write then restores
+ * the whole mirror first, with the stream entries missed (bounded; pub/sub is live-only, not replayed).
+ */
+export class RedisWriter {
+  readonly #ctx: RedisWriteContext;
+  #restore = false;
+  #missed: MissedEntries = { updates: [], alerts: [] };
+  #failedWrites = 0;
+
+  constructor(ctx: RedisWriteContext) {
+    this.#ctx = ctx;
+  }
+
+  /** Write batches that failed since start. */
+  get failedWrites(): number {
+    return this.#failedWrites;
+  }
+
+  /** Has the next write restore the mirror (the server reconnected and may have come back empty). */
+  restoreNext(): void {
+    this.#restore = true;
+  }
+
+  /** Queues `plan` on `m` (after the mirror `state` when a restore is due) and runs it; throws on failure. */
+  async write(m: RedisMulti, plan: IngestPlan, state: HotState, revisedAt: Date): Promise<void> {
+    const restore = this.#restore;
+    if (restore) queueRestore(m, this.#ctx, state, this.#missed);
+    queuePlan(m, this.#ctx, plan, revisedAt);
+    const replies = await m.exec();
+    if (replies === null) throw new Error("MULTI was aborted");
+    const failed = replies.find(([err]) => err);
+    if (failed) throw failed[0];
+    if (restore) [this.#restore, this.#missed] = [false, { updates: [], alerts: [] }];
+  }
+
+  /** Counts a failed write of `plan` and keeps its stream entries for the restore. */
+  failed(plan: IngestPlan): void {
+    const { streamMaxLen, alertsMaxLen } = this.#ctx.config;
+    this.#failedWrites++;
+    this.#restore = true;
+    this.#missed = {
+      updates: [...this.#missed.updates, ...plan.updates].slice(-streamMaxLen),
+      alerts: [...this.#missed.alerts, ...plan.alerts].slice(-alertsMaxLen),
+    };
+  }
+}
+
 /** Queues the whole mirror and the missed stream entries: a restarted server may have come back empty. */
 export function queueRestore(
   m: RedisMulti,
