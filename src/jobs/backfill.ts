@@ -16,7 +16,7 @@ import { type DatasetName, DATASETS } from "../oasis/datasets.ts";
 import { requestFailure } from "../oasis/errors.ts";
 import { nextDate, pacificMidnight } from "../oasis/time.ts";
 import { type NodeSelection, planWindows, type RequestWindow } from "../oasis/windows.ts";
-import type { Coordination } from "../store/coordination.ts";
+import type { Coordination } from "../coordination/coordination.ts";
 import {
   type BackfillMissing,
   completeWindow,

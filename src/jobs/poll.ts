@@ -13,7 +13,7 @@ import type { OasisClient } from "../oasis/client.ts";
 import { type DatasetName, DATASETS } from "../oasis/datasets.ts";
 import { requestFailure } from "../oasis/errors.ts";
 import { type NodeSelection, planWindows, type RequestWindow } from "../oasis/windows.ts";
-import type { Coordination } from "../store/coordination.ts";
+import type { Coordination } from "../coordination/coordination.ts";
 import { type Log, silentLog } from "../log.ts";
 import { completeStarts, countMissing, GridKnowledge, missingCells } from "./completeness.ts";
 import { deliverWindow, type DeliveryDeps, DeliveryError } from "./deliver.ts";

@@ -18,7 +18,7 @@ import { requestFailure } from "../oasis/errors.ts";
 import type { PriceCorrection } from "../oasis/price_corrections.ts";
 import { operatingDate, operatingDay, previousDate } from "../oasis/time.ts";
 import { type NodeSelection, planWindows } from "../oasis/windows.ts";
-import type { Coordination } from "../store/coordination.ts";
+import type { Coordination } from "../coordination/coordination.ts";
 import { type Log, silentLog } from "../log.ts";
 import { deliverWindow, type DeliveryDeps } from "./deliver.ts";
 

@@ -10,7 +10,7 @@ import type { Config } from "../config.ts";
 import type { Log } from "../log.ts";
 import type { OasisClient } from "../oasis/client.ts";
 import type { DatasetName } from "../oasis/datasets.ts";
-import type { Coordination } from "../store/coordination.ts";
+import type { Coordination } from "../coordination/coordination.ts";
 import type { DeliveryDeps } from "./deliver.ts";
 import { JobRunner } from "./job_runner.ts";
 import { activeSchedule } from "./peak_window.ts";

@@ -13,11 +13,13 @@ import { OasisClient } from "../../src/oasis/client.ts";
 import { DATASETS, DEFAULT_NODES } from "../../src/oasis/datasets.ts";
 import { RequestGate } from "../../src/oasis/gate.ts";
 import { createSimulator, type Simulator } from "../../simulator/simulator.ts";
-import { type Coordination, KvCoordination } from "../../src/store/coordination.ts";
+import type { Coordination } from "../../src/coordination/coordination.ts";
+import { KvCoordination } from "../../src/coordination/kv_coordination.ts";
 import { KvStore } from "../../src/store/kv_store.ts";
-import { RedisStore } from "../../src/store/redis_store.ts";
+import { RedisCoordination } from "../../src/coordination/redis_coordination.ts";
+import { testRedis } from "../coordination/helpers.ts";
 import { loadStoreConfig } from "../../src/store/settings.ts";
-import { deletePrefix, requireRedisUrl, testConfig } from "../store/helpers.ts";
+import { deletePrefix, requireRedisUrl } from "../store/helpers.ts";
 
 export const SIM_URL = "http://oasis.test/oasisapi/SingleZip";
 
@@ -134,15 +136,14 @@ export async function redisCoordination(): Promise<
 > {
   const url = requireRedisUrl();
   const prefix = `test:${crypto.randomUUID()}:`;
-  const store = new RedisStore({ config: testConfig({ REDIS_URL: url }), prefix });
-  await store.waitUntilReady();
+  const redis = await testRedis(url);
   return {
-    coordination: store.coordination(),
+    coordination: new RedisCoordination({ eval: redis.eval, prefix }),
     url,
     prefix,
     close: async () => {
       await deletePrefix(url, prefix);
-      await store.close();
+      await redis.close();
     },
   };
 }
