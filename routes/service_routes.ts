@@ -5,8 +5,8 @@
  * @module
  */
 import { configuredZones, withConfiguredZones } from "../src/live/zone_catalog.ts";
-import type { Analytics } from "./analytics_jobs.ts";
-import type { SummarizerOptions } from "./arbitrage_summary.ts";
+import type { Analytics } from "../src/analytics/analytics_jobs.ts";
+import type { SummarizerOptions } from "../src/analytics/arbitrage_summary.ts";
 import { createArbitrageRoutes } from "./arbitrage.ts";
 import { createGapsRoutes, type GapsDeps } from "./gaps.ts";
 import type { ApiApp } from "./openapi_app.ts";

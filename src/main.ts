@@ -7,7 +7,7 @@
  * @module
  */
 import { createServiceRoutes } from "../routes/service_routes.ts";
-import { AnalyticsPool } from "../routes/analytics_pool.ts";
+import { AnalyticsPool } from "./analytics/analytics_pool.ts";
 import { type Config, ConfigError, loadConfig } from "./config.ts";
 import { serviceConnector } from "./connector.ts";
 import { type Backends, openBackends } from "./jobs/backends.ts";

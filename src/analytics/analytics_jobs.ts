@@ -5,13 +5,8 @@
  *
  * @module
  */
-import {
-  arbitrageDay,
-  type DayOptions,
-  type DayReport,
-  type DaySeries,
-} from "../src/analytics/arbitrage_day.ts";
-import type { Battery } from "../src/analytics/battery.ts";
+import { arbitrageDay, type DayOptions, type DayReport, type DaySeries } from "./arbitrage_day.ts";
+import type { Battery } from "./battery.ts";
 import { type LiveInput, type ZoneFigures, zoneSummary } from "./arbitrage_summary.ts";
 
 /** `GET /api/arbitrage`'s report of one zone and day. */

@@ -9,17 +9,13 @@
  *
  * @module
  */
-import {
-  type ArbitrageResult,
-  InfeasibleScheduleError,
-  optimizeArbitrage,
-} from "../src/analytics/arbitrage.ts";
-import { captureRates, type DaySeries } from "../src/analytics/arbitrage_day.ts";
-import type { Battery } from "../src/analytics/battery.ts";
-import { liveValue } from "../src/analytics/live_value.ts";
-import { knownCount, type PriceSeries } from "../src/analytics/price_series.ts";
-import type { GridBudget } from "../src/analytics/soc_grid.ts";
-import { seriesSpreads } from "../src/analytics/spreads.ts";
+import { type ArbitrageResult, InfeasibleScheduleError, optimizeArbitrage } from "./arbitrage.ts";
+import { captureRates, type DaySeries } from "./arbitrage_day.ts";
+import type { Battery } from "./battery.ts";
+import { liveValue } from "./live_value.ts";
+import { knownCount, type PriceSeries } from "./price_series.ts";
+import type { GridBudget } from "./soc_grid.ts";
+import { seriesSpreads } from "./spreads.ts";
 import type { Analytics } from "./analytics_jobs.ts";
 import { SummaryCache } from "./summary_cache.ts";
 

@@ -1,13 +1,13 @@
 /** `GET /api/arbitrage/summary`'s cache: identical requests share one computation; a new price recomputes. */
 import assert from "node:assert/strict";
-import { SummaryCache } from "../../routes/summary_cache.ts";
-import { AnalyticsPool } from "../../routes/analytics_pool.ts";
+import { SummaryCache } from "../../src/analytics/summary_cache.ts";
+import { AnalyticsPool } from "../../src/analytics/analytics_pool.ts";
 import {
   summarize,
   summarizeWith,
   type SummaryInput,
   type ZoneSummary,
-} from "../../routes/arbitrage_summary.ts";
+} from "../../src/analytics/arbitrage_summary.ts";
 import { priceRows, SP15, startEdge } from "./helpers.ts";
 
 async function summaryEdge() {

@@ -5,8 +5,8 @@
  * @module
  */
 import type { Hono } from "hono";
-import { type Analytics, inProcessAnalytics } from "../../routes/analytics_jobs.ts";
-import type { SummarizerOptions } from "../../routes/arbitrage_summary.ts";
+import { type Analytics, inProcessAnalytics } from "../../src/analytics/analytics_jobs.ts";
+import type { SummarizerOptions } from "../../src/analytics/arbitrage_summary.ts";
 import { createServiceRoutes } from "../../routes/service_routes.ts";
 import { DEFAULT_NODES } from "../../src/oasis/datasets.ts";
 import type { NodeSelection } from "../../src/oasis/windows.ts";
