@@ -79,7 +79,7 @@ async function main(args: string[]): Promise<number> {
   try {
     const battery = batteryFromText(text);
     const series = parsePriceCsv(await Deno.readTextFile(file));
-    const result = optimizeArbitrage(series, battery);
+    const result = await optimizeArbitrage(series, battery);
     const end = intervalStart(series, series.prices.length);
     console.log(JSON.stringify(
       {

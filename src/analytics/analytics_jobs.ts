@@ -34,7 +34,7 @@ export interface Analytics {
 }
 
 /** Runs `job` on this thread (the worker's body). */
-export function runJob(job: AnalyticsJob): DayReport | ZoneFigures {
+export function runJob(job: AnalyticsJob): Promise<DayReport | ZoneFigures> {
   return job.kind === "day"
     ? arbitrageDay(job.day, job.battery, job.options)
     : zoneSummary(job.day, job.battery, job.strategyHours, job.live);
@@ -42,6 +42,6 @@ export function runJob(job: AnalyticsJob): DayReport | ZoneFigures {
 
 /** Computes on the calling thread, with no deadline: for tests and one-shot tools, never for the service. */
 export const inProcessAnalytics: Analytics = {
-  day: (job) => Promise.resolve().then(() => arbitrageDay(job.day, job.battery, job.options)),
-  zone: (job) => Promise.resolve().then(() => zoneSummary(job.day, job.battery, job.strategyHours, job.live)),
+  day: (job) => arbitrageDay(job.day, job.battery, job.options),
+  zone: (job) => zoneSummary(job.day, job.battery, job.strategyHours, job.live),
 };
