@@ -86,18 +86,19 @@ export async function optimizeArbitrage(
 }
 
 /**
- * The optimum with binaries only where they are needed: the LP first; where its optimum charges and
- * discharges in one interval (burning energy at a negative price), binaries forbid it there and it is solved
- * again. Each round is a relaxation of the program with a binary in every interval, so an optimum that does
- * not burn anywhere is that program's optimum. Most days need no binary at all; from the third round every
- * interval where burning pays gets one at once, so it ends after a handful of solves.
+ * The optimum with binaries only when they are needed: the LP first (most days, negative prices included,
+ * need nothing more); when its optimum charges and discharges in one interval (burning energy at a negative
+ * price), every interval where burning pays, and any where it happened, gets a binary forbidding it, and the
+ * MILP is solved. Each round is a relaxation of the program with a binary in every interval, so an optimum
+ * that does not burn anywhere is that program's optimum. (Adding binaries only where the LP burned took
+ * more rounds, each a MILP, and longer in all: measured 0.5–3.4 s a round against 0.9 s for one MILP.)
  */
 function solveWithoutBurning(
   highs: Highs,
   input: ModelInput,
 ): { built: ArbitrageModel; outcome: HighsOutcome } {
   const binary = new Set<number>();
-  for (let round = 1;; round++) {
+  for (;;) {
     const built = arbitrageModel({ ...input, binaryAt: (t) => binary.has(t) });
     const outcome = solveLinear(highs, built.model);
     if (outcome.status === "infeasible" || outcome.statusName === "unboundedOrInfeasible") {
@@ -114,7 +115,6 @@ function solveWithoutBurning(
     });
     if (burning.length === 0) return { built, outcome };
     for (const t of burning) binary.add(t);
-    if (round < 3) continue;
     input.series.prices.forEach((p, t) => p !== null && burningPays(p, input.battery) && binary.add(t));
   }
 }
