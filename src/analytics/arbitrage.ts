@@ -8,8 +8,7 @@
  */
 import type { Battery } from "./battery.ts";
 import { type ArbitrageModel, arbitrageModel, burningPays, type ModelInput } from "./arbitrage_model.ts";
-import { type HighsOutcome, type LinearModel, loadHighs, solveLinear } from "./highs_solver.ts";
-import type { Highs } from "highs";
+import { type Highs, type HighsOutcome, type LinearModel, loadHighs, solveLinear } from "./highs_solver.ts";
 import { intervalHours, type PriceSeries } from "./price_series.ts";
 import { keepFactor, type ScheduleResult, valueTrajectory } from "./schedule.ts";
 

@@ -7,6 +7,8 @@
  */
 import type { Highs, ModelData } from "highs";
 
+export type { Highs };
+
 /** What a solve gives back: the status, the column values and, for an LP, the row duals. */
 export interface HighsOutcome {
   readonly status: "optimal" | "infeasible" | "other";
@@ -60,8 +62,18 @@ export function solveLinear(highs: Highs, model: LinearModel): HighsOutcome {
     sense: maximize ? highs.constants.objectiveSense.maximize : highs.constants.objectiveSense.minimize,
     ...(integrality ? { integrality } : {}),
   };
+  try {
+    return solveIn(highs, source, integrality !== undefined);
+  } catch (e) {
+    // A WebAssembly instance that failed inside may be left broken: load a fresh one for the next solve.
+    loading = undefined;
+    throw e;
+  }
+}
+
+function solveIn(highs: Highs, source: ModelData, mip: boolean): HighsOutcome {
   return highs.withModel(source, (m): HighsOutcome => {
-    m.options.set({ ...OPTIONS, presolve: integrality ? "choose" : "off" });
+    m.options.set({ ...OPTIONS, presolve: mip ? "choose" : "off" });
     m.run();
     const code = m.getModelStatus();
     const codes = highs.constants.modelStatus;
@@ -73,7 +85,7 @@ export function solveLinear(highs: Highs, model: LinearModel): HighsOutcome {
     const statusName = Object.entries(codes).find(([, v]) => v === code)?.[0] ?? String(code);
     const solution = m.getSolution();
     const objective = m.getObjectiveValue();
-    const bound = integrality ? Number(m.info.get("mip_dual_bound")) : objective;
+    const bound = mip ? Number(m.info.get("mip_dual_bound")) : objective;
     return {
       status,
       statusName,
@@ -81,7 +93,7 @@ export function solveLinear(highs: Highs, model: LinearModel): HighsOutcome {
       bound,
       colValue: solution.colValue,
       rowValue: solution.rowValue,
-      rowDual: integrality ? new Float64Array(0) : solution.rowDual,
+      rowDual: mip ? new Float64Array(0) : solution.rowDual,
     };
   });
 }
