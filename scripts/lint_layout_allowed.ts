@@ -16,7 +16,6 @@ export const ALLOWED_LONG_FUNCTIONS: Readonly<Record<string, string>> = {
   "routes/arbitrage.ts": "issue 13: createArbitrageRoutes (64), owned by the analytics helper",
   "scripts/backfill.ts": "issue 13: main (95), rewired onto openService by the service helper",
   "src/analytics/battery.ts": "issue 13: resolveBattery (64), owned by the analytics helper",
-  "src/analytics/dp_capped.ts": "issue 13: solveCappedDp (74), to be removed with the hand-written DP",
   "src/bronze/bronze_service.ts": "issue 13: createBronze (64), rewired onto openService",
   "src/jobs/backfill.ts": "issue 13: runBackfill (73), merged into the one fetch-and-deliver loop",
   "src/jobs/deliver.ts": "issue 13: deliverWindow (70), the one fetch-and-deliver loop",
