@@ -17,7 +17,7 @@ import {
   planBackfill,
   runBackfill,
 } from "./jobs/backfill.ts";
-import { deliverWindow } from "./jobs/deliver.ts";
+import { fetchWindows, replayClient } from "./jobs/fetch_windows.ts";
 import { ackBaseline, awaitAcknowledged, type BronzeAck, BronzeHeldError } from "./jobs/bronze_ack.ts";
 import { pollDataset, type PollSummary } from "./jobs/poll.ts";
 import { type CorrectionSummary, runPriceCorrections } from "./jobs/price_corrections.ts";
@@ -27,7 +27,6 @@ import { schedulePeriodMs } from "./jobs/schedule.ts";
 import { type Log, silentLog } from "./log.ts";
 import type { FetchResult } from "./oasis/client.ts";
 import { DATASET_NAMES, type DatasetName, DATASETS, isDatasetName, NODE_NAME } from "./oasis/datasets.ts";
-import { requestFailure } from "./oasis/errors.ts";
 import type { OasisRow, RowProblem } from "./oasis/row.ts";
 import { nextDate, operatingDate, pacificMidnight, parseDate } from "./oasis/time.ts";
 import { type NodeSelection, planWindows, type RequestWindow } from "./oasis/windows.ts";
@@ -297,25 +296,22 @@ export class CaisoOasisConnector {
     const range = alignToIntervals(dataType, from, to);
     const windows = planWindows(DATASETS[dataType], range, selection(request, this.config.nodes));
     const answers: ExtractedAnswer[] = [];
-    const failures: ExtractFailure[] = [];
     const rows: OasisRow[] = [];
     const problems: RowProblem[] = [];
-    for (const window of windows) {
-      request.signal?.throwIfAborted();
-      try {
-        const fetch = await this.#stack().client.fetchWindow(window, request.signal);
+    const failures = await fetchWindows(windows, {
+      client: this.#stack().client,
+      signal: request.signal,
+      onAnswer: ({ window, fetch }) => {
         answers.push({ window, fetch });
         if (fetch.result.kind === "rows") {
           rows.push(...fetch.result.rows);
           problems.push(...fetch.result.problems);
         }
-      } catch (error) {
-        if (request.signal?.aborted) throw error;
-        const failure = requestFailure(error);
-        failures.push({ window, ...failure });
+      },
+      onFailure: ({ window: _, ...failure }) => {
         this.#log("warn", "extract: window failed", { dataset: dataType, ...failure });
-      }
-    }
+      },
+    });
     return {
       dataType,
       start: range.start.toISOString(),
@@ -351,13 +347,17 @@ export class CaisoOasisConnector {
     const b = await this.#openBackends();
     const bronze = b.backends.bronze;
     let published = 0;
-    for (const { window, fetch } of result.answers) {
-      const d = await deliverWindow(window, fetch, b.bronzeDeps, {
-        now: this.#now(),
-        digestTtlMs: this.config.jobs.lookbackMs + 2 * 86_400_000,
-      });
-      published += d.published;
-    }
+    await fetchWindows(result.answers.map((a) => a.window), {
+      client: replayClient(result.answers),
+      delivery: {
+        deps: b.bronzeDeps,
+        options: { now: this.#now(), digestTtlMs: this.config.jobs.lookbackMs + 2 * 86_400_000 },
+      },
+      onAnswer: ({ delivered }) => void (published += delivered!.published),
+      onFailure: (_, error) => {
+        throw error;
+      },
+    });
     const timeoutMs = this.config.jobs.backfillDrainTimeoutMs;
     const held = await bronze.drain(timeoutMs);
     if (held > 0) throw new BronzeHeldError(held, bronze.sink.kind, timeoutMs);

@@ -11,12 +11,12 @@
  */
 import type { OasisClient } from "../oasis/client.ts";
 import { type DatasetName, DATASETS } from "../oasis/datasets.ts";
-import { requestFailure } from "../oasis/errors.ts";
 import { type NodeSelection, planWindows, type RequestWindow } from "../oasis/windows.ts";
 import type { Coordination } from "../store/coordination.ts";
 import { type Log, silentLog } from "../log.ts";
 import { completeStarts, countMissing, GridKnowledge, missingCells } from "./completeness.ts";
-import { deliverWindow, type DeliveryDeps, DeliveryError } from "./deliver.ts";
+import { type Delivered, type DeliveryDeps, DeliveryError } from "./deliver.ts";
+import { fetchWindows } from "./fetch_windows.ts";
 import { isDayGrained, nextWatermark, runRange, stepMs, type WindowOutcome } from "./watermark.ts";
 
 /** Per-dataset numbers of a run. */
@@ -89,14 +89,72 @@ const WAITING_HOLD_MS = 4_000;
 /** Days digests are kept beyond the revision horizon and the lookback. */
 const DIGEST_MARGIN_MS = 86_400_000;
 
-function failureOf(window: RequestWindow, error: unknown): PollFailure {
-  return { ...requestFailure(error), start: window.start.toISOString(), end: window.end.toISOString() };
+/** What the windows of one run brought. */
+interface RunTally {
+  rows: number;
+  published: number;
+  revised: number;
+  noData: number;
+  missing: number;
+  readonly outcomes: WindowOutcome[];
+  readonly failures: PollFailure[];
+}
+
+/** Fetches and delivers the windows of one run of `dataset`, judging each answer's completeness. */
+async function fetchRun(
+  dataset: DatasetName,
+  windows: readonly RequestWindow[],
+  deps: PollDeps,
+  now: Date,
+): Promise<RunTally> {
+  const log = deps.log ?? silentLog;
+  const t: RunTally = {
+    rows: 0,
+    published: 0,
+    revised: 0,
+    noData: 0,
+    missing: 0,
+    outcomes: [],
+    failures: [],
+  };
+  const known = new GridKnowledge();
+  const tally = (d: Delivered) => {
+    t.rows += d.rows;
+    t.published += d.published;
+    t.revised += d.revised;
+  };
+  const digestTtlMs = Math.max(
+    deps.settings.revisionMs + deps.settings.lookbackMs + DIGEST_MARGIN_MS,
+    deps.settings.digestMinMs ?? 0,
+  );
+  await fetchWindows(windows, {
+    client: deps.client,
+    signal: deps.signal,
+    delivery: { deps, options: { now, digestTtlMs } },
+    onAnswer: ({ window, fetch, delivered }) => {
+      if (fetch.result.kind === "no-data") t.noData++;
+      tally(delivered!);
+      // The watermark passes an interval only once every requested node and component has it.
+      const answer = fetch.result.kind === "rows" ? fetch.result.rows : [];
+      known.learn(answer);
+      const gaps = missingCells(window, answer, known, now);
+      t.missing += countMissing(gaps);
+      t.outcomes.push({ window, ok: true, starts: completeStarts(delivered!.starts, gaps) });
+    },
+    onFailure: ({ window, ...failure }, error) => {
+      // Bronze has these rows (the store is down): count them; the window is fetched again next run.
+      if (error instanceof DeliveryError) tally(error.delivered);
+      t.failures.push({ ...failure, start: window.start.toISOString(), end: window.end.toISOString() });
+      t.outcomes.push({ window, ok: false });
+      log("warn", "window failed", { dataset, ...t.failures.at(-1)! });
+    },
+  });
+  return t;
 }
 
 /** Runs one poll of `dataset` at `now`. Throws only when `deps.signal` aborts it. */
 export async function pollDataset(dataset: DatasetName, deps: PollDeps, now: Date): Promise<PollSummary> {
   const spec = DATASETS[dataset];
-  const log = deps.log ?? silentLog;
   const before = await deps.coordination.watermark(dataset);
   const range = runRange(spec, now, before, deps.settings);
   const base = {
@@ -120,42 +178,7 @@ export async function pollDataset(dataset: DatasetName, deps: PollDeps, now: Dat
   let finished = false;
   try {
     const windows = planWindows(spec, range, deps.nodes);
-    const outcomes: WindowOutcome[] = [];
-    const failures: PollFailure[] = [];
-    let rows = 0, published = 0, revised = 0, noData = 0, missing = 0;
-    const known = new GridKnowledge();
-    const digestTtlMs = Math.max(
-      deps.settings.revisionMs + deps.settings.lookbackMs + DIGEST_MARGIN_MS,
-      deps.settings.digestMinMs ?? 0,
-    );
-    for (const window of windows) {
-      deps.signal?.throwIfAborted();
-      try {
-        const fetched = await deps.client.fetchWindow(window, deps.signal);
-        if (fetched.result.kind === "no-data") noData++;
-        const d = await deliverWindow(window, fetched, deps, { now, digestTtlMs });
-        rows += d.rows;
-        published += d.published;
-        revised += d.revised;
-        // The watermark passes an interval only once every requested node and component has it.
-        const answer = fetched.result.kind === "rows" ? fetched.result.rows : [];
-        known.learn(answer);
-        const gaps = missingCells(window, answer, known, now);
-        missing += countMissing(gaps);
-        outcomes.push({ window, ok: true, starts: completeStarts(d.starts, gaps) });
-      } catch (error) {
-        if (deps.signal?.aborted) throw error;
-        if (error instanceof DeliveryError) {
-          // Bronze has these rows (the store is down): count them; the window is fetched again next run.
-          rows += error.delivered.rows;
-          published += error.delivered.published;
-          revised += error.delivered.revised;
-        }
-        failures.push(failureOf(window, error));
-        outcomes.push({ window, ok: false });
-        log("warn", "window failed", { dataset, ...failures.at(-1)! });
-      }
-    }
+    const { outcomes, failures, ...counts } = await fetchRun(dataset, windows, deps, now);
     const moved = nextWatermark(spec, range, before, outcomes);
     const after = moved === null ? before : await deps.coordination.advanceWatermark(dataset, moved);
     // Only a complete run leaves its "done" marker: a failed window must stay open to the retry (and to the
@@ -178,12 +201,12 @@ export async function pollDataset(dataset: DatasetName, deps: PollDeps, now: Dat
       outcome,
       range: shown,
       requests: windows.length,
-      rows,
-      published,
-      revised,
-      noData,
+      rows: counts.rows,
+      published: counts.published,
+      revised: counts.revised,
+      noData: counts.noData,
       failures,
-      missing,
+      missing: counts.missing,
       watermark: iso(after),
     };
   } finally {
