@@ -17,6 +17,7 @@ import {
   planBackfill,
   runBackfill,
 } from "./jobs/backfill.ts";
+import { digestRetentionMs } from "./jobs/digest_retention.ts";
 import { fetchWindows, replayClient } from "./jobs/fetch_windows.ts";
 import { ackBaseline, awaitAcknowledged, type BronzeAck, BronzeHeldError } from "./jobs/bronze_ack.ts";
 import { pollDataset, type PollSummary } from "./jobs/poll.ts";
@@ -150,7 +151,6 @@ export interface ConnectorOptions {
   readonly schemaDrift?: SchemaDriftTracker;
 }
 
-const DAY_MS = 86_400_000;
 const ZONED = /(?:Z|[+-]\d{2}:?\d{2})$/i;
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -351,7 +351,7 @@ export class CaisoOasisConnector {
       client: replayClient(result.answers),
       delivery: {
         deps: b.bronzeDeps,
-        options: { now: this.#now(), digestTtlMs: this.config.jobs.lookbackMs + 2 * 86_400_000 },
+        options: { now: this.#now(), digestTtlMs: digestRetentionMs(this.config.jobs) },
       },
       onAnswer: ({ delivered }) => void (published += delivered!.published),
       onFailure: (_, error) => {
@@ -392,6 +392,7 @@ export class CaisoOasisConnector {
       onProgress: request.onProgress,
       now: this.#now,
       rerequests: this.config.jobs.backfillRerequests,
+      digestTtlMs: digestRetentionMs(this.config.jobs),
     });
     const timeoutMs = this.config.jobs.backfillDrainTimeoutMs;
     const bronze = await awaitAcknowledged(b.backends.bronze, baseline, timeoutMs);
@@ -425,8 +426,7 @@ export class CaisoOasisConnector {
         lockTtlMs: jobs.lockTtlMs,
         // The "done" marker lasts half the period of the schedule in force (off-peak polls are sparser).
         holdMs: schedulePeriodMs(activeSchedule(dataset, now, jobs.schedules[dataset], jobs.peak), now) / 2,
-        // A price correction comes up to PRICE_CORRECTION_DAYS later: its digests must still be there.
-        digestMinMs: (jobs.correctionDays + 2) * DAY_MS,
+        digestTtlMs: digestRetentionMs(jobs),
       },
     }, now);
   }
@@ -443,7 +443,7 @@ export class CaisoOasisConnector {
       nodes: (dataset) => datasets.includes(dataset) ? this.config.nodes : undefined,
       settings: {
         days: jobs.correctionDays,
-        digestTtlMs: (jobs.correctionDays + 2) * DAY_MS,
+        digestTtlMs: digestRetentionMs(jobs),
         lockTtlMs: jobs.lockTtlMs,
       },
       signal,

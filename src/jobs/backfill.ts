@@ -117,15 +117,14 @@ export interface BackfillDeps extends DeliveryDeps {
   readonly signal?: AbortSignal;
   readonly onProgress?: (progress: BackfillProgress) => void;
   readonly now?: () => Date;
+  /** How long interval digests are kept (`digestRetentionMs`); they also guard a window re-done after a kill. */
+  readonly digestTtlMs: number;
   /** Rounds of re-requests for cells an answer lacked (default `BACKFILL_REREQUESTS_DEFAULT`). */
   readonly rerequests?: number;
 }
 
 /** Default rounds of re-requests for missing cells. */
 export const BACKFILL_REREQUESTS_DEFAULT = 2;
-
-/** How long a backfill's interval digests are kept (they guard a window re-done after a kill). */
-export const BACKFILL_DIGEST_TTL_MS = 2 * 86_400_000;
 
 const noCounts = (): DatasetCounts => ({
   requests: 0,
@@ -170,7 +169,6 @@ async function backfillWindow(
     known: dataset.known,
     rerequests: deps.rerequests ?? BACKFILL_REREQUESTS_DEFAULT,
     now: deps.now?.() ?? new Date(),
-    digestTtlMs: BACKFILL_DIGEST_TTL_MS,
   });
   c.requests += o.requests;
   total.requests += o.requests;

@@ -29,8 +29,8 @@ export interface PollSettings {
   readonly lockTtlMs: number;
   /** How long the lock stays as a "done" marker after a run without failed windows (half the schedule period). */
   readonly holdMs: number;
-  /** Digests are kept at least this long (the price-correction horizon), ms. */
-  readonly digestMinMs?: number;
+  /** How long the run's digests are kept (`digestRetentionMs`), ms. */
+  readonly digestTtlMs: number;
 }
 
 /** Dependencies of a poll. */
@@ -86,9 +86,6 @@ export interface PollSummary {
 /** "Done" marker of a run still waiting for its newest interval: shorter than any follow-up spacing. */
 const WAITING_HOLD_MS = 4_000;
 
-/** Days digests are kept beyond the revision horizon and the lookback. */
-const DIGEST_MARGIN_MS = 86_400_000;
-
 /** What the windows of one run brought. */
 interface RunTally {
   rows: number;
@@ -123,14 +120,10 @@ async function fetchRun(
     t.published += d.published;
     t.revised += d.revised;
   };
-  const digestTtlMs = Math.max(
-    deps.settings.revisionMs + deps.settings.lookbackMs + DIGEST_MARGIN_MS,
-    deps.settings.digestMinMs ?? 0,
-  );
   await fetchWindows(windows, {
     client: deps.client,
     signal: deps.signal,
-    delivery: { deps, options: { now, digestTtlMs } },
+    delivery: { deps, options: { now, digestTtlMs: deps.settings.digestTtlMs } },
     onAnswer: ({ window, fetch, delivered }) => {
       if (fetch.result.kind === "no-data") t.noData++;
       tally(delivered!);
