@@ -20,11 +20,9 @@ import {
 import { digestRetentionMs } from "./jobs/digest_retention.ts";
 import { fetchWindows, replayClient } from "./jobs/fetch_windows.ts";
 import { ackBaseline, awaitAcknowledged, type BronzeAck, BronzeHeldError } from "./jobs/bronze_ack.ts";
-import { pollDataset, type PollSummary } from "./jobs/poll.ts";
-import { type CorrectionSummary, runPriceCorrections } from "./jobs/price_corrections.ts";
+import { pollDataset, pollSettings, type PollSummary } from "./jobs/poll.ts";
+import { correctionSettings, type CorrectionSummary, runPriceCorrections } from "./jobs/price_corrections.ts";
 import { SchemaDriftTracker } from "./jobs/schema_drift.ts";
-import { activeSchedule } from "./jobs/peak_window.ts";
-import { schedulePeriodMs } from "./jobs/schedule.ts";
 import { type Log, silentLog } from "./log.ts";
 import type { FetchResult } from "./oasis/client.ts";
 import { DATASET_NAMES, type DatasetName, DATASETS, isDatasetName, NODE_NAME } from "./oasis/datasets.ts";
@@ -412,7 +410,6 @@ export class CaisoOasisConnector {
   /** One scheduled run of `dataset` at `now`: from its watermark to the newest interval OASIS can have. */
   async poll(dataset: DatasetName, now: Date, signal?: AbortSignal): Promise<PollSummary> {
     const b = await this.#openBackends();
-    const jobs = this.config.jobs;
     return await pollDataset(dataset, {
       ...b.bronzeDeps,
       client: this.#stack().client,
@@ -420,32 +417,20 @@ export class CaisoOasisConnector {
       nodes: this.config.nodes,
       signal,
       log: this.#log,
-      settings: {
-        lookbackMs: jobs.lookbackMs,
-        revisionMs: jobs.revisionMs[dataset],
-        lockTtlMs: jobs.lockTtlMs,
-        // The "done" marker lasts half the period of the schedule in force (off-peak polls are sparser).
-        holdMs: schedulePeriodMs(activeSchedule(dataset, now, jobs.schedules[dataset], jobs.peak), now) / 2,
-        digestTtlMs: digestRetentionMs(jobs),
-      },
+      settings: pollSettings(this.config.jobs, dataset, now),
     }, now);
   }
 
   /** One run of the price-correction job at `now` over the configured LMP datasets. */
   async priceCorrections(now: Date, signal?: AbortSignal): Promise<CorrectionSummary> {
     const b = await this.#openBackends();
-    const jobs = this.config.jobs;
     const datasets: readonly DatasetName[] = this.config.datasets;
     return await runPriceCorrections({
       ...b.bronzeDeps,
       client: this.#stack().client,
       coordination: b.backends.coordination,
       nodes: (dataset) => datasets.includes(dataset) ? this.config.nodes : undefined,
-      settings: {
-        days: jobs.correctionDays,
-        digestTtlMs: digestRetentionMs(jobs),
-        lockTtlMs: jobs.lockTtlMs,
-      },
+      settings: correctionSettings(this.config.jobs),
       signal,
       log: this.#log,
     }, now);

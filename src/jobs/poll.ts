@@ -16,7 +16,10 @@ import type { Coordination } from "../store/coordination.ts";
 import { type Log, silentLog } from "../log.ts";
 import { completeStarts, countMissing, GridKnowledge, missingCells } from "./completeness.ts";
 import { type Delivered, type DeliveryDeps, DeliveryError } from "./deliver.ts";
+import { digestRetentionMs } from "./digest_retention.ts";
 import { fetchWindows } from "./fetch_windows.ts";
+import { activePeriodMs } from "./peak_window.ts";
+import type { JobsConfig } from "./settings.ts";
 import { isDayGrained, nextWatermark, runRange, stepMs, type WindowOutcome } from "./watermark.ts";
 
 /** Per-dataset numbers of a run. */
@@ -31,6 +34,19 @@ export interface PollSettings {
   readonly holdMs: number;
   /** How long the run's digests are kept (`digestRetentionMs`), ms. */
   readonly digestTtlMs: number;
+}
+
+/** The settings of a run of `dataset` at `now` under `jobs`. */
+export function pollSettings(jobs: JobsConfig, dataset: DatasetName, now: Date): PollSettings {
+  return {
+    lookbackMs: jobs.lookbackMs,
+    revisionMs: jobs.revisionMs[dataset],
+    lockTtlMs: jobs.lockTtlMs,
+    // The "done" marker lasts half the period of the schedule in force (off-peak polls are sparser).
+    holdMs: activePeriodMs(dataset, now, jobs.schedules[dataset], jobs.peak) / 2,
+    // A price correction comes up to PRICE_CORRECTION_DAYS later: its digests must still be there.
+    digestTtlMs: digestRetentionMs(jobs),
+  };
 }
 
 /** Dependencies of a poll. */

@@ -21,7 +21,9 @@ import { type NodeSelection, planWindows } from "../oasis/windows.ts";
 import type { Coordination } from "../store/coordination.ts";
 import { type Log, silentLog } from "../log.ts";
 import type { DeliveryDeps } from "./deliver.ts";
+import { digestRetentionMs } from "./digest_retention.ts";
 import { fetchWindows } from "./fetch_windows.ts";
+import type { JobsConfig } from "./settings.ts";
 
 /** The LMP dataset each PRC_CORR_GRP market reprices (AS and other markets are not re-fetched). */
 export const CORRECTED_DATASET: Readonly<Record<string, DatasetName>> = {
@@ -39,6 +41,11 @@ export interface CorrectionSettings {
   readonly digestTtlMs: number;
   /** Lease of the run's lock, ms. */
   readonly lockTtlMs: number;
+}
+
+/** The settings of a correction run under `jobs`. */
+export function correctionSettings(jobs: JobsConfig): CorrectionSettings {
+  return { days: jobs.correctionDays, digestTtlMs: digestRetentionMs(jobs), lockTtlMs: jobs.lockTtlMs };
 }
 
 /** Dependencies of a correction run. */
