@@ -18,6 +18,7 @@ import {
   runBackfill,
 } from "./jobs/backfill.ts";
 import { digestRetentionMs } from "./jobs/digest_retention.ts";
+import { nodeSelection } from "./jobs/node_selection.ts";
 import { fetchWindows, replayClient } from "./jobs/fetch_windows.ts";
 import { ackBaseline, awaitAcknowledged, type BronzeAck, BronzeHeldError } from "./jobs/bronze_ack.ts";
 import { pollDataset, pollSettings, type PollSummary } from "./jobs/poll.ts";
@@ -25,7 +26,7 @@ import { correctionSettings, type CorrectionSummary, runPriceCorrections } from 
 import { SchemaDriftTracker } from "./jobs/schema_drift.ts";
 import { type Log, silentLog } from "./log.ts";
 import type { FetchResult } from "./oasis/client.ts";
-import { DATASET_NAMES, type DatasetName, DATASETS, isDatasetName, NODE_NAME } from "./oasis/datasets.ts";
+import { DATASET_NAMES, type DatasetName, DATASETS, isDatasetName } from "./oasis/datasets.ts";
 import type { OasisRow, RowProblem } from "./oasis/row.ts";
 import { nextDate, operatingDate, pacificMidnight, parseDate } from "./oasis/time.ts";
 import { type NodeSelection, planWindows, type RequestWindow } from "./oasis/windows.ts";
@@ -200,13 +201,7 @@ function selection(
     throw new TypeError("Give node or nodes, not both");
   }
   const nodes = request.node !== undefined ? [request.node] : request.nodes;
-  if (nodes === undefined) return fallback;
-  if (nodes === "ALL" || nodes === "ALL_APNODES") return { grpType: nodes };
-  const list = [...new Set(nodes.map((n) => n.trim()))];
-  const bad = list.find((n) => !NODE_NAME.test(n));
-  if (list.length === 0) throw new RangeError("Invalid nodes: the list is empty");
-  if (bad !== undefined) throw new RangeError(`Invalid node "${bad}"`);
-  return { nodes: list };
+  return nodes === undefined ? fallback : nodeSelection(nodes);
 }
 
 function checkDataset(name: string): DatasetName {
