@@ -101,11 +101,8 @@ export function fetchWindows(
   }, { signal, onDone: (_, answer) => options.onAnswer?.(answer), onFailure: options.onFailure });
 }
 
-/**
- * A client that answers each window with the answer recorded for it (what `extract()` fetched), so that
- * delivering earlier answers goes through the same loop as fetching new ones.
- */
-export function replayClient(
+/** A client that answers each window with the answer recorded for it. */
+function replayClient(
   answers: Iterable<{ readonly window: RequestWindow; readonly fetch: FetchResult }>,
 ): Pick<OasisClient, "fetchWindow"> {
   const recorded = new Map<RequestWindow, FetchResult[]>();
@@ -116,4 +113,24 @@ export function replayClient(
       return fetch ? Promise.resolve(fetch) : Promise.reject(new Error("No answer recorded for the window"));
     },
   };
+}
+
+/**
+ * Delivers answers fetched earlier (what the library's `extract()` returned) through the same loop,
+ * replaying each; returns the rows committed. Throws at the first window whose delivery fails.
+ */
+export async function deliverAnswers(
+  answers: readonly { readonly window: RequestWindow; readonly fetch: FetchResult }[],
+  delivery: NonNullable<FetchWindowsOptions["delivery"]>,
+): Promise<number> {
+  let published = 0;
+  await fetchWindows(answers.map((a) => a.window), {
+    client: replayClient(answers),
+    delivery,
+    onAnswer: ({ delivered }) => void (published += delivered!.published),
+    onFailure: (_, error) => {
+      throw error;
+    },
+  });
+  return published;
 }
