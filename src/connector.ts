@@ -63,6 +63,8 @@ export function serviceConnector(
   return connector;
 }
 
+type FetchArgs = Parameters<OasisStack["client"]["fetchWindow"]>;
+
 const NO_OUTBOX = {
   append: () => Promise.reject(new Error("transform() builds messages only; it never commits them")),
 };
@@ -112,7 +114,9 @@ export class CaisoOasisConnector {
    */
   async extract(request: ExtractRequest): Promise<ExtractResult> {
     this.#open();
-    return await extractWindows(this.#stack().client, request, this.config.nodes, this.#log);
+    // The stack is opened at the first request, after the arguments are checked.
+    const client = { fetchWindow: (...a: FetchArgs) => this.#stack().client.fetchWindow(...a) };
+    return await extractWindows(client, request, this.config.nodes, this.#log);
   }
 
   /**
