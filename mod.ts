@@ -21,20 +21,17 @@
  *
  * @module
  */
+export { CaisoOasisConnector, type ConnectorOptions } from "./src/connector.ts";
 export {
   alignToIntervals,
-  type BatchRequest,
-  type BatchSummary,
-  type BronzeRecord,
-  CaisoOasisConnector,
-  type ConnectorOptions,
   type ExtractedAnswer,
   type ExtractFailure,
   type ExtractRequest,
   type ExtractResult,
-  type RealtimeOptions,
   toInstant,
-} from "./src/connector.ts";
+} from "./src/connector/extract_request.ts";
+export type { BatchRequest, BatchSummary, RealtimeOptions } from "./src/connector/batch_request.ts";
+export type { BronzeRecord } from "./src/connector/bronze_record.ts";
 export { type Config, ConfigError, loadConfig, SETTINGS } from "./src/config.ts";
 export { DATASET_NAMES, type DatasetName, DATASETS, DEFAULT_NODES } from "./src/oasis/datasets.ts";
 export type { DatasetSpec, GroupType, QuerySpec, ReportFamily, WindowLimits } from "./src/oasis/datasets.ts";

@@ -7,6 +7,7 @@
  */
 import { BronzePublisher } from "../../src/bronze/publisher.ts";
 import type { BronzeMessage } from "../../src/bronze/sink.ts";
+import { digestRetentionMs } from "../../src/jobs/digest_retention.ts";
 import { nextTicks } from "../../src/jobs/schedule.ts";
 import type { PollDeps, PollSettings } from "../../src/jobs/poll.ts";
 import { OasisClient } from "../../src/oasis/client.ts";
@@ -88,7 +89,9 @@ export async function memoryBackends(clock: Clock, env: Record<string, string> =
 
 /** Poll settings: 24 h lookback, no revisions, unless overridden. */
 export function settings(overrides: Partial<PollSettings> = {}): PollSettings {
-  return { lookbackMs: 24 * 3_600_000, revisionMs: 0, lockTtlMs: 600_000, holdMs: 60_000, ...overrides };
+  const s = { lookbackMs: 24 * 3_600_000, revisionMs: 0, lockTtlMs: 600_000, holdMs: 60_000, ...overrides };
+  const horizons = { lookbackMs: s.lookbackMs, revisionMs: { lmp_rtm: s.revisionMs }, correctionDays: 0 };
+  return { digestTtlMs: digestRetentionMs(horizons), ...s };
 }
 
 /** Dependencies of a poll on the simulator and memory backends. */
