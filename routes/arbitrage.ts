@@ -154,6 +154,18 @@ export function createArbitrageRoutes(deps: ArbitrageDeps): ApiApp {
     }, 200);
   });
 
+  serveSummary(app, deps.store, clock, summarize);
+
+  return app;
+}
+
+/** `GET /api/arbitrage/summary`: every zone's figures for a day, from the cached summarizer. */
+function serveSummary(
+  app: ApiApp,
+  store: ArbitrageDeps["store"],
+  clock: () => Date,
+  summarize: ReturnType<typeof createSummarizer>,
+): void {
   app.openapi(summaryRoute, async (c) => {
     const query = c.req.valid("query");
     rejectUnknown(c.req.queries(), ["date", "n", "soc"]);
@@ -163,9 +175,9 @@ export function createArbitrageRoutes(deps: ArbitrageDeps): ApiApp {
     const n = numberOf(query, "n", 1, 12, true) ?? defaultStrategyHours(battery);
     const live = date === operatingDate(now) ? { nowMs: now.getTime(), socMwh: socOf(query, battery) } : null;
     const loaded = await Promise.all(
-      (await deps.store.zones()).value.map(async (zone) => ({
+      (await store.zones()).value.map(async (zone) => ({
         zone,
-        ...await loadDay(deps.store, zone, date, false),
+        ...await loadDay(store, zone, date, false),
       })),
     );
     const zones = await answer(summarize({ date, days: loaded, battery, strategyHours: n, live }));
@@ -182,6 +194,4 @@ export function createArbitrageRoutes(deps: ArbitrageDeps): ApiApp {
       zones,
     }, 200);
   });
-
-  return app;
 }

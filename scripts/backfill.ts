@@ -19,6 +19,7 @@ import { createProgressReporter } from "../src/jobs/backfill_progress.ts";
 import { formatMissing } from "../src/jobs/backfill_window.ts";
 import { ackBaseline, awaitAcknowledged, type BronzeAck } from "../src/jobs/bronze_ack.ts";
 import { digestRetentionMs } from "../src/jobs/digest_retention.ts";
+import type { Config } from "../src/config.ts";
 import type { Log } from "../src/log.ts";
 import { DATASET_NAMES } from "../src/oasis/datasets.ts";
 import { operatingDate } from "../src/oasis/time.ts";
@@ -95,7 +96,8 @@ function printAck(ack: BronzeAck, path: string, timeoutMs: number): void {
   );
 }
 
-async function main(args: string[]): Promise<number> {
+/** The plan the arguments ask for, or the exit code when there is nothing to run (help, bad input, dry run). */
+async function prepare(args: string[]): Promise<{ config: Config; plan: BackfillPlan } | number> {
   let values;
   try {
     values = parse(args);
@@ -136,6 +138,16 @@ async function main(args: string[]): Promise<number> {
     printPlan(plan, config.oasis.baseUrl, config.oasis.format);
     return 0;
   }
+  return { config, plan };
+}
+
+async function main(args: string[]): Promise<number> {
+  const prepared = await prepare(args);
+  return typeof prepared === "number" ? prepared : await run(prepared.config, prepared.plan);
+}
+
+/** Runs `plan` on the service's parts (its own outbox); the exit code says what reached Bronze. */
+async function run(config: Config, plan: BackfillPlan): Promise<number> {
   const log: Log = (level, msg, fields) => {
     if (level === "warn" || level === "error") {
       console.error(`${level}: ${msg} ${JSON.stringify(fields ?? {})}`);

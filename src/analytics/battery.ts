@@ -154,23 +154,7 @@ function efficiencies(p: BatteryParams): [number, number] {
 
 /** Checks `p` and fills in the defaults; throws `BatteryParamError` naming the first bad parameter. */
 export function resolveBattery(p: BatteryParams): Battery {
-  const given: Readonly<Record<string, number | undefined>> = {
-    power_mw: p.powerMw,
-    charge_mw: p.chargeMw,
-    discharge_mw: p.dischargeMw,
-    energy_mwh: p.energyMwh,
-    duration_h: p.durationH,
-    soc_min: p.socMin,
-    soc_max: p.socMax,
-    rte: p.rte,
-    charge_efficiency: p.chargeEfficiency,
-    discharge_efficiency: p.dischargeEfficiency,
-    standing_loss: p.standingLoss,
-    cycles: p.cycles,
-    degradation: p.degradation,
-    initial_soc: p.initialSocMwh,
-  };
-  for (const [param, value] of Object.entries(given)) checkBatteryParam(param, value);
+  checkGiven(p);
   if (p.end !== undefined && p.end !== "initial" && p.end !== "free") {
     throw new BatteryParamError("end", `"${p.end}" is not an end rule: expected "initial" or "free"`);
   }
@@ -180,17 +164,7 @@ export function resolveBattery(p: BatteryParams): Battery {
     throw new BatteryParamError("power_mw", "is required (or both charge_mw and discharge_mw)");
   }
   const energyMwh = energy(p, dischargeMw);
-  const socMin = p.socMin ?? 0;
-  const socMax = p.socMax ?? 1;
-  if (socMin >= socMax) {
-    throw new BatteryParamError("soc_min", `${socMin} must be below soc_max ${socMax}`);
-  }
-  if (socMax - socMin < MIN_SOC_BAND * (1 - 1e-9)) {
-    throw new BatteryParamError(
-      "soc_min",
-      `${socMin} leaves a band under 1 % of the capacity below soc_max ${socMax}`,
-    );
-  }
+  const { socMin, socMax } = socBand(p);
   const [chargeEfficiency, dischargeEfficiency] = efficiencies(p);
   const socMinMwh = socMin * energyMwh;
   const socMaxMwh = socMax * energyMwh;
@@ -216,6 +190,43 @@ export function resolveBattery(p: BatteryParams): Battery {
     initialSocMwh: Math.min(socMaxMwh, Math.max(socMinMwh, initialSocMwh)),
     end: p.end ?? "initial",
   };
+}
+
+/** Every given parameter within its physical bounds (`BATTERY_BOUNDS`), by its query name. */
+function checkGiven(p: BatteryParams): void {
+  const given: Readonly<Record<string, number | undefined>> = {
+    power_mw: p.powerMw,
+    charge_mw: p.chargeMw,
+    discharge_mw: p.dischargeMw,
+    energy_mwh: p.energyMwh,
+    duration_h: p.durationH,
+    soc_min: p.socMin,
+    soc_max: p.socMax,
+    rte: p.rte,
+    charge_efficiency: p.chargeEfficiency,
+    discharge_efficiency: p.dischargeEfficiency,
+    standing_loss: p.standingLoss,
+    cycles: p.cycles,
+    degradation: p.degradation,
+    initial_soc: p.initialSocMwh,
+  };
+  for (const [param, value] of Object.entries(given)) checkBatteryParam(param, value);
+}
+
+/** The usable state-of-charge band as fractions of the capacity: ordered, and at least `MIN_SOC_BAND` wide. */
+function socBand(p: BatteryParams): { socMin: number; socMax: number } {
+  const socMin = p.socMin ?? 0;
+  const socMax = p.socMax ?? 1;
+  if (socMin >= socMax) {
+    throw new BatteryParamError("soc_min", `${socMin} must be below soc_max ${socMax}`);
+  }
+  if (socMax - socMin < MIN_SOC_BAND * (1 - 1e-9)) {
+    throw new BatteryParamError(
+      "soc_min",
+      `${socMin} leaves a band under 1 % of the capacity below soc_max ${socMax}`,
+    );
+  }
+  return { socMin, socMax };
 }
 
 function energy(p: BatteryParams, dischargeMw: number): number {

@@ -53,40 +53,50 @@ export interface Bronze {
   close(deadlineMs?: number): Promise<number>;
 }
 
+/** The Kafka sink `KAFKA_CLIENT` resolves to, registering the Bronze schemas first when a registry is set. */
+async function openKafkaSink(
+  config: BronzeConfig,
+  kafka: NonNullable<BronzeConfig["kafka"]>,
+  deps: BronzeDeps,
+  topics: readonly string[],
+): Promise<{ sink: BronzeSink; choice: KafkaClientChoice }> {
+  const log = deps.log ?? silentLog;
+  let encodeValue;
+  if (config.schemaRegistry) {
+    const client = new SchemaRegistryClient({ ...config.schemaRegistry, fetch: deps.fetch });
+    const ids = await registerBronzeSchemas(client, [...topics]);
+    log("info", "bronze schemas registered", {
+      url: config.schemaRegistry.url,
+      ids: Object.fromEntries(ids),
+    });
+    encodeValue = confluentValueEncoder(ids);
+  }
+  const choice = chooseKafkaClient(config.kafkaClient, deps.kafkaClientProbe);
+  log("info", "bronze kafka client", { client: choice.client, reason: choice.reason });
+  // Loaded only with Kafka configured: kafkajs and its Node compatibility modules cost about 16 MB of
+  // resident memory that an NDJSON-only service does not need.
+  const { createKafkaSink, createKafkaTopicAdmin } = await import("./kafka_sink.ts");
+  const { createLibrdkafkaSink } = await import("./librdkafka_sink.ts");
+  const sink = choice.client === "librdkafka"
+    ? createLibrdkafkaSink(kafka, {
+      topicAdmin: createKafkaTopicAdmin(kafka, log),
+      log,
+      encodeValue,
+      library: choice.library,
+    })
+    : createKafkaSink(kafka, { log, encodeValue });
+  return { sink, choice };
+}
+
 /** Builds Bronze publishing from `config`; registers schemas first when a registry is configured. */
 export async function createBronze(config: BronzeConfig, deps: BronzeDeps): Promise<Bronze> {
   const log = deps.log ?? silentLog;
   const metrics = deps.metrics ?? createBronzeMetrics();
   const datasets = deps.datasets ?? (Object.keys(config.topics) as DatasetName[]);
   const topics = [...new Set(datasets.map((d) => config.topics[d]))];
-  let sink = deps.sink;
-  let choice: KafkaClientChoice | null = null;
-  if (!sink && config.kafka) {
-    let encodeValue;
-    if (config.schemaRegistry) {
-      const client = new SchemaRegistryClient({ ...config.schemaRegistry, fetch: deps.fetch });
-      const ids = await registerBronzeSchemas(client, topics);
-      log("info", "bronze schemas registered", {
-        url: config.schemaRegistry.url,
-        ids: Object.fromEntries(ids),
-      });
-      encodeValue = confluentValueEncoder(ids);
-    }
-    choice = chooseKafkaClient(config.kafkaClient, deps.kafkaClientProbe);
-    log("info", "bronze kafka client", { client: choice.client, reason: choice.reason });
-    // Loaded only with Kafka configured: kafkajs and its Node compatibility modules cost about 16 MB of
-    // resident memory that an NDJSON-only service does not need.
-    const { createKafkaSink, createKafkaTopicAdmin } = await import("./kafka_sink.ts");
-    const { createLibrdkafkaSink } = await import("./librdkafka_sink.ts");
-    sink = choice.client === "librdkafka"
-      ? createLibrdkafkaSink(config.kafka, {
-        topicAdmin: createKafkaTopicAdmin(config.kafka, log),
-        log,
-        encodeValue,
-        library: choice.library,
-      })
-      : createKafkaSink(config.kafka, { log, encodeValue });
-  }
+  const kafka = !deps.sink && config.kafka ? await openKafkaSink(config, config.kafka, deps, topics) : null;
+  const choice = kafka?.choice ?? null;
+  let sink = deps.sink ?? kafka?.sink;
   sink ??= new NdjsonSink({ dir: config.bronzeDir });
   const outbox = await Outbox.open({ kv: deps.kv, maxRows: config.outbox.maxRows, metrics, log });
   const drainer = new OutboxDrainer({

@@ -151,23 +151,18 @@ export interface DeliverOptions {
   readonly revisionReason?: RevisionReason;
 }
 
-/** Delivers `fetched` (the answer to `window`); a changed interval goes out with its next revision number. */
-export async function deliverWindow(
-  window: RequestWindow,
-  fetched: FetchResult,
-  deps: DeliveryDeps,
-  options: DeliverOptions,
-): Promise<Delivered> {
-  const result = fetched.result;
-  if (result.kind !== "rows") return { rows: 0, published: 0, unchanged: 0, revised: 0, starts: new Set() };
-  deps.schema?.observe(window.dataset, result.schema);
-  const scope = digestScope(window);
-  const groups = byInterval(result.rows, window);
-  const known = await deps.coordination.digests(scope, [...groups.keys()].filter(Number.isFinite));
+/**
+ * The rows of intervals new or changed since their digest (`known`), the digests to save, and for a changed
+ * interval its revision (the number after the one that reached Bronze, and why).
+ */
+function changedRows(
+  groups: ReturnType<typeof byInterval>,
+  known: ReadonlyMap<number, string>,
+  reason: RevisionReason,
+) {
   const fresh = new Map<number, string>();
   const rows: OasisRow[] = [];
   const revisions = new Map<OasisRow, RowRevision>();
-  const reason = options.revisionReason ?? "revision_repoll";
   let revised = 0;
   for (const [ms, g] of groups) {
     if (!Number.isFinite(ms)) {
@@ -187,6 +182,24 @@ export async function deliverWindow(
     fresh.set(ms, `${d}.${revision.revision}`);
     for (const row of g.rows) revisions.set(row, revision);
   }
+  return { rows, fresh, revisions, revised };
+}
+
+/** Delivers `fetched` (the answer to `window`); a changed interval goes out with its next revision number. */
+export async function deliverWindow(
+  window: RequestWindow,
+  fetched: FetchResult,
+  deps: DeliveryDeps,
+  options: DeliverOptions,
+): Promise<Delivered> {
+  const result = fetched.result;
+  if (result.kind !== "rows") return { rows: 0, published: 0, unchanged: 0, revised: 0, starts: new Set() };
+  deps.schema?.observe(window.dataset, result.schema);
+  const scope = digestScope(window);
+  const groups = byInterval(result.rows, window);
+  const known = await deps.coordination.digests(scope, [...groups.keys()].filter(Number.isFinite));
+  const reason = options.revisionReason ?? "revision_repoll";
+  const { rows, fresh, revisions, revised } = changedRows(groups, known, reason);
   const problemScope = `${scope}|problems`;
   const { problems, freshProblems } = await newProblems(window, result.problems, deps, problemScope);
   let published = 0;

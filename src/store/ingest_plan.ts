@@ -60,6 +60,24 @@ export function planIngest(
   s: PlanSettings,
   now: Date,
 ): IngestPlan {
+  const accepted = acceptPoints(state, points, s, now);
+  const { updates, zones, unchanged, expired } = accepted;
+  const view = priceView(state, accepted);
+  const trims = [...zones].flatMap((zone) =>
+    MARKETS.map((market) => ({ zone, market, cutoffMs: retentionCutoff(market, now, s) }))
+  );
+  return {
+    updates,
+    alerts: ruleAlerts(state, accepted, view, s),
+    current: currentChanges(state, accepted, view, now),
+    trims,
+    unchanged,
+    expired,
+  };
+}
+
+/** The points that change the state (new or other price, within retention), by series and in time order. */
+function acceptPoints(state: HotState, points: readonly PricePoint[], s: PlanSettings, now: Date) {
   const updates: PriceUpdate[] = [];
   const fresh = new Map<string, PriceUpdate>();
   const zones = new Set<string>();
@@ -88,9 +106,15 @@ export function planIngest(
     if (list === undefined) bySeries.set(key, [u]);
     else list.push(u);
   }
+  return { updates, fresh, zones, unchanged, expired, bySeries };
+}
 
+type Accepted = ReturnType<typeof acceptPoints>;
+
+/** Prices as they will be once the plan applies: the accepted point, else the state's. */
+function priceView(state: HotState, accepted: Accepted) {
   const price = (zone: string, market: Market, ms: number) =>
-    fresh.get(`${zone}|${market}|${ms}`)?.price ?? state.get(zone, market, ms)?.price ?? null;
+    accepted.fresh.get(`${zone}|${market}|${ms}`)?.price ?? state.get(zone, market, ms)?.price ?? null;
   const daOf = (zone: string, ms: number) => price(zone, "DA", Math.floor(ms / HOUR_MS) * HOUR_MS);
   const priced = (zone: string) => (p: { timestamp: string; ms: number; price: number }): PricedInterval => ({
     timestamp: p.timestamp,
@@ -98,36 +122,49 @@ export function planIngest(
     price: p.price,
     da_price: daOf(zone, p.ms),
   });
+  return { price, daOf, priced };
+}
 
+/** The alert rules' events raised by the accepted RT and FMM changes. */
+function ruleAlerts(
+  state: HotState,
+  accepted: Accepted,
+  view: ReturnType<typeof priceView>,
+  s: PlanSettings,
+) {
   const alerts: AlertEvent[] = [];
-  for (const zone of zones) {
+  for (const zone of accepted.zones) {
     for (const market of ["RT", "FMM"] as const) {
-      const changes = bySeries.get(`${zone}|${market}`);
+      const changes = accepted.bySeries.get(`${zone}|${market}`);
       if (changes === undefined) continue;
       alerts.push(...detectRuleAlerts({
         zone,
         node: changes.at(-1)!.node,
         market,
-        stored: state.series(zone, market).map(priced(zone)),
-        changes: changes.map(priced(zone)),
+        stored: state.series(zone, market).map(view.priced(zone)),
+        changes: changes.map(view.priced(zone)),
         rules: s.rules,
       }));
     }
   }
+  return alerts;
+}
 
+/** The zones whose current prices (RT, FMM, DA of this hour, spread) change. */
+function currentChanges(state: HotState, accepted: Accepted, view: ReturnType<typeof priceView>, now: Date) {
   const current: CurrentPrices[] = [];
   const latest = (zone: string, market: Market) => {
     let best = state.latest(zone, market);
-    const last = bySeries.get(`${zone}|${market}`)?.at(-1);
+    const last = accepted.bySeries.get(`${zone}|${market}`)?.at(-1);
     if (last !== undefined && (!best || last.ms >= best.ms)) best = last;
     return best;
   };
   const hour = Math.floor(now.getTime() / HOUR_MS) * HOUR_MS;
-  for (const zone of zones) {
+  for (const zone of accepted.zones) {
     const rt = latest(zone, "RT");
     const fmm = latest(zone, "FMM");
-    const da = price(zone, "DA", hour);
-    const rtDa = rt === undefined ? null : daOf(zone, rt.ms);
+    const da = view.price(zone, "DA", hour);
+    const rtDa = rt === undefined ? null : view.daOf(zone, rt.ms);
     const next: CurrentPrices = {
       zone,
       rt_price: rt?.price ?? null,
@@ -142,11 +179,7 @@ export function planIngest(
     const empty = next.rt_price === null && next.fmm_price === null && next.da_price === null;
     if (!empty && !sameCurrent(state.current(zone), next)) current.push(next);
   }
-
-  const trims = [...zones].flatMap((zone) =>
-    MARKETS.map((market) => ({ zone, market, cutoffMs: retentionCutoff(market, now, s) }))
-  );
-  return { updates, alerts, current, trims, unchanged, expired };
+  return current;
 }
 
 /** Applies a plan to the mirror. */

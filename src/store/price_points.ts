@@ -57,49 +57,20 @@ export function toPricePoints(rows: readonly OasisRow[]): PricePoints {
   const groups = new Map<string, Group>();
   const skipped: SkippedRow[] = [];
   for (const input of rows as readonly unknown[]) {
-    if (typeof input !== "object" || input === null) {
-      skipped.push(skip({}, "not_a_row", `not a row: ${JSON.stringify(input) ?? String(input)}`));
+    const read = readRow(input);
+    if (read.skipped !== undefined) {
+      skipped.push(read.skipped);
       continue;
     }
-    const row = input as Partial<OasisRow>;
-    const market = MARKET_OF_DATASET[str(row.dataset)];
-    if (market === undefined) {
-      skipped.push(skip(row, "not_lmp", `dataset "${str(row.dataset)}" is not an LMP market`));
-      continue;
-    }
-    const zone = zoneOf(str(row.node));
-    if (zone === undefined) {
-      skipped.push(skip(row, "bad_node", `node "${str(row.node)}" has no usable zone name`));
-      continue;
-    }
-    const ms = Date.parse(str(row.interval_start));
-    if (!Number.isFinite(ms)) {
-      skipped.push(
-        skip(row, "bad_timestamp", `interval_start "${str(row.interval_start)}" is not a timestamp`),
-      );
-      continue;
-    }
-    const component = str(row.component);
-    if (component !== "LMP" && !COMPONENTS.has(component)) {
-      skipped.push(skip(row, "unknown_component", `unknown component "${component}"`));
-      continue;
-    }
-    if (row.value === null || row.value === undefined) {
-      skipped.push(skip(row, "null_value", `no value for component "${component}"`));
-      continue;
-    }
-    if (typeof row.value !== "number" || !Number.isFinite(row.value)) {
-      skipped.push(skip(row, "bad_value", `value ${JSON.stringify(row.value)} is not a finite number`));
-      continue;
-    }
+    const { row, zone, market, ms, component, value } = read;
     const key = `${zone}|${market}|${ms}`;
     const group = groups.get(key) ?? { zone, node: str(row.node), market, ms, components: {}, rows: [] };
     groups.set(key, group);
     group.rows.push(row);
     if (component === "LMP") {
-      group.price = row.value;
+      group.price = value;
       group.node = str(row.node);
-    } else group.components[component as PriceComponent] = row.value;
+    } else group.components[component as PriceComponent] = value;
   }
   const points: PricePoint[] = [];
   for (const g of groups.values()) {
@@ -109,17 +80,41 @@ export function toPricePoints(rows: readonly OasisRow[]): PricePoints {
       }
       continue;
     }
-    const timestamp = toIso(new Date(g.ms));
-    points.push({
-      zone: g.zone,
-      node: g.node,
-      market: g.market,
-      ms: g.ms,
-      timestamp,
-      price: g.price,
-      components: g.components,
-    });
+    const { zone, node, market, ms, price, components } = g;
+    points.push({ zone, node, market, ms, timestamp: toIso(new Date(ms)), price, components });
   }
   points.sort((a, b) => a.ms - b.ms);
   return { points, skipped };
+}
+
+/** One row's zone, market, interval, component and value, or why it is skipped. */
+function readRow(input: unknown) {
+  if (typeof input !== "object" || input === null) {
+    return { skipped: skip({}, "not_a_row", `not a row: ${JSON.stringify(input) ?? String(input)}`) };
+  }
+  const row = input as Partial<OasisRow>;
+  const market = MARKET_OF_DATASET[str(row.dataset)];
+  if (market === undefined) {
+    return { skipped: skip(row, "not_lmp", `dataset "${str(row.dataset)}" is not an LMP market`) };
+  }
+  const zone = zoneOf(str(row.node));
+  if (zone === undefined) {
+    return { skipped: skip(row, "bad_node", `node "${str(row.node)}" has no usable zone name`) };
+  }
+  const ms = Date.parse(str(row.interval_start));
+  if (!Number.isFinite(ms)) {
+    const why = `interval_start "${str(row.interval_start)}" is not a timestamp`;
+    return { skipped: skip(row, "bad_timestamp", why) };
+  }
+  const component = str(row.component);
+  if (component !== "LMP" && !COMPONENTS.has(component)) {
+    return { skipped: skip(row, "unknown_component", `unknown component "${component}"`) };
+  }
+  if (row.value === null || row.value === undefined) {
+    return { skipped: skip(row, "null_value", `no value for component "${component}"`) };
+  }
+  if (typeof row.value !== "number" || !Number.isFinite(row.value)) {
+    return { skipped: skip(row, "bad_value", `value ${JSON.stringify(row.value)} is not a finite number`) };
+  }
+  return { row, zone, market, ms, component, value: row.value };
 }
