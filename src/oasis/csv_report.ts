@@ -1,12 +1,10 @@
 /**
- * Parses an OASIS CSV report (`resultformat=6`) into normalized rows. CSV parsing is `npm:d3-dsv`,
- * chosen by measurement on the real 31.9 MB ALL_APNODES file (see docs/performance.md).
+ * Parses an OASIS CSV report (`resultformat=6`) into normalized rows, reading records with `csv_rows.ts`.
  *
  * @module
  */
-// @deno-types="@types/d3-dsv"
-import { csvParseRows } from "d3-dsv";
 import { type ColumnFamily, findColumns } from "./columns.ts";
+import { forEachCsvRow } from "./csv_rows.ts";
 import type { DatasetName } from "./datasets.ts";
 import { OasisParseError } from "./errors.ts";
 import { isProblem, RowBuilder } from "./normalize.ts";
@@ -58,29 +56,11 @@ function missingReason(column: string, schema: HeaderCheck | undefined): string 
 }
 
 /**
- * Calls `onRow` for every record of a CSV text that contains no quote character. Without quotes, RFC 4180
- * reduces to splitting records on line breaks and fields on commas, which is what OASIS writes; any file
- * with a quote goes through d3-dsv instead.
- */
-function splitRows(text: string, onRow: (cells: string[], i: number) => unknown): void {
-  let start = 0;
-  let i = 0;
-  while (start < text.length) {
-    let end = text.indexOf("\n", start);
-    if (end < 0) end = text.length;
-    const stop = end > start && text.charCodeAt(end - 1) === 13 ? end - 1 : end;
-    onRow(text.slice(start, stop).split(","), i++);
-    start = end + 1;
-  }
-}
-
-/**
  * Parses one CSV file. Columns are found by name; when the header lacks a required column, every row
  * becomes a row problem naming it (the rows still reach the dead-letter topic with their raw columns).
  * Throws `OasisParseError` for an empty file.
  */
 export function parseCsvReport(text: string, ctx: CsvReportContext): CsvReport {
-  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const rows: OasisRow[] = [];
   const problems: RowProblem[] = [];
   let header: string[] | undefined;
@@ -89,7 +69,7 @@ export function parseCsvReport(text: string, ctx: CsvReportContext): CsvReport {
   let unreadable: string | undefined;
   let startColumn = -1;
   const starts = new Map<string, string | undefined>();
-  const onRow = (cells: string[], i: number): null => {
+  const onRow = (cells: string[], i: number): void => {
     if (i === 0) {
       header = cells.map((c) => c.trim());
       const { index, missing } = findColumns(header, ctx.family, ctx.valueColumn);
@@ -97,9 +77,9 @@ export function parseCsvReport(text: string, ctx: CsvReportContext): CsvReport {
       if (missing.length > 0) unreadable = missing.map((c) => missingReason(c, schema)).join("; ");
       startColumn = index.start;
       builder = new RowBuilder({ ...ctx, header, index });
-      return null;
+      return;
     }
-    if (cells.length === 1 && cells[0] === "") return null; // blank line
+    if (cells.length === 1 && cells[0] === "") return; // blank line
     const b = builder!;
     if (cells.length !== header!.length) {
       problems.push({
@@ -108,7 +88,7 @@ export function parseCsvReport(text: string, ctx: CsvReportContext): CsvReport {
         source_file: ctx.file,
         row_number: i,
       });
-      return null;
+      return;
     }
     if (unreadable !== undefined) {
       const problem: RowProblem = {
@@ -124,15 +104,13 @@ export function parseCsvReport(text: string, ctx: CsvReportContext): CsvReport {
         if (starts.size < 10_000) starts.set(text, start);
       }
       problems.push(start === undefined ? problem : { ...problem, interval_start: start });
-      return null;
+      return;
     }
     const out = b.build(cells, i);
     if (isProblem(out)) problems.push(out);
     else rows.push(out);
-    return null;
   };
-  if (body.includes('"')) csvParseRows(body, onRow);
-  else splitRows(body, onRow);
+  forEachCsvRow(text, onRow);
   if (!header) {
     throw new OasisParseError(`Cannot parse "${ctx.report}" report: the file is empty`, { file: ctx.file });
   }
