@@ -2,8 +2,8 @@
  * Parses an OASIS XML report (`OASISReport`, with or without a prefix, any `_vN` namespace) into
  * normalized rows. Data reports are read with the streaming SAX parser `npm:saxes`, because a one-day
  * all-nodes report has ~190,000 `REPORT_DATA` elements and a DOM parser (fast-xml-parser) was measured
- * several times slower and far larger in memory (docs/performance.md). Error documents are small and go
- * through `error_document.ts`.
+ * several times slower and far larger in memory (`bench/parse_bench.ts`, docs/performance.md). Error
+ * documents go through `error_document.ts`, with the same parser.
  *
  * @module
  */
