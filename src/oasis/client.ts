@@ -8,13 +8,13 @@
  *
  * @module
  */
-import { BrokenCircuitError, IsolatedCircuitError } from "cockatiel";
 import { isRetryableOasisCode, OasisParseError, OasisRequestError } from "./errors.ts";
 import {
   type BreakerState,
   breakerStateOf,
   createFetchPolicies,
   type FetchPolicies,
+  isBreakerRejection,
   untilAborted,
 } from "./fetch_policy.ts";
 import type { GateTicket, RequestGate } from "./gate.ts";
@@ -169,7 +169,7 @@ export class OasisClient {
     try {
       return await this.#policies.breaker.execute(() => this.#send(url, read, attempt, signal), signal);
     } catch (error) {
-      if (!(error instanceof BrokenCircuitError || error instanceof IsolatedCircuitError)) throw error;
+      if (!isBreakerRejection(error)) throw error;
       this.#emit({ url, attempt, outcome: "breaker_open", durationMs: 0 });
       const last = this.#policies.breaker.lastFailure;
       throw new OasisRequestError("Circuit breaker is open after repeated failures; request not sent", {
