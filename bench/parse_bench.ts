@@ -83,10 +83,6 @@ function toXml(rows: OasisRow[]): string {
 }
 
 /** The CSV text of the zip's one member. */
-function csvText(): string {
-  return new TextDecoder().decode(Object.values(unzipSync(Deno.readFileSync(ZIP)))[0]!);
-}
-
 /** The first 100,000 rows of the zip written as one OASIS XML report. */
 function xmlText(): string {
   const parsed = parseResponse(Deno.readFileSync(ZIP));
@@ -126,16 +122,15 @@ const CANDIDATES = {
   },
 } as const;
 type CandidateName = keyof typeof CANDIDATES;
-const isXml = (name: CandidateName) => name === "saxes" || name === "fast-xml-parser";
 
 function residentMb(key: "VmRSS" | "VmHWM"): number {
   const status = Deno.readTextFileSync("/proc/self/status");
   return Number(new RegExp(`${key}:\\s+(\\d+)`).exec(status)?.[1] ?? NaN) / 1024;
 }
 
-/** In the child: the peak resident memory one run of a candidate adds to its input, MB. */
-function measurePeak(name: CandidateName, form: "all" | "each"): number {
-  const text = isXml(name) ? xmlText() : csvText();
+/** In the child: the peak resident memory one run of a candidate adds to its input (read from `file`), MB. */
+function measurePeak(name: CandidateName, form: "all" | "each", file: string): number {
+  const text = Deno.readTextFileSync(file); // read whole, so that building the input leaves no garbage behind
   const gc = (globalThis as { gc?: () => void }).gc!;
   gc();
   gc();
@@ -147,10 +142,10 @@ function measurePeak(name: CandidateName, form: "all" | "each"): number {
   return peak + (keep === undefined ? 0 : 1);
 }
 
-/** Runs `measurePeak` in a fresh process, so that no other candidate's garbage is counted. */
-function peakMb(name: CandidateName, form: "all" | "each"): string {
+/** Runs `measurePeak` on `file` in a fresh process, so that no other candidate's garbage is counted. */
+function peakMb(name: CandidateName, form: "all" | "each", file: string): string {
   const out = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-all", "--v8-flags=--expose-gc", import.meta.filename!, name, form],
+    args: ["run", "--allow-all", "--v8-flags=--expose-gc", import.meta.filename!, name, form, file],
     stderr: "inherit",
   }).outputSync();
   const mb = Number(new TextDecoder().decode(out.stdout).trim());
@@ -163,6 +158,9 @@ export function runParseBench(iterations = 5): BenchRow[] {
   const member = Object.values(unzipSync(zip))[0]!;
   const csvBytes = member.length;
   const text = new TextDecoder().decode(member);
+  const dir = Deno.makeTempDirSync({ prefix: "parse-bench-" });
+  const csvFile = `${dir}/day.csv`;
+  Deno.writeTextFileSync(csvFile, text);
   const out: BenchRow[] = [];
   const add = (name: string, ms: number, rows: number, bytes: number, note = "") =>
     out.push({ name, ms, rowsPerS: rows / (ms / 1000), mbPerS: bytes / 1e6 / (ms / 1000), note });
@@ -192,17 +190,21 @@ export function runParseBench(iterations = 5): BenchRow[] {
   ];
   for (const [name, label, verdict, n] of csv) {
     const { all, each } = CANDIDATES[name];
-    const streamed = `row callback ${time(() => each(text), n).toFixed(0)} ms, peak +${peakMb(name, "each")}`;
+    const streamed = `row callback ${time(() => each(text), n).toFixed(0)} ms, peak +${
+      peakMb(name, "each", csvFile)
+    }`;
     add(
       label,
       time(() => all(text), n),
       ROWS,
       csvBytes,
-      `${verdict}; peak +${peakMb(name, "all")}; ${streamed}`,
+      `${verdict}; peak +${peakMb(name, "all", csvFile)}; ${streamed}`,
     );
   }
 
   const xml = xmlText();
+  const xmlFile = `${dir}/report.xml`;
+  Deno.writeTextFileSync(xmlFile, xml);
   const xmlBytes = new TextEncoder().encode(xml).length;
   const n = Math.min(iterations, 3);
   add(
@@ -210,28 +212,29 @@ export function runParseBench(iterations = 5): BenchRow[] {
     time(() => CANDIDATES.saxes.all(xml), n),
     XML_ROWS,
     xmlBytes,
-    `chosen; peak +${peakMb("saxes", "all")}`,
+    `chosen; peak +${peakMb("saxes", "all", xmlFile)}`,
   );
   add(
     "XML 100k rows: saxes events only",
     time(() => saxesEvents(xml), n),
     XML_ROWS,
     xmlBytes,
-    `no normalize; peak +${peakMb("saxes", "each")}`,
+    `no normalize; peak +${peakMb("saxes", "each", xmlFile)}`,
   );
   add(
     "XML 100k rows: fast-xml-parser DOM only",
     time(() => CANDIDATES["fast-xml-parser"].all(xml), Math.min(iterations, 2)),
     XML_ROWS,
     xmlBytes,
-    `candidate; no normalize; peak +${peakMb("fast-xml-parser", "all")}`,
+    `candidate; no normalize; peak +${peakMb("fast-xml-parser", "all", xmlFile)}`,
   );
+  Deno.removeSync(dir, { recursive: true });
   return out;
 }
 
 if (import.meta.main) {
-  const [name, form] = Deno.args as [CandidateName | undefined, "all" | "each" | undefined];
-  if (name && form) console.log(measurePeak(name, form).toFixed(1));
+  const [name, form, file] = Deno.args as [CandidateName | undefined, "all" | "each" | undefined, string?];
+  if (name && form && file) console.log(measurePeak(name, form, file).toFixed(1));
   else {console.log(
       table("Parsing: real 2020 PRC_LMP ALL_APNODES day (31.9 MB CSV, 162,848 rows)", runParseBench()),
     );}
