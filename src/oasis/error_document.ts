@@ -1,11 +1,11 @@
 /**
  * Recognizes OASIS in-band error documents (`<m:OASISReport>…<m:ERROR><m:ERR_CODE>`), which OASIS sends
- * with HTTP 200 inside a normal-looking zip. Read with the same streaming parser as the data reports
- * (`npm:saxes`), by local name, leniently: a document cut short still gives its code when the code came.
+ * with HTTP 200 inside a normal-looking zip. Read with the same streaming reader as the data reports
+ * (`xml_stream.ts`), by local name, leniently: a document cut short still gives its code when the code came.
  *
  * @module
  */
-import { SaxesParser } from "saxes";
+import { streamXml } from "./xml_stream.ts";
 
 /** An OASIS error: its code and description. */
 export interface OasisErrorDocument {
@@ -21,30 +21,26 @@ export function mayBeErrorDocument(text: string): boolean {
   return head.includes("ERR_CODE>");
 }
 
-const localName = (name: string): string => name.slice(name.indexOf(":") + 1);
-
-/** The text of the first `ERROR` element's children, by local name; `undefined` without an `ERROR`. */
+/** The texts of the first `ERROR` element's children, by local name, and the first syntax error met. */
 function errorFields(text: string): { fields?: Map<string, string>; failure?: Error } {
-  const parser = new SaxesParser({ xmlns: false });
   let fields: Map<string, string> | undefined;
   let depth = 0; // inside the first ERROR: 1 = ERROR itself, 2 = one of its children
   let field: string | undefined;
-  let failure: Error | undefined;
-  parser.on("error", (e) => void (failure ??= e));
-  parser.on("opentag", (tag) => {
-    if (depth > 0) depth++;
-    else if (!fields && localName(tag.name) === "ERROR") [depth, fields] = [1, new Map()];
-    field = depth === 2 ? localName(tag.name) : undefined;
-    if (field !== undefined) fields!.set(field, "");
-  });
-  parser.on("text", (t) => {
-    if (field !== undefined) fields!.set(field, fields!.get(field)! + t);
-  });
-  parser.on("closetag", () => {
-    if (depth > 0) depth--;
-    field = undefined;
-  });
-  parser.write(text).close();
+  const failure = streamXml(text, {
+    open: (name) => {
+      if (depth > 0) depth++;
+      else if (!fields && name === "ERROR") [depth, fields] = [1, new Map()];
+      field = depth === 2 ? name : undefined;
+      if (field !== undefined) fields!.set(field, "");
+    },
+    text: (t) => {
+      if (field !== undefined) fields!.set(field, fields!.get(field)! + t);
+    },
+    close: () => {
+      if (depth > 0) depth--;
+      field = undefined;
+    },
+  }, { lenient: true });
   return { fields, failure };
 }
 

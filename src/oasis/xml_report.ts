@@ -2,15 +2,12 @@
  * Parses an OASIS XML report (`OASISReport`, with or without a prefix, any `_vN` namespace) into
  * normalized rows. Elements are found by local name, like CSV columns by header name: the element names of
  * the file are compared with the report's expected ones (`report_columns.ts`), and a required element
- * missing makes its rows row problems naming it, as a missing CSV column does. Data reports are read with
- * the streaming SAX parser `npm:saxes`, because a one-day
- * all-nodes report has ~190,000 `REPORT_DATA` elements and a DOM parser (fast-xml-parser) was measured
- * several times slower and far larger in memory (`bench/parse_bench.ts`, docs/performance.md). Error
- * documents go through `error_document.ts`, with the same parser.
+ * missing makes its rows row problems naming it, as a missing CSV column does. Read as a stream
+ * (`xml_stream.ts`): a one-day all-nodes report has ~190,000 `REPORT_DATA` elements. Error documents go
+ * through `error_document.ts`.
  *
  * @module
  */
-import { SaxesParser } from "saxes";
 import { type ColumnFamily, findColumns, type FoundColumns } from "./columns.ts";
 import type { DatasetName } from "./datasets.ts";
 import { OasisParseError } from "./errors.ts";
@@ -23,6 +20,7 @@ import {
   XML_DATA_ELEMENTS,
 } from "./report_columns.ts";
 import type { OasisRow, RowProblem } from "./row.ts";
+import { streamXml, XmlSyntaxError } from "./xml_stream.ts";
 
 /** What the XML parser needs to know about the file. */
 export interface XmlReportContext {
@@ -48,11 +46,6 @@ export interface XmlReport {
    */
   readonly schema?: HeaderCheck;
 }
-
-const localName = (name: string): string => {
-  const colon = name.indexOf(":");
-  return colon < 0 ? name : name.slice(colon + 1);
-};
 
 /** The `REPORT` named in the first `REPORT_HEADER` (for example `PRC_LMP`), if any. */
 export function xmlReportName(text: string): string | undefined {
@@ -133,22 +126,19 @@ class RecordReader {
  * Parses one XML data report. A `REPORT_DATA` without a required element becomes a row problem naming it.
  * Throws `OasisParseError` for malformed XML or a document that is not an OASIS report.
  */
-export function parseXmlReport(text: string, ctx: XmlReportContext): XmlReport {
+export function parseXmlReport(xml: string, ctx: XmlReportContext): XmlReport {
   const reader = new RecordReader(ctx);
-  const parser = new SaxesParser({ xmlns: false, position: true });
   let inData = false;
   let field: string | undefined;
   let fieldText = "";
   let record: Map<string, string> | undefined;
-
   let sawRoot = false;
-  parser.on("opentag", (tag) => {
-    const name = localName(tag.name);
+  const open = (name: string, written: string) => {
     if (!sawRoot) {
       sawRoot = true;
       if (name !== "OASISReport") {
         throw new OasisParseError(
-          `Cannot parse "${ctx.report}" XML report: not an OASIS report (root element <${tag.name}>)`,
+          `Cannot parse "${ctx.report}" XML report: not an OASIS report (root element <${written}>)`,
           { file: ctx.file, line: 1 },
         );
       }
@@ -160,12 +150,11 @@ export function parseXmlReport(text: string, ctx: XmlReportContext): XmlReport {
       field = name;
       fieldText = "";
     }
-  });
-  parser.on("text", (t) => {
+  };
+  const text = (t: string) => {
     if (field !== undefined) fieldText += t;
-  });
-  parser.on("closetag", (tag) => {
-    const name = localName(tag.name);
+  };
+  const close = (name: string) => {
     if (name === "REPORT_DATA" && record) {
       inData = false;
       reader.add(record);
@@ -174,15 +163,15 @@ export function parseXmlReport(text: string, ctx: XmlReportContext): XmlReport {
       record!.set(field, fieldText.trim());
       field = undefined;
     }
-  });
+  };
   try {
-    parser.write(text).close();
+    streamXml(xml, { open, text, close });
     if (!sawRoot) throw new OasisParseError(`Cannot parse "${ctx.report}" XML report: no root element`);
   } catch (cause) {
     if (cause instanceof OasisParseError) throw cause;
     throw new OasisParseError(`Cannot parse "${ctx.report}" XML report: ${(cause as Error).message}`, {
       file: ctx.file,
-      line: parser.line,
+      line: cause instanceof XmlSyntaxError ? cause.line : undefined,
       cause,
     });
   }
