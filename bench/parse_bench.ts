@@ -152,37 +152,15 @@ function peakMb(name: CandidateName, form: "all" | "each", file: string): string
   return out.success && Number.isFinite(mb) ? `${mb.toFixed(0)} MB` : "n/a";
 }
 
-/** Runs the parsing benchmarks and returns table rows. */
-export function runParseBench(iterations = 5): BenchRow[] {
-  const zip = Deno.readFileSync(ZIP);
-  const member = Object.values(unzipSync(zip))[0]!;
-  const csvBytes = member.length;
-  const text = new TextDecoder().decode(member);
-  const dir = Deno.makeTempDirSync({ prefix: "parse-bench-" });
-  const csvFile = `${dir}/day.csv`;
-  Deno.writeTextFileSync(csvFile, text);
-  const out: BenchRow[] = [];
-  const add = (name: string, ms: number, rows: number, bytes: number, note = "") =>
-    out.push({ name, ms, rowsPerS: rows / (ms / 1000), mbPerS: bytes / 1e6 / (ms / 1000), note });
-  const time = (fn: () => unknown, n = iterations) => median(timeIt(fn, n));
+/** Adds one table row; `time` is a median of runs of `fn`. */
+interface Recorder {
+  add(name: string, ms: number, rows: number, bytes: number, note?: string): void;
+  time(fn: () => unknown, n: number): number;
+}
 
-  const ref = time(() => referenceParse(zip));
-  add("reference: unzip + split", ref, ROWS, csvBytes, "practical limit");
-  add("unzip (fflate unzipSync)", time(() => unzipSync(zip)), ROWS, csvBytes);
-  add("decode UTF-8", time(() => new TextDecoder().decode(member)), ROWS, csvBytes);
-  const members = [{ name: "20200101_20200101_PRC_LMP_DAM_20200630_22_50_44_v1.csv", bytes: member }];
-  add("parse + normalize (decode, CSV, rows)", time(() => parseMembers(members)), ROWS, csvBytes);
-  const full = time(() => parseResponse(zip));
-  add(
-    "full path: unzip + parse + normalize",
-    full,
-    ROWS,
-    csvBytes,
-    `${(ref / full * 100).toFixed(0)} % of reference`,
-  );
-  const split = time(() => text.split("\n").map((l) => l.split(",")));
-  add("CSV: split lines + commas", split, ROWS, csvBytes, "the fast path for a file without quotes");
-
+/** The CSV candidates on the day's text: every row built, and rows handed to a callback. */
+function csvCandidates(text: string, file: string, rec: Recorder, iterations: number): void {
+  const bytes = new TextEncoder().encode(text).length;
   const csv: [CandidateName, string, string, number][] = [
     ["d3-dsv", "CSV: npm:d3-dsv csvParseRows", "chosen", iterations],
     ["papaparse", "CSV: npm:papaparse", "candidate", iterations],
@@ -190,52 +168,86 @@ export function runParseBench(iterations = 5): BenchRow[] {
   ];
   for (const [name, label, verdict, n] of csv) {
     const { all, each } = CANDIDATES[name];
-    const streamed = `row callback ${time(() => each(text), n).toFixed(0)} ms, peak +${
-      peakMb(name, "each", csvFile)
+    const streamed = `row callback ${rec.time(() => each(text), n).toFixed(0)} ms, peak +${
+      peakMb(name, "each", file)
     }`;
-    add(
-      label,
-      time(() => all(text), n),
-      ROWS,
-      csvBytes,
-      `${verdict}; peak +${peakMb(name, "all", csvFile)}; ${streamed}`,
-    );
+    const note = `${verdict}; peak +${peakMb(name, "all", file)}; ${streamed}`;
+    rec.add(label, rec.time(() => all(text), n), ROWS, bytes, note);
   }
+}
 
+/** The XML candidates on the first 100,000 rows written as one report. */
+function xmlCandidates(dir: string, rec: Recorder, iterations: number): void {
   const xml = xmlText();
-  const xmlFile = `${dir}/report.xml`;
-  Deno.writeTextFileSync(xmlFile, xml);
-  const xmlBytes = new TextEncoder().encode(xml).length;
+  const file = `${dir}/report.xml`;
+  Deno.writeTextFileSync(file, xml);
+  const bytes = new TextEncoder().encode(xml).length;
   const n = Math.min(iterations, 3);
-  add(
+  const saxes = rec.time(() => CANDIDATES.saxes.all(xml), n);
+  rec.add(
     "XML 100k rows: saxes stream + normalize",
-    time(() => CANDIDATES.saxes.all(xml), n),
+    saxes,
     XML_ROWS,
-    xmlBytes,
-    `chosen; peak +${peakMb("saxes", "all", xmlFile)}`,
+    bytes,
+    `chosen; peak +${peakMb("saxes", "all", file)}`,
   );
-  add(
+  const events = rec.time(() => saxesEvents(xml), n);
+  rec.add(
     "XML 100k rows: saxes events only",
-    time(() => saxesEvents(xml), n),
+    events,
     XML_ROWS,
-    xmlBytes,
-    `no normalize; peak +${peakMb("saxes", "each", xmlFile)}`,
+    bytes,
+    `no normalize; peak +${peakMb("saxes", "each", file)}`,
   );
-  add(
-    "XML 100k rows: fast-xml-parser DOM only",
-    time(() => CANDIDATES["fast-xml-parser"].all(xml), Math.min(iterations, 2)),
-    XML_ROWS,
-    xmlBytes,
-    `candidate; no normalize; peak +${peakMb("fast-xml-parser", "all", xmlFile)}`,
-  );
-  Deno.removeSync(dir, { recursive: true });
+  const dom = rec.time(() => CANDIDATES["fast-xml-parser"].all(xml), Math.min(iterations, 2));
+  const note = `candidate; no normalize; peak +${peakMb("fast-xml-parser", "all", file)}`;
+  rec.add("XML 100k rows: fast-xml-parser DOM only", dom, XML_ROWS, bytes, note);
+}
+
+/** Runs the parsing benchmarks and returns table rows. */
+export function runParseBench(iterations = 5): BenchRow[] {
+  const zip = Deno.readFileSync(ZIP);
+  const member = Object.values(unzipSync(zip))[0]!;
+  const csvBytes = member.length;
+  const text = new TextDecoder().decode(member);
+  const out: BenchRow[] = [];
+  const rec: Recorder = {
+    add: (name, ms, rows, bytes, note = "") =>
+      out.push({ name, ms, rowsPerS: rows / (ms / 1000), mbPerS: bytes / 1e6 / (ms / 1000), note }),
+    time: (fn, n) => median(timeIt(fn, n)),
+  };
+  const time = (fn: () => unknown) => rec.time(fn, iterations);
+
+  const ref = time(() => referenceParse(zip));
+  rec.add("reference: unzip + split", ref, ROWS, csvBytes, "practical limit");
+  rec.add("unzip (fflate unzipSync)", time(() => unzipSync(zip)), ROWS, csvBytes);
+  rec.add("decode UTF-8", time(() => new TextDecoder().decode(member)), ROWS, csvBytes);
+  const members = [{ name: "20200101_20200101_PRC_LMP_DAM_20200630_22_50_44_v1.csv", bytes: member }];
+  rec.add("parse + normalize (decode, CSV, rows)", time(() => parseMembers(members)), ROWS, csvBytes);
+  const full = time(() => parseResponse(zip));
+  const share = `${(ref / full * 100).toFixed(0)} % of reference`;
+  rec.add("full path: unzip + parse + normalize", full, ROWS, csvBytes, share);
+  const split = time(() => text.split("\n").map((l) => l.split(",")));
+  rec.add("CSV: split lines + commas", split, ROWS, csvBytes, "the fast path for a file without quotes");
+
+  const dir = Deno.makeTempDirSync({ prefix: "parse-bench-" });
+  try {
+    Deno.writeTextFileSync(`${dir}/day.csv`, text);
+    csvCandidates(text, `${dir}/day.csv`, rec, iterations);
+    xmlCandidates(dir, rec, iterations);
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
   return out;
 }
 
 if (import.meta.main) {
   const [name, form, file] = Deno.args as [CandidateName | undefined, "all" | "each" | undefined, string?];
-  if (name && form && file) console.log(measurePeak(name, form, file).toFixed(1));
-  else {console.log(
+  if (name && form && file) {
+    console.log(measurePeak(name, form, file).toFixed(1));
+  } else {
+    console.log(
       table("Parsing: real 2020 PRC_LMP ALL_APNODES day (31.9 MB CSV, 162,848 rows)", runParseBench()),
-    );}
+    );
+  }
 }
