@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { ExponentialBackoff, handleWhen, retry, type RetryPolicy } from "cockatiel";
+import { ExponentialBackoff, handleWhen, retry, type RetryPolicy } from "../oasis/fetch_policy.ts";
 import type { AlertEvent } from "../analytics/alerts.ts";
 import { SIGNATURE_HEADER, signWebhook, TIMESTAMP_HEADER } from "./webhook_signature.ts";
 import type { WebhookConfig } from "./webhook_settings.ts";

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { parse } from "csv-parse/sync";
+import { readCsvRows } from "../oasis/csv_rows.ts";
 import type { PriceSeries } from "./price_series.ts";
 
 /** A price file that cannot be used; the message names the line and the value. */
@@ -33,12 +33,8 @@ function instant(text: string, line: number): number {
 
 /** Parses the text of a price file into a series. */
 export function parsePriceCsv(text: string): PriceSeries {
-  let records: string[][];
-  try {
-    records = parse(text, { skip_empty_lines: true, trim: true, bom: true, relax_column_count: true });
-  } catch (e) {
-    throw new PriceCsvError(`Cannot read the CSV: ${(e as Error).message}`, { cause: e });
-  }
+  const records = readCsvRows(text).map((row) => row.map((cell) => cell.trim()))
+    .filter((row) => row.length > 1 || row[0] !== "");
   const header = (records[0] ?? []).map((h) => h.toLowerCase());
   const at = header.indexOf("interval_start");
   const pr = header.indexOf("price");

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { z } from "zod";
+import { z } from "../zod.ts";
 import { DATASET_NAMES } from "../oasis/datasets.ts";
 
 /** Name of the envelope schema (without version). */

@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { z } from "zod";
+import { z } from "../zod.ts";
 import type { AlertThresholds } from "../analytics/alerts.ts";
 import type { AlertEvent, PriceUpdate, SeriesPoint } from "../store/store.ts";
 import { ZONE_PATTERN } from "../store/zone.ts";

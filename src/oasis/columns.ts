@@ -1,11 +1,10 @@
 /**
  * Which source column feeds which normalized field, per report family. Columns are always found by
  * header name (their order differs between reports and versions). A missing required column makes every
- * row of a CSV file a row problem naming it (`findColumns`), and an XML file an `OasisParseError`.
+ * row of a CSV file (or XML element, every `REPORT_DATA` without it) a row problem naming it (`findColumns`).
  *
  * @module
  */
-import { OasisParseError } from "./errors.ts";
 import type { ReportFamily } from "./datasets.ts";
 
 /** A family's column rules: candidates in order of preference for each field. */
@@ -130,6 +129,17 @@ export interface FoundColumns {
   readonly missing: readonly string[];
 }
 
+/** Options of `findColumns`. */
+export interface FindColumnsOptions {
+  /** Exact value column of the pinned version: required by that name, never a silent fallback. */
+  readonly valueColumn?: string;
+  /**
+   * The report's expected header (or XML elements): a missing required column is named by its candidate
+   * found there (`VALUE` in XML), else by its first candidate (`MW`).
+   */
+  readonly expected?: readonly string[];
+}
+
 /**
  * Finds `family`'s columns in `header` by name. `valueColumn`, when given, must be present by that exact
  * name (the pinned version's value column); a renamed column is missing, never a silent fallback.
@@ -137,11 +147,16 @@ export interface FoundColumns {
 export function findColumns(
   header: readonly string[],
   family: ColumnFamily,
-  valueColumn?: string,
+  options: FindColumnsOptions = {},
 ): FoundColumns {
+  const { valueColumn, expected } = options;
   const rules = COLUMN_RULES[family];
   const missing: string[] = [];
-  const required = (candidates: readonly string[], name = candidates[0]!.split("|")[0]!): number => {
+  const nameOf = (candidates: readonly string[]): string => {
+    const names = candidates.flatMap((c) => c.split("|"));
+    return names.find((n) => expected?.includes(n)) ?? names[0]!;
+  };
+  const required = (candidates: readonly string[], name = nameOf(candidates)): number => {
     const i = find(header, candidates);
     if (i < 0) missing.push(name);
     return i;
@@ -160,18 +175,4 @@ export function findColumns(
     qualifier: rules.qualifier.map((c) => find(header, [c])),
   };
   return { index, missing };
-}
-
-/** Resolves `family`'s columns in `header` like `findColumns`; throws `OasisParseError` naming a missing one. */
-export function resolveColumns(
-  header: readonly string[],
-  family: ColumnFamily,
-  context: { report: string; file: string; valueColumn?: string },
-): ColumnIndex {
-  const { index, missing } = findColumns(header, family, context.valueColumn);
-  if (missing.length === 0) return index;
-  throw new OasisParseError(
-    `Cannot parse "${context.report}" report: missing column "${missing[0]}" (columns: ${header.join(",")})`,
-    { file: context.file, line: 1 },
-  );
 }

@@ -1,18 +1,15 @@
 /**
- * Parses an OASIS CSV report (`resultformat=6`) into normalized rows. CSV parsing is `npm:d3-dsv`,
- * chosen by measurement on the real 31.9 MB ALL_APNODES file (see docs/performance.md).
+ * Parses an OASIS CSV report (`resultformat=6`) into normalized rows, reading records with `csv_rows.ts`.
  *
  * @module
  */
-// @deno-types="@types/d3-dsv"
-import { csvParseRows } from "d3-dsv";
 import { type ColumnFamily, findColumns } from "./columns.ts";
+import { forEachCsvRow } from "./csv_rows.ts";
 import type { DatasetName } from "./datasets.ts";
 import { OasisParseError } from "./errors.ts";
 import { isProblem, RowBuilder } from "./normalize.ts";
-import { compareHeader, EXPECTED_COLUMNS, type HeaderCheck } from "./report_columns.ts";
+import { checkHeader, EXPECTED_COLUMNS, type HeaderCheck, unreadableReason } from "./report_columns.ts";
 import type { OasisRow, RowProblem } from "./row.ts";
-import { gmtToIso } from "./time.ts";
 
 /** What the CSV parser needs to know about the file. */
 export interface CsvReportContext {
@@ -40,66 +37,28 @@ export interface CsvReport {
   readonly schema?: HeaderCheck;
 }
 
-/** The header compared with the expected one of `ctx.report`, when the report has one. */
-function checkHeader(
-  header: string[],
-  missing: readonly string[],
-  ctx: CsvReportContext,
-): HeaderCheck | undefined {
-  const expected = ctx.dataset === "other" ? undefined : EXPECTED_COLUMNS[ctx.report];
-  if (!expected) return undefined;
-  return { report: ctx.report, file: ctx.file, ...compareHeader(header, expected), missing };
-}
-
-/** Why a row cannot be read when `column` is missing from the header, with the header's likely new name. */
-function missingReason(column: string, schema: HeaderCheck | undefined): string {
-  const to = schema?.renamed.find((r) => r.from === column)?.to;
-  return `Missing column "${column}"` + (to === undefined ? "" : ` (the header has "${to}" in its place)`);
-}
-
-/**
- * Calls `onRow` for every record of a CSV text that contains no quote character. Without quotes, RFC 4180
- * reduces to splitting records on line breaks and fields on commas, which is what OASIS writes; any file
- * with a quote goes through d3-dsv instead.
- */
-function splitRows(text: string, onRow: (cells: string[], i: number) => unknown): void {
-  let start = 0;
-  let i = 0;
-  while (start < text.length) {
-    let end = text.indexOf("\n", start);
-    if (end < 0) end = text.length;
-    const stop = end > start && text.charCodeAt(end - 1) === 13 ? end - 1 : end;
-    onRow(text.slice(start, stop).split(","), i++);
-    start = end + 1;
-  }
-}
-
 /**
  * Parses one CSV file. Columns are found by name; when the header lacks a required column, every row
  * becomes a row problem naming it (the rows still reach the dead-letter topic with their raw columns).
  * Throws `OasisParseError` for an empty file.
  */
 export function parseCsvReport(text: string, ctx: CsvReportContext): CsvReport {
-  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const rows: OasisRow[] = [];
   const problems: RowProblem[] = [];
   let header: string[] | undefined;
   let builder: RowBuilder | undefined;
   let schema: HeaderCheck | undefined;
   let unreadable: string | undefined;
-  let startColumn = -1;
-  const starts = new Map<string, string | undefined>();
-  const onRow = (cells: string[], i: number): null => {
+  const onRow = (cells: string[], i: number): void => {
     if (i === 0) {
       header = cells.map((c) => c.trim());
-      const { index, missing } = findColumns(header, ctx.family, ctx.valueColumn);
-      schema = checkHeader(header, missing, ctx);
-      if (missing.length > 0) unreadable = missing.map((c) => missingReason(c, schema)).join("; ");
-      startColumn = index.start;
+      const { index, missing } = findColumns(header, ctx.family, { valueColumn: ctx.valueColumn });
+      schema = checkHeader(header, missing, ctx, EXPECTED_COLUMNS);
+      if (missing.length > 0) unreadable = unreadableReason(missing, schema?.renamed ?? []);
       builder = new RowBuilder({ ...ctx, header, index });
-      return null;
+      return;
     }
-    if (cells.length === 1 && cells[0] === "") return null; // blank line
+    if (cells.length === 1 && cells[0] === "") return; // blank line
     const b = builder!;
     if (cells.length !== header!.length) {
       problems.push({
@@ -108,31 +67,13 @@ export function parseCsvReport(text: string, ctx: CsvReportContext): CsvReport {
         source_file: ctx.file,
         row_number: i,
       });
-      return null;
+      return;
     }
-    if (unreadable !== undefined) {
-      const problem: RowProblem = {
-        reason: unreadable,
-        raw: b.raw(cells),
-        source_file: ctx.file,
-        row_number: i,
-      };
-      const text = cells[startColumn] ?? "";
-      let start = starts.get(text);
-      if (start === undefined && !starts.has(text)) {
-        start = gmtToIso(text);
-        if (starts.size < 10_000) starts.set(text, start);
-      }
-      problems.push(start === undefined ? problem : { ...problem, interval_start: start });
-      return null;
-    }
-    const out = b.build(cells, i);
+    const out = unreadable === undefined ? b.build(cells, i) : b.unreadable(unreadable, cells, i);
     if (isProblem(out)) problems.push(out);
     else rows.push(out);
-    return null;
   };
-  if (body.includes('"')) csvParseRows(body, onRow);
-  else splitRows(body, onRow);
+  forEachCsvRow(text, onRow);
   if (!header) {
     throw new OasisParseError(`Cannot parse "${ctx.report}" report: the file is empty`, { file: ctx.file });
   }

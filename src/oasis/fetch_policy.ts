@@ -1,11 +1,13 @@
 /**
  * The resilience policies of the OASIS client, built from cockatiel: retries with exponential backoff
  * and jitter (never less than 5 s after a throttle), a circuit breaker over retryable failures, and a
- * per-attempt timeout that aborts the request's signal.
+ * per-attempt timeout that aborts the request's signal. The one import of cockatiel: other retry users
+ * (alert webhooks) take its primitives from here.
  *
  * @module
  */
 import {
+  BrokenCircuitError,
   circuitBreaker,
   type CircuitBreakerPolicy,
   CircuitState,
@@ -16,6 +18,7 @@ import {
   type IBackoff,
   type IBackoffFactory,
   type IRetryBackoffContext,
+  IsolatedCircuitError,
   retry,
   type RetryPolicy,
   timeout,
@@ -23,6 +26,8 @@ import {
   TimeoutStrategy,
 } from "cockatiel";
 import { OasisRequestError } from "./errors.ts";
+
+export { ExponentialBackoff, handleWhen, retry, type RetryPolicy };
 
 /** Circuit breaker state, as reported by `/health`. */
 export type BreakerState = "closed" | "open" | "half-open";
@@ -126,6 +131,11 @@ export function breakerStateOf(state: CircuitState): BreakerState {
   if (state === CircuitState.Closed) return "closed";
   if (state === CircuitState.HalfOpen) return "half-open";
   return "open";
+}
+
+/** Whether `error` is the breaker refusing a call: open after failures, or isolated by hand. */
+export function isBreakerRejection(error: unknown): boolean {
+  return error instanceof BrokenCircuitError || error instanceof IsolatedCircuitError;
 }
 
 /** Rejects with `signal.reason` as soon as `signal` aborts, even while cockatiel sleeps between retries. */

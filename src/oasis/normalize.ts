@@ -128,6 +128,13 @@ export class RowBuilder {
     };
   }
 
+  /** The problem of a row no cell of which can be read (`reason` names the missing columns), with its interval start when readable. */
+  unreadable(reason: string, cells: readonly string[], rowNumber: number): RowProblem {
+    const problem = this.#problem(reason, cells, rowNumber);
+    const start = this.#iso(cells[this.#ctx.index.start] ?? "");
+    return start === undefined ? problem : { ...problem, interval_start: start };
+  }
+
   #problem(reason: string, cells: readonly string[], rowNumber: number): RowProblem {
     return { reason, raw: this.raw(cells), source_file: this.#ctx.file, row_number: rowNumber };
   }

@@ -97,9 +97,9 @@ function isXmlMember(member: ZipMember): boolean {
 
 /**
  * Parses the members of one response. Every member is read; rows of all members are concatenated. An
- * error document alone gives `no-data` (code 1000) or `oasis-error`; a malformed archive or a missing
- * XML element throws `OasisParseError` (a missing CSV column makes its rows problems). Each distinct CSV
- * header of a known report comes back in `schema`, compared with the expected one.
+ * error document alone gives `no-data` (code 1000) or `oasis-error`; a malformed archive or XML document
+ * throws `OasisParseError` (a missing CSV column or XML element makes its rows problems). Each distinct CSV
+ * header or XML element set of a known report comes back in `schema`, compared with the expected one.
  */
 export function parseMembers(members: readonly ZipMember[], ctx: ParseContext = {}): ParseResult {
   const rows: OasisRow[] = [];
@@ -131,9 +131,9 @@ export function parseMembers(members: readonly ZipMember[], ctx: ParseContext = 
     for (const r of report.rows) rows.push(r);
     for (const p of report.problems) problems.push(p);
     files.push(member.name);
-    if (csv?.schema) {
-      const { report: name, added, dropped, renamed } = csv.schema;
-      schema.set(JSON.stringify([name, added, dropped, renamed]), csv.schema);
+    if (report.schema) {
+      const { report: name, added, dropped, renamed } = report.schema;
+      schema.set(JSON.stringify([name, added, dropped, renamed]), report.schema);
     }
   }
   if (files.length === 0) {

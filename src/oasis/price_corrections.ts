@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { csvParseRows } from "d3-dsv";
+import { readCsvRows } from "./csv_rows.ts";
 import { parseErrorDocument } from "./error_document.ts";
 import { OasisParseError } from "./errors.ts";
 import { unzipMembers } from "./unzip.ts";
@@ -47,7 +47,7 @@ function integerOrNull(text: string | undefined): number | null {
 
 /** Parses the CSV text of one member. */
 export function parseCorrectionCsv(text: string, file = "PRC_CORR.csv"): PriceCorrection[] {
-  const rows = csvParseRows(text.replace(/^\uFEFF/, ""));
+  const rows = readCsvRows(text);
   const header = (rows.shift() ?? []).map((h) => h.trim().toUpperCase());
   const index = new Map(header.map((h, i) => [h, i]));
   for (const column of REQUIRED) {

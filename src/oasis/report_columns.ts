@@ -1,9 +1,9 @@
 /**
- * The CSV header each pinned report is expected to have (OASIS.md §3.2, in file order), and the comparison
- * of a header seen against it: columns added, dropped, and renamed (a new name where an expected one is
- * missing). OASIS changes reports with little or no notice (EDAM, 2026-05-01), so every CSV answer is
- * checked; the parser reports the difference beside its rows and the caller decides what to do with it.
- * Pure: no logging here.
+ * The CSV header each pinned report is expected to have (OASIS.md §3.2, in file order) and the elements of
+ * its XML `REPORT_DATA` (§3.3), and the comparison of a header seen against them: columns added, dropped,
+ * and renamed (a new name where an expected one is missing). OASIS changes reports with little or no notice
+ * (EDAM, 2026-05-01), so every answer is checked, CSV or XML; the parser reports the difference beside its
+ * rows and the caller decides what to do with it. Pure: no logging here.
  *
  * @module
  */
@@ -76,6 +76,49 @@ export const EXPECTED_COLUMNS: Readonly<Record<string, readonly string[]>> = {
   ],
 };
 
+/** The `REPORT_DATA` elements of every OASIS price report in XML (OASIS.md §3.3), in document order. */
+export const XML_DATA_ELEMENTS: readonly string[] = [
+  "DATA_ITEM",
+  "RESOURCE_NAME",
+  "OPR_DATE",
+  "INTERVAL_NUM",
+  "INTERVAL_START_GMT",
+  "INTERVAL_END_GMT",
+  "VALUE",
+];
+const XML_CRR = [
+  "CRR_MARKET_NAME",
+  "MARKET_TERM",
+  "TIME_OF_USE",
+  "INTERVAL_START_GMT",
+  "INTERVAL_END_GMT",
+  "VALUE",
+];
+
+/**
+ * Expected `REPORT_DATA` elements of each query in XML, by query name: the price reports as OASIS.md §3.3
+ * records them; CRR (no recorded XML) as the simulator writes them.
+ */
+export const EXPECTED_ELEMENTS: Readonly<Record<string, readonly string[]>> = {
+  PRC_LMP: XML_DATA_ELEMENTS,
+  PRC_RTPD_LMP: XML_DATA_ELEMENTS,
+  PRC_INTVL_LMP: XML_DATA_ELEMENTS,
+  PRC_AS: XML_DATA_ELEMENTS,
+  PRC_INTVL_AS: XML_DATA_ELEMENTS,
+  CRR_CLEARING: ["DATA_ITEM", "RESOURCE_NAME", ...XML_CRR],
+  CRR_INVENTORY: [
+    "DATA_ITEM",
+    "RESOURCE_NAME",
+    "INVENTORY_DATE",
+    "SOURCE",
+    "SINK",
+    "OPTION",
+    "CRR_CATEGORY",
+    "CRR_SEGMENT",
+    ...XML_CRR,
+  ],
+};
+
 /** A column that seems renamed: `from` (expected) is missing and `to` (new) stands in its place. */
 export interface RenamedColumn {
   /** The expected name. */
@@ -94,7 +137,7 @@ export interface HeaderDifference {
   readonly renamed: readonly RenamedColumn[];
 }
 
-/** What the parser saw in one CSV header of a known report. */
+/** What the parser saw in one CSV header, or in the `REPORT_DATA` elements of one XML file, of a known report. */
 export interface HeaderCheck extends HeaderDifference {
   /** OASIS report (query) name. */
   readonly report: string;
@@ -124,6 +167,47 @@ export function compareHeader(header: readonly string[], expected: readonly stri
     renamed.push({ from, to: name });
   });
   return { added, dropped: [...missing], renamed };
+}
+
+/** The file a header comes from. */
+export interface HeaderSource {
+  /** Dataset of the answer; `"other"` for reports outside the dataset table (never checked). */
+  readonly dataset: DatasetName | "other";
+  /** OASIS report (query) name. */
+  readonly report: string;
+  /** ZIP member name. */
+  readonly file: string;
+}
+
+/**
+ * `header` compared with the expected one of its report in `expected` (`EXPECTED_COLUMNS` or
+ * `EXPECTED_ELEMENTS`), with the required columns it lacks; undefined for a report without one.
+ */
+export function checkHeader(
+  header: readonly string[],
+  missing: readonly string[],
+  source: HeaderSource,
+  expected: Readonly<Record<string, readonly string[]>>,
+): HeaderCheck | undefined {
+  const columns = source.dataset === "other" ? undefined : expected[source.report];
+  if (!columns) return undefined;
+  return { report: source.report, file: source.file, ...compareHeader(header, columns), missing };
+}
+
+/**
+ * Why no row can be read when `missing` columns (or XML elements) are absent: each one named, with the name
+ * that seems to stand in its place. For CSV: `Missing column "MW" (the header has "MW_X" in its place)`.
+ */
+export function unreadableReason(
+  missing: readonly string[],
+  renamed: readonly RenamedColumn[],
+  kind: "column" | "element" = "column",
+): string {
+  const where = kind === "column" ? "the header" : "the report";
+  return missing.map((name) => {
+    const to = renamed.find((r) => r.from === name)?.to;
+    return `Missing ${kind} "${name}"` + (to === undefined ? "" : ` (${where} has "${to}" in its place)`);
+  }).join("; ");
 }
 
 /** The current drift of one dataset's report, as logs and `/health` show it (`jobs/schema_drift.ts`). */

@@ -36,6 +36,7 @@ async function fetchAll(client: OasisClient, windows: RequestWindow[]): Promise<
     assert.equal(result.kind, "rows", `${w.query.queryName}: ${JSON.stringify(result).slice(0, 200)}`);
     if (result.kind === "rows") {
       assert.deepEqual(result.problems, [], `${w.query.queryName} had rejected rows`);
+      assert.ok((result.schema ?? []).length > 0, `${w.query.queryName}: no header check`);
       for (const s of result.schema ?? []) {
         // The simulator writes the expected header of every pinned report.
         assert.deepEqual([s.added, s.dropped, s.renamed, s.missing], [[], [], [], []], s.report);
@@ -194,4 +195,20 @@ Deno.test("[round trip] a renamed value column turns the rows into problems nami
   assert.equal(result.problems.length, 3 * 24 * 5);
   assert.match(result.problems[0]!.reason, /^Missing column "MW" \(the header has "MW_X" in its place\)$/);
   assert.deepEqual(result.schema?.map((s) => s.renamed), [[{ from: "MW", to: "MW_X" }]]);
+});
+
+Deno.test("[round trip xml] a renamed VALUE element turns the rows into problems naming it, beside a header check", async () => {
+  const { client, sim } = setup("xml");
+  sim.faults.add({ kind: "renamedColumn", from: "VALUE", to: "PRICE", count: 10 });
+  const w = planWindows(DATASETS.lmp_dam, operatingDay("2026-11-19"), { nodes: DEFAULT_NODES })[0]!;
+  const { result } = await client.fetchWindow(w);
+  assert.equal(result.kind, "rows");
+  if (result.kind !== "rows") return;
+  assert.equal(result.rows.length, 0);
+  assert.equal(result.problems.length, 3 * 24 * 5);
+  assert.match(
+    result.problems[0]!.reason,
+    /^Missing element "VALUE" \(the report has "PRICE" in its place\)$/,
+  );
+  assert.deepEqual(result.schema?.map((s) => s.renamed), [[{ from: "VALUE", to: "PRICE" }]]);
 });
