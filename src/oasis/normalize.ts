@@ -60,6 +60,7 @@ export class RowBuilder {
   }
 
   /** Normalizes one row; `rowNumber` is 1-based. */
+  // long: the per-row hot path of every parse, kept whole so a row costs no extra calls or objects.
   build(cells: readonly string[], rowNumber: number): OasisRow | RowProblem {
     const { index, file } = this.#ctx;
     const startText = cells[index.start] ?? "";
