@@ -29,7 +29,7 @@ async function storeOf(backend: "kv" | "redis", clock: ReturnType<typeof testClo
     return {
       store: mem.store,
       coordination: mem.coordination,
-      close: async () => mem.close(),
+      close: () => Promise.resolve(mem.close()),
     };
   }
   const url = requireRedisUrl();
