@@ -21,20 +21,17 @@
  *
  * @module
  */
+export { CaisoOasisConnector, type ConnectorOptions } from "./src/connector.ts";
 export {
   alignToIntervals,
-  type BatchRequest,
-  type BatchSummary,
-  type BronzeRecord,
-  CaisoOasisConnector,
-  type ConnectorOptions,
   type ExtractedAnswer,
   type ExtractFailure,
   type ExtractRequest,
   type ExtractResult,
-  type RealtimeOptions,
   toInstant,
-} from "./src/connector.ts";
+} from "./src/connector/extract_request.ts";
+export type { BatchRequest, BatchSummary, RealtimeOptions } from "./src/connector/batch_request.ts";
+export type { BronzeRecord } from "./src/connector/bronze_record.ts";
 export { type Config, ConfigError, loadConfig, SETTINGS } from "./src/config.ts";
 export { DATASET_NAMES, type DatasetName, DATASETS, DEFAULT_NODES } from "./src/oasis/datasets.ts";
 export type { DatasetSpec, GroupType, QuerySpec, ReportFamily, WindowLimits } from "./src/oasis/datasets.ts";
@@ -58,7 +55,7 @@ export type { LiveConfig, WsSettings } from "./src/live/settings.ts";
 export type { WebhookConfig } from "./src/alerts/webhook_settings.ts";
 export type { JobsConfig } from "./src/jobs/settings.ts";
 export type { BronzeConfig } from "./src/bronze/settings.ts";
-export type { KafkaSettings } from "./src/bronze/kafka_sink.ts";
+export type { KafkaSettings } from "./src/clients/kafka.ts";
 export type { PollFailure, PollSummary } from "./src/jobs/poll.ts";
 export type { CorrectionSummary } from "./src/jobs/price_corrections.ts";
 export { type BronzeAck, BronzeHeldError } from "./src/jobs/bronze_ack.ts";
@@ -73,6 +70,6 @@ export type {
 } from "./src/jobs/backfill.ts";
 export type { AlertThresholds } from "./src/analytics/alerts.ts";
 export type { SignalSettings } from "./src/analytics/signals.ts";
-export type { KafkaSasl, KafkaTopicSettings } from "./src/bronze/kafka_sink.ts";
+export type { KafkaSasl, KafkaTopicSettings } from "./src/clients/kafka.ts";
 export type { PeakPolling } from "./src/jobs/peak_window.ts";
 export type { EstimateMethod, EstimateSettings } from "./src/live/estimate.ts";

@@ -19,7 +19,7 @@ import { createBronzeMetrics } from "../src/bronze/metrics.ts";
 import { Outbox } from "../src/bronze/outbox.ts";
 import { OutboxDrainer } from "../src/bronze/outbox_drainer.ts";
 import { BronzePublisher, type PublishInput } from "../src/bronze/publisher.ts";
-import type { KafkaSettings } from "../src/bronze/kafka_sink.ts";
+import type { KafkaSettings } from "../src/clients/kafka.ts";
 import type { BronzeMessage, BronzeSink } from "../src/bronze/sink.ts";
 import { parseResponse } from "../src/oasis/parse.ts";
 import { type BenchRow, median } from "./bench_util.ts";

@@ -9,7 +9,7 @@
 import type { OasisRow } from "../src/oasis/row.ts";
 import { DEFAULT_NODES } from "../src/oasis/datasets.ts";
 import { operatingDate, toIso } from "../src/oasis/time.ts";
-import { RedisStore } from "../src/store/redis_store.ts";
+import { createRedisStore } from "../src/store/redis_store.ts";
 import { loadStoreConfig } from "../src/store/settings.ts";
 import { type BenchRow, median } from "./bench_util.ts";
 
@@ -86,7 +86,7 @@ export async function runRedisBench(): Promise<BenchRow[]> {
   // Run 0 warms up (JIT, connection) and is not counted.
   for (let run = 0; run <= RUNS; run++) {
     const prefix = `bench:${crypto.randomUUID()}:`;
-    const store = new RedisStore({ config, prefix, clock });
+    const store = createRedisStore({ config, prefix, clock });
     try {
       await store.waitUntilReady(10_000);
       const t0 = performance.now();

@@ -25,8 +25,8 @@ import type { Battery } from "../src/analytics/battery.ts";
 import { defaultStrategyHours } from "../src/analytics/strategies.ts";
 import { hoursInDay, operatingDate, operatingDay } from "../src/oasis/time.ts";
 import type { PriceStore } from "../src/store/store.ts";
-import { type Analytics, inProcessAnalytics } from "./analytics_jobs.ts";
-import { AnalyticsUnavailableError } from "./analytics_pool.ts";
+import { type Analytics, inProcessAnalytics } from "../src/analytics/analytics_jobs.ts";
+import { AnalyticsUnavailableError } from "../src/analytics/analytics_pool.ts";
 import { json } from "./api_schemas.ts";
 import {
   batteryOf,
@@ -45,7 +45,7 @@ import {
   SummaryBody,
   SummaryQuery,
 } from "./arbitrage_schemas.ts";
-import { createSummarizer, type SummarizerOptions } from "./arbitrage_summary.ts";
+import { createSummarizer, type SummarizerOptions } from "../src/analytics/arbitrage_summary.ts";
 import { type ApiApp, createOpenApiApp } from "./openapi_app.ts";
 
 /** What the arbitrage routes read. */

@@ -190,9 +190,7 @@ export const ArbitrageBody = z.object({
   value_usd_per_mw_day: z.number(),
   cycle_limit: z.number(),
   optimality: z.object({
-    method: z.enum(["dp", "lagrangian", "dp-2d"]),
-    grid_points: z.number(),
-    step_mwh: z.number(),
+    method: z.enum(["lp", "milp"]),
     bound_usd: z.number(),
     cycle_price: z.number(),
   }),

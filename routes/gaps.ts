@@ -21,7 +21,7 @@ import { newestEnd } from "../src/jobs/watermark.ts";
 import { type DatasetName, DATASETS, isDatasetName } from "../src/oasis/datasets.ts";
 import { nextDate, operatingDate, pacificMidnight, toIso } from "../src/oasis/time.ts";
 import type { NodeSelection } from "../src/oasis/windows.ts";
-import type { Coordination } from "../src/store/coordination.ts";
+import type { Coordination } from "../src/coordination/coordination.ts";
 import { VALUE_RETENTION_MS } from "../src/store/market_values.ts";
 import { MARKET_OF_DATASET } from "../src/store/price_points.ts";
 import type { Market, PriceStore } from "../src/store/store.ts";

@@ -100,7 +100,7 @@ async function printValue(file: string, text: Record<string, string | undefined>
   try {
     const battery = batteryFromText(text);
     const series = parsePriceCsv(await Deno.readTextFile(file));
-    const result = optimizeArbitrage(series, battery);
+    const result = await optimizeArbitrage(series, battery);
     const end = intervalStart(series, series.prices.length);
     console.log(JSON.stringify(
       {

@@ -13,7 +13,7 @@
  */
 import { parseArgs } from "node:util";
 import { NdjsonReader } from "../src/bronze/bronze_reader.ts";
-import { KafkaReader } from "../src/bronze/kafka_reader.ts";
+import { createKafkaReader } from "../src/bronze/kafka_reader.ts";
 import { type AuditReport, runAudit } from "../src/jobs/audit.ts";
 import { AUDIT_MAX_REVISIONS } from "../src/jobs/audit_tally.ts";
 import { createCountProgress } from "../src/jobs/backfill_progress.ts";
@@ -95,7 +95,7 @@ async function main(args: string[]): Promise<number> {
     return EXIT.usage;
   }
   const bronze = config.bronze;
-  const reader = bronze.kafka ? new KafkaReader(bronze.kafka) : new NdjsonReader(bronze.bronzeDir);
+  const reader = bronze.kafka ? createKafkaReader(bronze.kafka) : new NdjsonReader(bronze.bronzeDir);
   const progress = createCountProgress("audit", reader.unit);
   try {
     const report = await runAudit(

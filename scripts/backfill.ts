@@ -18,6 +18,7 @@ import type { BackfillPlan, BackfillSummary } from "../src/jobs/backfill.ts";
 import { createProgressReporter } from "../src/jobs/backfill_progress.ts";
 import { formatMissing } from "../src/jobs/backfill_window.ts";
 import { ackBaseline, awaitAcknowledged, type BronzeAck } from "../src/jobs/bronze_ack.ts";
+import { digestRetentionMs } from "../src/jobs/digest_retention.ts";
 import type { Log } from "../src/log.ts";
 import { DATASET_NAMES } from "../src/oasis/datasets.ts";
 import { operatingDate } from "../src/oasis/time.ts";
@@ -163,6 +164,7 @@ async function main(args: string[]): Promise<number> {
       signal: stop.signal,
       onProgress: (p) => progress.update(p),
       rerequests: config.jobs.backfillRerequests,
+      digestTtlMs: digestRetentionMs(config.jobs),
     });
     progress.stop();
     printSummary(plan, summary, Math.max(0, attempts - summary.requests));

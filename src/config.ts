@@ -7,19 +7,14 @@
  *
  * @module
  */
-import {
-  DATASET_NAMES,
-  type DatasetName,
-  DEFAULT_NODES,
-  type GroupType,
-  NODE_NAME,
-} from "./oasis/datasets.ts";
+import { DATASET_NAMES, type DatasetName, DEFAULT_NODES } from "./oasis/datasets.ts";
 import { OASIS_BASE_URL, type ResultFormat } from "./oasis/url.ts";
 import type { NodeSelection } from "./oasis/windows.ts";
 import { ConfigError, type Env, type SettingDoc, settingReader } from "./settings.ts";
 import { loadStoreConfig, STORE_SETTINGS, type StoreConfig } from "./store/settings.ts";
 import { BRONZE_SETTINGS, type BronzeConfig, loadBronzeConfig } from "./bronze/settings.ts";
 import { JOB_SETTINGS, type JobsConfig, loadJobsConfig } from "./jobs/settings.ts";
+import { NodeListError, nodeSelection } from "./jobs/node_selection.ts";
 import { LIVE_SETTINGS, type LiveConfig, loadLiveConfig } from "./live/settings.ts";
 import { type ConfigFile, readConfigFile } from "./config_file.ts";
 import { loadWebhookConfig, WEBHOOK_SETTINGS, type WebhookConfig } from "./alerts/webhook_settings.ts";
@@ -197,12 +192,13 @@ export interface Config {
 
 function nodes(env: Env): NodeSelection {
   const text = value(env, "OASIS_NODES");
-  if (text === "ALL" || text === "ALL_APNODES") return { grpType: text as GroupType };
-  const list = text.split(",").map((n) => n.trim()).filter((n) => n !== "");
-  const bad = list.find((n) => !NODE_NAME.test(n));
-  if (list.length === 0) throw new ConfigError("OASIS_NODES", "the list is empty");
-  if (bad !== undefined) throw new ConfigError("OASIS_NODES", `"${bad}" is not a node name`);
-  return { nodes: [...new Set(list)] };
+  try {
+    return nodeSelection(
+      text === "ALL" || text === "ALL_APNODES" ? text : text.split(",").filter((n) => n.trim() !== ""),
+    );
+  } catch (e) {
+    throw e instanceof NodeListError ? new ConfigError("OASIS_NODES", e.detail) : e;
+  }
 }
 
 function datasets(env: Env): DatasetName[] {

@@ -8,132 +8,27 @@
  * @module
  */
 import type { Config } from "./config.ts";
-import type { BronzeMessage } from "./bronze/sink.ts";
 import { BronzePublisher } from "./bronze/publisher.ts";
 import {
-  type BackfillPlan,
-  type BackfillProgress,
-  type BackfillSummary,
-  planBackfill,
-  runBackfill,
-} from "./jobs/backfill.ts";
-import { deliverWindow } from "./jobs/deliver.ts";
-import { ackBaseline, awaitAcknowledged, type BronzeAck, BronzeHeldError } from "./jobs/bronze_ack.ts";
+  type BatchRequest,
+  type BatchSummary,
+  planBatch,
+  type RealtimeOptions,
+} from "./connector/batch_request.ts";
+import { type BronzeRecord, recordOf } from "./connector/bronze_record.ts";
+import { extractWindows } from "./connector/extract.ts";
+import { checkDataset, type ExtractRequest, type ExtractResult } from "./connector/extract_request.ts";
+import { runBackfill } from "./jobs/backfill.ts";
+import { digestRetentionMs } from "./jobs/digest_retention.ts";
+import { deliverAnswers } from "./jobs/fetch_windows.ts";
+import { ackBaseline, awaitAcknowledged, BronzeHeldError } from "./jobs/bronze_ack.ts";
 import type { PollSummary } from "./jobs/poll.ts";
 import type { CorrectionSummary } from "./jobs/price_corrections.ts";
 import { correctPricesOnce, pollOnce } from "./jobs/service_runs.ts";
 import { type Log, silentLog } from "./log.ts";
-import type { FetchResult } from "./oasis/client.ts";
-import { DATASET_NAMES, type DatasetName, DATASETS, isDatasetName, NODE_NAME } from "./oasis/datasets.ts";
-import { requestFailure } from "./oasis/errors.ts";
-import type { OasisRow, RowProblem } from "./oasis/row.ts";
-import { nextDate, operatingDate, pacificMidnight, parseDate } from "./oasis/time.ts";
-import { type NodeSelection, planWindows, type RequestWindow } from "./oasis/windows.ts";
+import type { DatasetName } from "./oasis/datasets.ts";
+import type { OasisClient } from "./oasis/client.ts";
 import { openService, type Service } from "./service.ts";
-
-/** What to fetch with `extract()`. */
-export interface ExtractRequest {
-  /** Dataset, e.g. `lmp_dam`. */
-  readonly dataType: DatasetName;
-  /** Start: an ISO-8601 instant with `Z` or an offset, a `Date`, or `YYYY-MM-DD` (Pacific midnight). */
-  readonly start: string | Date;
-  /** End (exclusive), in the same forms as `start`. */
-  readonly end: string | Date;
-  /** One pricing node; LMP datasets only (default: the configured nodes). */
-  readonly node?: string;
-  /** Several pricing nodes, or `ALL` / `ALL_APNODES`; LMP datasets only. */
-  readonly nodes?: readonly string[] | "ALL" | "ALL_APNODES";
-  /** Aborts the remaining requests. */
-  readonly signal?: AbortSignal;
-}
-
-/** One answered request of an extraction. */
-export interface ExtractedAnswer {
-  /** The request window. */
-  readonly window: RequestWindow;
-  /** The parsed answer with its provenance. */
-  readonly fetch: FetchResult;
-}
-
-/** A request of an extraction that failed after the client's retries. */
-export interface ExtractFailure {
-  /** The request window. */
-  readonly window: RequestWindow;
-  /** Requested URL, when known. */
-  readonly url: string;
-  /** Why it failed. */
-  readonly message: string;
-  /** OASIS error code, when OASIS answered with an error document. */
-  readonly code?: number;
-}
-
-/** What `extract()` fetched: the parsed rows, each answer with its provenance, and any failed request. */
-export interface ExtractResult {
-  /** The dataset. */
-  readonly dataType: DatasetName;
-  /** Start actually asked of OASIS (the request's start, floored to the dataset's interval grid), UTC. */
-  readonly start: string;
-  /** End actually asked of OASIS (ceiled to the grid), UTC. */
-  readonly end: string;
-  /** Requests sent (windows planned within OASIS's limits). */
-  readonly requests: number;
-  /** Every normalized row, in answer order. */
-  readonly rows: readonly OasisRow[];
-  /** Source rows that could not be normalized (they become dead letters in `transform`). */
-  readonly problems: readonly RowProblem[];
-  /** The answers, for `transform` and `load`. */
-  readonly answers: readonly ExtractedAnswer[];
-  /** Requests that failed after retries; empty when every window arrived. */
-  readonly failures: readonly ExtractFailure[];
-}
-
-/** One Bronze record as `transform()` gives it: what would be committed to the outbox, parsed. */
-export interface BronzeRecord {
-  /** Destination topic: the dataset's Bronze topic, or its `.dlq` topic for a dead letter. */
-  readonly topic: string;
-  /** Deterministic key of the fact (or of the dead letter). */
-  readonly key: string;
-  /** Message headers (content type, schema name and version, dataset). */
-  readonly headers: Readonly<Record<string, string>>;
-  /** True for a dead letter (a row that failed normalization or validation, with its reason). */
-  readonly deadLetter: boolean;
-  /** The validated envelope, or the dead-letter record. */
-  readonly value: Readonly<Record<string, unknown>>;
-}
-
-/** What `runBatch()` loads. */
-export interface BatchRequest {
-  /** First Pacific operating day, `YYYY-MM-DD`. */
-  readonly startDate: string;
-  /** Last operating day, inclusive. */
-  readonly endDate: string;
-  /** Datasets (default: the configured ones). */
-  readonly dataTypes?: readonly DatasetName[];
-  /** Nodes (default: the configured ones). */
-  readonly nodes?: readonly string[] | "ALL" | "ALL_APNODES";
-  /** Called after each window. */
-  readonly onProgress?: (progress: BackfillProgress) => void;
-  /** Aborts the run; the same call later continues from its checkpoint. */
-  readonly signal?: AbortSignal;
-}
-
-/** What `runBatch()` did: the backfill summary, the plan it ran and what the sink acknowledged. */
-export interface BatchSummary extends BackfillSummary {
-  /** The requests planned. */
-  readonly plan: BackfillPlan;
-  /** Rows committed to the outbox and rows acknowledged by the sink; `held > 0`: not all in Bronze yet. */
-  readonly bronze: BronzeAck;
-}
-
-/** Options of `runRealtime()`. */
-export interface RealtimeOptions {
-  /** The time the pass runs at (default: now). */
-  readonly now?: Date;
-  /** Datasets (default: the configured ones). */
-  readonly dataTypes?: readonly DatasetName[];
-  /** Aborts the pass. */
-  readonly signal?: AbortSignal;
-}
 
 /** Options of `CaisoOasisConnector`. */
 export interface ConnectorOptions {
@@ -146,72 +41,8 @@ export interface ConnectorOptions {
   /** Clock (default: `new Date()`). */
   readonly now?: () => Date;
 }
-const ZONED = /(?:Z|[+-]\d{2}:?\d{2})$/i;
-const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 
-/** `value` as an instant; a date alone is the Pacific midnight that starts that operating day. */
-export function toInstant(value: string | Date, name: string): Date {
-  if (value instanceof Date) {
-    if (Number.isNaN(value.getTime())) throw new RangeError(`Invalid ${name}: the Date is invalid`);
-    return value;
-  }
-  if (typeof value !== "string") {
-    throw new TypeError(`Invalid ${name}: expected an ISO-8601 string or a Date`);
-  }
-  const text = value.trim();
-  if (DATE_ONLY.test(text)) {
-    parseDate(text);
-    return pacificMidnight(text);
-  }
-  if (!text.includes("T") || !ZONED.test(text)) {
-    throw new RangeError(
-      `Invalid ${name} "${value}": give an ISO-8601 instant with Z or an offset (2024-01-01T00:00:00Z, ` +
-        `2024-01-01T00:00:00-08:00) or a date YYYY-MM-DD`,
-    );
-  }
-  const ms = Date.parse(text);
-  if (Number.isNaN(ms)) throw new RangeError(`Invalid ${name} "${value}": not an ISO-8601 instant`);
-  return new Date(ms);
-}
-
-/** `[start, end)` widened to whole intervals of `dataset` (Pacific operating days for daily data). */
-export function alignToIntervals(dataset: DatasetName, start: Date, end: Date): { start: Date; end: Date } {
-  const minutes = DATASETS[dataset].intervalMinutes;
-  if (minutes >= 1440) {
-    const first = pacificMidnight(operatingDate(start));
-    const lastDay = operatingDate(new Date(end.getTime() - 1));
-    return { start: first, end: pacificMidnight(nextDate(lastDay)) };
-  }
-  const step = minutes * 60_000;
-  return {
-    start: new Date(Math.floor(start.getTime() / step) * step),
-    end: new Date(Math.ceil(end.getTime() / step) * step),
-  };
-}
-
-function selection(
-  request: { node?: string; nodes?: readonly string[] | "ALL" | "ALL_APNODES" },
-  fallback: NodeSelection,
-): NodeSelection {
-  if (request.node !== undefined && request.nodes !== undefined) {
-    throw new TypeError("Give node or nodes, not both");
-  }
-  const nodes = request.node !== undefined ? [request.node] : request.nodes;
-  if (nodes === undefined) return fallback;
-  if (nodes === "ALL" || nodes === "ALL_APNODES") return { grpType: nodes };
-  const list = [...new Set(nodes.map((n) => n.trim()))];
-  const bad = list.find((n) => !NODE_NAME.test(n));
-  if (list.length === 0) throw new RangeError("Invalid nodes: the list is empty");
-  if (bad !== undefined) throw new RangeError(`Invalid node "${bad}"`);
-  return { nodes: list };
-}
-
-function checkDataset(name: string): DatasetName {
-  if (!isDatasetName(name)) {
-    throw new RangeError(`Unknown dataType "${name}" (known: ${DATASET_NAMES.join(", ")})`);
-  }
-  return name;
-}
+type FetchArgs = Parameters<OasisClient["fetchWindow"]>;
 
 const NO_OUTBOX = {
   append: () => Promise.reject(new Error("transform() builds messages only; it never commits them")),
@@ -249,46 +80,12 @@ export class CaisoOasisConnector {
    * is listed in `failures`; the others' rows are kept. Throws only for bad arguments or an abort.
    */
   async extract(request: ExtractRequest): Promise<ExtractResult> {
-    if (this.#closed) throw new Error("The connector is closed");
-    const dataType = checkDataset(request.dataType);
-    const from = toInstant(request.start, "start");
-    const to = toInstant(request.end, "end");
-    if (to <= from) {
-      throw new RangeError(`Invalid range: end ${to.toISOString()} is not after start ${from.toISOString()}`);
-    }
-    const range = alignToIntervals(dataType, from, to);
-    const windows = planWindows(DATASETS[dataType], range, selection(request, this.config.nodes));
-    const { client } = (await this.#opened()).oasis;
-    const answers: ExtractedAnswer[] = [];
-    const failures: ExtractFailure[] = [];
-    const rows: OasisRow[] = [];
-    const problems: RowProblem[] = [];
-    for (const window of windows) {
-      request.signal?.throwIfAborted();
-      try {
-        const fetch = await client.fetchWindow(window, request.signal);
-        answers.push({ window, fetch });
-        if (fetch.result.kind === "rows") {
-          rows.push(...fetch.result.rows);
-          problems.push(...fetch.result.problems);
-        }
-      } catch (error) {
-        if (request.signal?.aborted) throw error;
-        const failure = requestFailure(error);
-        failures.push({ window, ...failure });
-        this.#log("warn", "extract: window failed", { dataset: dataType, ...failure });
-      }
-    }
-    return {
-      dataType,
-      start: range.start.toISOString(),
-      end: range.end.toISOString(),
-      requests: windows.length,
-      rows,
-      problems,
-      answers,
-      failures,
+    this.#open();
+    // The service is opened at the first request, after the arguments are checked.
+    const client = {
+      fetchWindow: async (...a: FetchArgs) => (await this.#opened()).oasis.client.fetchWindow(...a),
     };
+    return await extractWindows(client, request, this.config.nodes, this.#log);
   }
 
   /**
@@ -313,14 +110,10 @@ export class CaisoOasisConnector {
   async load(result: ExtractResult): Promise<number> {
     const service = await this.#opened();
     const bronze = service.bronze;
-    let published = 0;
-    for (const { window, fetch } of result.answers) {
-      const d = await deliverWindow(window, fetch, service.deliver, {
-        now: this.#now(),
-        digestTtlMs: this.config.jobs.lookbackMs + 2 * 86_400_000,
-      });
-      published += d.published;
-    }
+    const published = await deliverAnswers(result.answers, {
+      deps: service.deliver,
+      options: { now: this.#now(), digestTtlMs: digestRetentionMs(this.config.jobs) },
+    });
     const timeoutMs = this.config.jobs.backfillDrainTimeoutMs;
     const held = await bronze.drain(timeoutMs);
     if (held > 0) throw new BronzeHeldError(held, bronze.sink.kind, timeoutMs);
@@ -332,19 +125,7 @@ export class CaisoOasisConnector {
    * `deno task backfill`: resumable from its checkpoint, days beyond OASIS's retention cut off.
    */
   async runBatch(request: BatchRequest): Promise<BatchSummary> {
-    parseDate(request.startDate);
-    parseDate(request.endDate);
-    if (request.endDate < request.startDate) {
-      throw new RangeError(
-        `Invalid range: endDate "${request.endDate}" is before startDate "${request.startDate}"`,
-      );
-    }
-    const plan = planBackfill({
-      from: request.startDate,
-      to: request.endDate,
-      datasets: (request.dataTypes ?? this.config.datasets).map(checkDataset),
-      nodes: selection({ nodes: request.nodes }, this.config.nodes),
-    }, this.#now());
+    const plan = planBatch(request, this.config, this.#now());
     const service = await this.#opened();
     const baseline = ackBaseline(service.bronze);
     const summary = await runBackfill(plan, {
@@ -355,6 +136,7 @@ export class CaisoOasisConnector {
       onProgress: request.onProgress,
       now: this.#now,
       rerequests: this.config.jobs.backfillRerequests,
+      digestTtlMs: digestRetentionMs(this.config.jobs),
     });
     const timeoutMs = this.config.jobs.backfillDrainTimeoutMs;
     const bronze = await awaitAcknowledged(service.bronze, baseline, timeoutMs);
@@ -392,9 +174,13 @@ export class CaisoOasisConnector {
     return (await service?.close()) ?? 0;
   }
 
-  /** The service's parts, opened on first use (a failed open is retried by the next call). */
+  #open(): void {
+    if (this.#closed) throw new Error("The connector is closed");
+  }
+
+  /** The service's parts, opened on first use; requests are spaced with every process on the same backends. */
   #opened(): Promise<Service> {
-    if (this.#closed) return Promise.reject(new Error("The connector is closed"));
+    this.#open();
     this.#service ??= openService(this.config, {
       log: this.#log,
       fetch: this.#options.fetch,
@@ -410,14 +196,4 @@ export class CaisoOasisConnector {
     });
     return this.#service;
   }
-}
-
-function recordOf(m: BronzeMessage, topic: string): BronzeRecord {
-  return {
-    topic: m.topic,
-    key: m.key,
-    headers: m.headers,
-    deadLetter: m.topic !== topic,
-    value: JSON.parse(m.value),
-  };
 }

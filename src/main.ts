@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { AnalyticsPool } from "../routes/analytics_pool.ts";
+import { AnalyticsPool } from "./analytics/analytics_pool.ts";
 import { startAlertWebhooks } from "./alerts/alert_webhooks.ts";
 import { ConfigError, readConfig } from "./config.ts";
 import { pollCrons } from "./jobs/peak_window.ts";

@@ -20,7 +20,7 @@ import { type Log, silentLog } from "./log.ts";
 import type { DatasetName } from "./oasis/datasets.ts";
 import type { OasisRequestEvent } from "./oasis/client.ts";
 import { createOasisStack, type OasisStack } from "./oasis_stack.ts";
-import type { Coordination } from "./store/coordination.ts";
+import type { Coordination } from "./coordination/coordination.ts";
 import type { PriceStore } from "./store/store.ts";
 
 /** What `openService` takes besides configuration. */

@@ -64,7 +64,11 @@ export class NoPricesError extends Error {
 }
 
 /** The day's report for `battery`. */
-export function arbitrageDay(day: DaySeries, battery: Battery, options: DayOptions): DayReport {
+export async function arbitrageDay(
+  day: DaySeries,
+  battery: Battery,
+  options: DayOptions,
+): Promise<DayReport> {
   const valued = options.market === "fmm" ? day.fmm : options.market === "da" ? day.da : day.rt;
   const needed = options.market === "two-settlement" ? day.da : valued;
   if (knownCount(needed) === 0) {
@@ -73,12 +77,12 @@ export function arbitrageDay(day: DaySeries, battery: Battery, options: DayOptio
     );
   }
   const opts = options.arbitrage ?? {};
-  const daPlan = knownCount(day.da) > 0 ? optimizeArbitrage(day.da, battery, opts) : null;
-  const rtPlan = knownCount(day.rt) > 0 ? optimizeArbitrage(day.rt, battery, opts) : null;
+  const daPlan = knownCount(day.da) > 0 ? await optimizeArbitrage(day.da, battery, opts) : null;
+  const rtPlan = knownCount(day.rt) > 0 ? await optimizeArbitrage(day.rt, battery, opts) : null;
   let result: ArbitrageResult;
   let two: TwoSettlementResult | undefined;
   if (options.market === "two-settlement") {
-    two = twoSettlement(day.da, day.rt, battery, daPlan!, opts);
+    two = await twoSettlement(day.da, day.rt, battery, daPlan!, opts);
     result = {
       ...two.physical,
       value_usd: two.value_usd,
@@ -89,7 +93,7 @@ export function arbitrageDay(day: DaySeries, battery: Battery, options: DayOptio
       ? daPlan!
       : options.market === "rt"
       ? rtPlan!
-      : optimizeArbitrage(day.fmm, battery, opts);
+      : await optimizeArbitrage(day.fmm, battery, opts);
   }
   const report: DayReport = {
     market: options.market,
@@ -108,7 +112,7 @@ export function arbitrageDay(day: DaySeries, battery: Battery, options: DayOptio
     ...report,
     ...(two ? { two_settlement: withoutPhysical(two) } : {}),
     ...(options.live
-      ? { live: liveValue({ da: day.da, rt: day.rt, battery, ...options.live, options: opts }) }
+      ? { live: await liveValue({ da: day.da, rt: day.rt, battery, ...options.live, options: opts }) }
       : {}),
   };
 }

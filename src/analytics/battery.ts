@@ -95,7 +95,7 @@ const EFFICIENCY = bound(0.5, 1, "an efficiency of at least 0.5 and at most 1");
 /**
  * Physical bounds of each parameter, inclusive (`BatteryParamError` outside them; the API documents them).
  * Below 1 kW, 1 kWh, 50 % efficiency or a 1 % band, or past 100 cycles a day, a battery is not one a market
- * values, and such values only made the optimizer's grid degenerate.
+ * values (such values once made the old grid optimizer degenerate; HiGHS, scaled to the band, copes).
  */
 export const BATTERY_BOUNDS: Readonly<Record<string, Bound>> = {
   power_mw: POWER,

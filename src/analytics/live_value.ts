@@ -44,7 +44,7 @@ const FIVE_MIN = 300_000;
 const HOUR_MS = 3_600_000;
 
 /** The live remaining value and the day's value as it stands. */
-export function liveValue(input: LiveInput): LiveValue {
+export async function liveValue(input: LiveInput): Promise<LiveValue> {
   const { rt, battery } = input;
   const da = hourMap(input.da);
   const dayStart = rt.startMs;
@@ -60,19 +60,19 @@ export function liveValue(input: LiveInput): LiveValue {
   const blended: PriceSeries = { ...rt, prices: rt.prices.map((p, t) => (t < first ? p : forecast(t))) };
   const base = { from: new Date(next).toISOString().slice(0, 19) + "Z", soc_mwh: input.socMwh };
   const notes: string[] = [];
-  const attempt = <T>(fn: () => T): T | null => {
+  const attempt = async <T>(fn: () => Promise<T>): Promise<T | null> => {
     try {
-      return fn();
+      return await fn();
     } catch (e) {
       if (!(e instanceof InfeasibleScheduleError)) throw e;
       notes.push(e.message);
       return null;
     }
   };
-  const remaining = attempt(() =>
+  const remaining = await attempt(() =>
     optimizeArbitrage(future, battery, { ...input.options, days: 1, startSocMwh: input.socMwh })
   );
-  const day = attempt(() => optimizeArbitrage(blended, battery, { ...input.options, days: 1 }));
+  const day = await attempt(() => optimizeArbitrage(blended, battery, { ...input.options, days: 1 }));
   return {
     ...base,
     remaining_value_usd: remaining?.value_usd ?? null,

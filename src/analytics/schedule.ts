@@ -40,7 +40,7 @@ export interface ScheduleResult {
   readonly schedule: ScheduleRow[];
 }
 
-/** Below this grid-side MW an interval counts as idle (rounding on the grid). */
+/** Below this grid-side MW an interval counts as idle (solver rounding). */
 const IDLE_MW = 1e-7;
 
 const round = (x: number, digits: number) => {

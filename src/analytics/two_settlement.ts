@@ -43,21 +43,22 @@ export interface TwoSettlementResult {
 const HOUR_MS = 3_600_000;
 
 /** Two-settlement value of `battery` given day-ahead `da` (hourly) and real-time `rt` prices of one day. */
-export function twoSettlement(
+export async function twoSettlement(
   da: PriceSeries,
   rt: PriceSeries,
   battery: Battery,
-  daPlan: ArbitrageResult = optimizeArbitrage(da, battery),
+  daPlan?: ArbitrageResult,
   options: ArbitrageOptions = {},
-): TwoSettlementResult {
-  const daMw = scheduleByHour(daPlan);
+): Promise<TwoSettlementResult> {
+  const plan = daPlan ?? await optimizeArbitrage(da, battery);
+  const daMw = scheduleByHour(plan);
   const daPrice = hourMap(da);
   const hourOf = (t: number) => Math.floor(intervalStart(rt, t) / HOUR_MS) * HOUR_MS;
   const filled: PriceSeries = {
     ...rt,
     prices: rt.prices.map((p, t) => p ?? daPrice.get(hourOf(t)) ?? null),
   };
-  const physical = optimizeArbitrage(filled, battery, options);
+  const physical = await optimizeArbitrage(filled, battery, options);
   const h = intervalHours(rt);
   let deviationValue = 0;
   const rows = physical.schedule.map((row, t): TwoSettlementRow => {
@@ -73,7 +74,7 @@ export function twoSettlement(
       rt_price: rt.prices[t] ?? null,
     };
   });
-  const daValue = daPlan.value_usd + battery.degradation * daPlan.discharged_mwh;
+  const daValue = plan.value_usd + battery.degradation * plan.discharged_mwh;
   const degradation = battery.degradation * physical.discharged_mwh;
   return {
     value_usd: daValue + deviationValue - degradation,

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { cString, type Librdkafka, LIBRDKAFKA_PATHS, openLibrdkafka } from "./librdkafka_ffi.ts";
+import { cString, type Librdkafka, LIBRDKAFKA_PATHS, openLibrdkafka } from "../clients/librdkafka.ts";
 
 /** The `KAFKA_CLIENT` setting. */
 export type KafkaClientSetting = "auto" | "kafkajs" | "librdkafka";

@@ -2,12 +2,13 @@
  * The Kafka `BronzeReader`: each partition of a topic read from its first offset to the end offset it had
  * when the read started (`admin.fetchTopicOffsets`), by a consumer of a one-off group that commits
  * nothing and is deleted afterwards. Confluent-framed values (schema registry on) are unframed; plain
- * JSON values are read as they are. A read that stops making progress fails instead of hanging.
+ * JSON values are read as they are. A read that stops making progress fails instead of hanging. The kafkajs
+ * client is injected (`createKafkaReader` makes one from settings).
  *
  * @module
  */
 import type { BronzeReader, EachValue } from "./bronze_reader.ts";
-import { createKafkaClient, type Kafka, type KafkaSettings } from "./kafka_sink.ts";
+import { createKafkaClient, type Kafka, type KafkaSettings } from "../clients/kafka.ts";
 import { MAGIC_BYTE, unframeConfluent } from "./schema_registry.ts";
 
 /** Options of `KafkaReader`. */
@@ -27,8 +28,9 @@ export class KafkaReader implements BronzeReader {
   readonly #idleMs: number;
   #adminUp?: Promise<void>;
 
-  constructor(settings: KafkaSettings, options: KafkaReaderOptions = {}) {
-    this.#kafka = createKafkaClient(settings);
+  /** Reads through `kafka` (its admin client is closed by `close()`). */
+  constructor(kafka: Kafka, options: KafkaReaderOptions = {}) {
+    this.#kafka = kafka;
     this.#admin = this.#kafka.admin();
     this.#idleMs = options.idleTimeoutMs ?? 60_000;
   }
@@ -105,6 +107,11 @@ export class KafkaReader implements BronzeReader {
     this.#adminUp = undefined;
     await this.#admin.disconnect();
   }
+}
+
+/** A `KafkaReader` on a new kafkajs client for `settings`. */
+export function createKafkaReader(settings: KafkaSettings, options: KafkaReaderOptions = {}): KafkaReader {
+  return new KafkaReader(createKafkaClient(settings), options);
 }
 
 /** A message value as JSON text: unframed when it is in the Confluent wire format. */

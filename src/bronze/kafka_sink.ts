@@ -1,63 +1,24 @@
 /**
- * The Kafka adapter of the Bronze sink, and the only file that imports kafkajs (readers get their client
- * from `createKafkaClient`). `KafkaSink` wraps an injected producer and admin client: it creates missing
- * topics (Bronze topics with the configured cleanup policy, `.dlq` topics with `delete`) with partitions
- * and replication factor from config, and sends batches with `acks: -1` and gzip. `createKafkaSink` builds
- * the real clients: an idempotent producer (`maxInFlightRequests: 1`, so per-partition order survives
- * retries) with the Java-compatible partitioner.
+ * The Kafka adapter of the Bronze sink. `KafkaSink` wraps an injected kafkajs producer and admin client: it
+ * creates missing topics (Bronze topics with the configured cleanup policy, `.dlq` topics with `delete`)
+ * with partitions and replication factor from config, and sends batches with `acks: -1` and gzip.
+ * `createKafkaSink` injects the real clients of `src/clients/kafka.ts` (the only importer of kafkajs).
  *
  * @module
  */
 import { Buffer } from "node:buffer";
 import {
   type Admin,
-  CompressionTypes,
-  Kafka,
-  type KafkaConfig,
-  logLevel,
+  createKafkaClient,
+  createKafkaProducer,
+  GZIP,
+  type KafkaSettings,
+  type KafkaTopicSettings,
   type Message,
-  Partitioners,
   type Producer,
-  type SASLOptions,
   type TopicMessages,
-} from "kafkajs";
+} from "../clients/kafka.ts";
 import { type BronzeLog, type BronzeMessage, type BronzeSink, silentLog } from "./sink.ts";
-
-/** How missing topics are created. */
-export interface KafkaTopicSettings {
-  /** Partitions of a created topic. */
-  readonly partitions: number;
-  /** Replication factor of a created topic. */
-  readonly replicationFactor: number;
-  /** `cleanup.policy` of Bronze topics (`compact` keeps one value per key); `.dlq` topics use `delete`. */
-  readonly cleanupPolicy: string;
-}
-
-/** SASL credentials for a real cluster. */
-export interface KafkaSasl {
-  /** SASL mechanism. */
-  readonly mechanism: "plain" | "scram-sha-256" | "scram-sha-512";
-  /** SASL user. */
-  readonly username: string;
-  /** SASL password. */
-  readonly password: string;
-}
-
-/** Everything needed to reach a cluster and create topics. */
-export interface KafkaSettings {
-  /** Bootstrap servers, `host:port`. */
-  readonly brokers: readonly string[];
-  /** Kafka client id. */
-  readonly clientId: string;
-  /** TLS to the brokers (system CA store). */
-  readonly ssl: boolean;
-  /** SASL credentials, or null. */
-  readonly sasl: KafkaSasl | null;
-  /** How missing topics are created. */
-  readonly topics: KafkaTopicSettings;
-  /** Most key+value bytes per produce request (gzip makes the on-wire batch far smaller). */
-  readonly maxBatchBytes: number;
-}
 
 /** Tries of `ensureTopics` when the broker answers with a retriable error. */
 const ENSURE_ATTEMPTS = 5;
@@ -145,7 +106,7 @@ export class KafkaSink implements BronzeSink {
     await this.#producer.sendBatch({
       topicMessages,
       acks: -1,
-      compression: CompressionTypes.GZIP,
+      compression: GZIP,
       timeout: this.#timeout,
     });
   }
@@ -233,40 +194,11 @@ function toBuffer(bytes: Uint8Array): Buffer {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
-const LEVELS: Record<number, "info" | "warn" | "error"> = {
-  [logLevel.ERROR]: "warn", // kafkajs logs every failed connection attempt; the drainer reports the outcome
-  [logLevel.WARN]: "warn",
-  [logLevel.INFO]: "info",
-  [logLevel.DEBUG]: "info",
-};
-
-/** The kafkajs client configuration for `settings`, logging through `log`. */
-export function kafkaClientConfig(settings: KafkaSettings, log: BronzeLog = silentLog): KafkaConfig {
-  return {
-    clientId: settings.clientId,
-    brokers: [...settings.brokers],
-    ssl: settings.ssl,
-    sasl: settings.sasl ? { ...settings.sasl } as SASLOptions : undefined,
-    logLevel: logLevel.WARN,
-    logCreator: () => ({ namespace, level, log: entry }) => {
-      const { message, timestamp: _t, logger: _l, ...fields } = entry;
-      log(LEVELS[level] ?? "info", `kafkajs ${namespace}: ${message}`, fields);
-    },
-  };
-}
-
 /** A `KafkaTopicAdmin` on a real kafkajs admin client (for sinks that produce through another client). */
 export function createKafkaTopicAdmin(settings: KafkaSettings, log: BronzeLog = silentLog): KafkaTopicAdmin {
-  const admin = new Kafka(kafkaClientConfig(settings, log)).admin();
+  const admin = createKafkaClient(settings, log).admin();
   return new KafkaTopicAdmin({ admin, topics: settings.topics, log });
 }
-
-/** A kafkajs client for readers (the Bronze audit's consumer and admin calls). */
-export function createKafkaClient(settings: KafkaSettings, log: BronzeLog = silentLog): Kafka {
-  return new Kafka(kafkaClientConfig(settings, log));
-}
-
-export type { Consumer, EachBatchPayload, Kafka } from "kafkajs";
 
 /** Options of `createKafkaSink`. */
 export interface CreateKafkaSinkOptions {
@@ -276,14 +208,9 @@ export interface CreateKafkaSinkOptions {
 
 /** A `KafkaSink` on real kafkajs clients: idempotent producer, `maxInFlightRequests: 1`, gzip, `acks: -1`. */
 export function createKafkaSink(settings: KafkaSettings, options: CreateKafkaSinkOptions = {}): KafkaSink {
-  const kafka = new Kafka(kafkaClientConfig(settings, options.log));
-  const producer = kafka.producer({
-    idempotent: true,
-    maxInFlightRequests: 1,
-    createPartitioner: Partitioners.DefaultPartitioner,
-  });
+  const kafka = createKafkaClient(settings, options.log);
   return new KafkaSink({
-    producer,
+    producer: createKafkaProducer(kafka),
     admin: kafka.admin(),
     topics: settings.topics,
     maxBatchBytes: settings.maxBatchBytes,

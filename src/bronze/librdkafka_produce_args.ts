@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { cBuffer, RD_KAFKA_MSG_F_COPY, VTYPE, VU_SIZE, VU_UNION } from "./librdkafka_ffi.ts";
+import { cBuffer, RD_KAFKA_MSG_F_COPY, VTYPE, VU_SIZE, VU_UNION } from "../clients/librdkafka.ts";
 import type { BronzeMessage } from "./sink.ts";
 
 const INTERN_MAX = 256;

@@ -9,7 +9,7 @@
  *
  * @module
  */
-import type { KafkaSettings } from "./kafka_sink.ts";
+import type { KafkaSettings } from "../clients/kafka.ts";
 import {
   cBuffer,
   cString,
@@ -21,7 +21,7 @@ import {
   RD_KAFKA_EVENT_LOG,
   RD_KAFKA_PRODUCER,
   RD_KAFKA_RESP_ERR__QUEUE_FULL,
-} from "./librdkafka_ffi.ts";
+} from "../clients/librdkafka.ts";
 import { ProduceArgs } from "./librdkafka_produce_args.ts";
 import { type BronzeLog, type BronzeMessage, type BronzeSink, silentLog } from "./sink.ts";
 

@@ -7,7 +7,7 @@
  */
 import { ConfigError, type Env, type SettingDoc, settingReader } from "../settings.ts";
 import { DATASET_NAMES, type DatasetName, DATASETS } from "../oasis/datasets.ts";
-import type { KafkaSasl, KafkaSettings } from "./kafka_sink.ts";
+import type { KafkaSasl, KafkaSettings } from "../clients/kafka.ts";
 
 /** Every environment variable Bronze publishing reads. */
 export const BRONZE_SETTINGS: readonly SettingDoc[] = [

@@ -14,13 +14,17 @@
  */
 import type { Config } from "../config.ts";
 import { type Bronze, createBronze } from "../bronze/bronze_service.ts";
+import { openKv } from "../clients/kv.ts";
+import type { Coordination } from "../coordination/coordination.ts";
+import { FailoverCoordination } from "../coordination/failover_coordination.ts";
+import { KvCoordination } from "../coordination/kv_coordination.ts";
+import { KvGateSlots } from "../coordination/kv_gate_slots.ts";
+import { RedisCoordination } from "../coordination/redis_coordination.ts";
+import { RedisGateSlots } from "../coordination/redis_gate_slots.ts";
 import type { Log } from "../log.ts";
 import type { SharedSlots } from "../oasis/gate_slots.ts";
-import { type Coordination, KvCoordination } from "../store/coordination.ts";
-import { FailoverCoordination } from "../store/failover_coordination.ts";
-import { KvGateSlots } from "../store/kv_gate_slots.ts";
 import { openKvStore } from "../store/kv_store.ts";
-import { redactUrl } from "../store/settings.ts";
+import { redactUrl, type RedisSettings } from "../store/settings.ts";
 import type { PriceStore } from "../store/store.ts";
 
 /** The opened backends, with what they are, for the start-up log. */
@@ -38,10 +42,62 @@ export interface Backends {
   closeStore(): Promise<void>;
 }
 
-async function openKvFile(path: string): Promise<Deno.Kv> {
-  const dir = path.replace(/\/[^/]*$/, "");
-  if (path !== ":memory:" && dir !== path && dir !== "") await Deno.mkdir(dir, { recursive: true });
-  return await Deno.openKv(path);
+/** The hot store, the coordination and the gate slots, and what the store is. */
+interface HotBackends {
+  readonly store: PriceStore;
+  readonly coordination: Coordination;
+  readonly gateSlots: SharedSlots;
+  readonly storeName: string;
+}
+
+/** On Redis: one client for the store, the coordination (mirrored in `local`) and the gate slots. */
+async function openOnRedis(
+  config: Config,
+  redis: RedisSettings,
+  local: KvCoordination,
+  log: Log,
+): Promise<HotBackends> {
+  // Loaded only with REDIS_URL: ioredis and the Node modules it pulls in cost about 27 MB resident.
+  const { createRedisClient, redisEval } = await import("../clients/redis.ts");
+  const { RedisStore } = await import("../store/redis_store.ts");
+  const client = createRedisClient(redis);
+  const store = new RedisStore({ client, config: config.store });
+  const storeName = `redis ${redactUrl(redis.url)}`;
+  // The first runs start at once: give Redis its connect timeout; past it go on degraded (Bronze gets
+  // the rows, the store counts failed writes, reads turn stale) rather than refuse to start.
+  await store.waitUntilReady(redis.commandTimeoutMs).catch((e) =>
+    log("warn", "redis not reachable yet; polls go on with the local job coordination", {
+      error: (e as Error).message,
+    })
+  );
+  const run = redisEval(client);
+  const coordination = new FailoverCoordination({
+    primary: new RedisCoordination({ eval: run }),
+    local,
+    onPrimary: (reachable, error) =>
+      reachable
+        ? log("info", "redis job coordination reachable again", { redis: storeName })
+        : log("warn", "redis job coordination unreachable; using its local mirror", {
+          redis: storeName,
+          mirror: `deno kv ${config.jobs.kvPath}`,
+          error: error?.message,
+        }),
+  });
+  return { store, coordination, gateSlots: new RedisGateSlots({ eval: run }), storeName };
+}
+
+/** Opens the store, the coordination and the gate slots; closes `jobsKv` when that fails. */
+async function openHot(config: Config, jobsKv: Deno.Kv, log: Log): Promise<HotBackends> {
+  const local = new KvCoordination({ kv: jobsKv, ownsKv: true });
+  try {
+    if (config.store.redis) return await openOnRedis(config, config.store.redis, local, log);
+    const store = await openKvStore({ config: config.store });
+    const storeName = `deno kv ${config.store.kvPath}`;
+    return { store, coordination: local, gateSlots: new KvGateSlots({ kv: jobsKv }), storeName };
+  } catch (error) {
+    await local.close();
+    throw error;
+  }
 }
 
 /** Opens the store, the coordination and Bronze (started: topics created, drainer running). */
@@ -49,53 +105,19 @@ export async function openBackends(
   config: Config,
   options: { readonly outboxPath: string; readonly log: Log },
 ): Promise<Backends> {
-  let store: PriceStore, coordination: Coordination, gateSlots: SharedSlots, storeName: string;
   const jobsName = `deno kv ${config.jobs.kvPath}`;
-  const jobsKv = await openKvFile(config.jobs.kvPath);
-  const local = new KvCoordination({ kv: jobsKv, ownsKv: true });
-  try {
-    if (config.store.redis) {
-      // Loaded only with REDIS_URL: ioredis and the Node modules it pulls in cost about 27 MB resident.
-      const { createRedisStore } = await import("../store/redis_store.ts");
-      const redis = createRedisStore({ config: config.store });
-      storeName = `redis ${redactUrl(config.store.redis.url)}`;
-      // The first runs start at once: give Redis its connect timeout; past it go on degraded (Bronze gets
-      // the rows, the store counts failed writes, reads turn stale) rather than refuse to start.
-      await redis.waitUntilReady(config.store.redis.commandTimeoutMs).catch((e) =>
-        options.log("warn", "redis not reachable yet; polls go on with the local job coordination", {
-          error: (e as Error).message,
-        })
-      );
-      const name = storeName;
-      coordination = new FailoverCoordination({
-        primary: redis.coordination(),
-        local,
-        onPrimary: (reachable, error) =>
-          reachable
-            ? options.log("info", "redis job coordination reachable again", { redis: name })
-            : options.log("warn", "redis job coordination unreachable; using its local mirror", {
-              redis: name,
-              mirror: jobsName,
-              error: error?.message,
-            }),
-      });
-      [store, gateSlots] = [redis, redis.gateSlots()];
-    } else {
-      store = await openKvStore({ config: config.store });
-      [coordination, gateSlots] = [local, new KvGateSlots({ kv: jobsKv })];
-      storeName = `deno kv ${config.store.kvPath}`;
-    }
-  } catch (error) {
-    await local.close();
-    throw error;
-  }
+  const { store, coordination, gateSlots, storeName } = await openHot(
+    config,
+    await openKv(config.jobs.kvPath),
+    options.log,
+  );
   const closeStore = async () => {
     await coordination.close();
     await store.close();
   };
   let outboxKv: Deno.Kv | undefined;
   try {
-    outboxKv = await openKvFile(options.outboxPath);
+    outboxKv = await openKv(options.outboxPath);
     const bronze = await createBronze(config.bronze, {
       kv: outboxKv,
       log: options.log,

@@ -6,17 +6,15 @@
  * Bronze twice (interval digests). Every answer is checked against the grid asked for (`completeness.ts`):
  * missing nodes, intervals or components are asked again in the smallest windows (`backfill_window.ts`),
  * and what is still missing is listed and kept in the checkpoint, so the same command later asks only for
- * that. Days older than OASIS keeps (about 39 months) are refused or cut off with a message, never silently.
+ * that. The plan (and OASIS's retention) is `backfill_plan.ts`; the windows go through the one loop
+ * the poll shares (`fetch_windows.ts`).
  *
  * @module
  */
-import { createHash } from "node:crypto";
 import type { OasisClient } from "../oasis/client.ts";
-import { type DatasetName, DATASETS } from "../oasis/datasets.ts";
-import { requestFailure } from "../oasis/errors.ts";
-import { nextDate, pacificMidnight } from "../oasis/time.ts";
-import { type NodeSelection, planWindows, type RequestWindow } from "../oasis/windows.ts";
-import type { Coordination } from "../store/coordination.ts";
+import type { DatasetName } from "../oasis/datasets.ts";
+import type { RequestWindow } from "../oasis/windows.ts";
+import type { Coordination } from "../coordination/coordination.ts";
 import {
   type BackfillMissing,
   completeWindow,
@@ -27,87 +25,18 @@ import {
 } from "./backfill_window.ts";
 import { GridKnowledge } from "./completeness.ts";
 import { type DeliveryDeps, DeliveryError } from "./deliver.ts";
+import { eachWindow } from "./fetch_windows.ts";
+import type { BackfillPlan } from "./backfill_plan.ts";
 
-/** How long OASIS keeps most reports (OASIS FAQ: "the previous 39 months"). */
-export const OASIS_RETENTION_MONTHS = 39;
-
-/** What to load. */
-export interface BackfillRequest {
-  /** First operating day, `YYYY-MM-DD`. */
-  readonly from: string;
-  /** Last operating day (inclusive). */
-  readonly to: string;
-  /** Datasets to load. */
-  readonly datasets: readonly DatasetName[];
-  /** Nodes to load (LMP datasets). */
-  readonly nodes: NodeSelection;
-}
-
-/** The requests of a backfill. */
-export interface BackfillPlan {
-  /** What was asked for. */
-  readonly request: BackfillRequest;
-  /** Checkpoint id: the same arguments give the same id. */
-  readonly run: string;
-  /** First day actually loaded (later than `request.from` when older days are beyond retention). */
-  readonly from: string;
-  /** Oldest operating day OASIS still serves in full. */
-  readonly oldestRetained: string;
-  /** Days left out because OASIS no longer has them, or null. */
-  readonly beyondRetention: { readonly from: string; readonly to: string } | null;
-  /** The request windows of each dataset. */
-  readonly datasets: ReadonlyArray<
-    { readonly dataset: DatasetName; readonly windows: readonly RequestWindow[] }
-  >;
-  /** Windows in all. */
-  readonly total: number;
-}
-
-/** Every requested day is older than OASIS keeps. */
-export class RetentionError extends RangeError {
-  constructor(message: string) {
-    super(message);
-    this.name = "RetentionError";
-  }
-}
-
-/** The oldest operating day wholly inside OASIS's retention at `now`. */
-export function oldestRetainedDay(now: Date, months = OASIS_RETENTION_MONTHS): string {
-  const floor = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - months, now.getUTCDate()));
-  return nextDate(floor.toISOString().slice(0, 10));
-}
-
-const dayBefore = (date: string) =>
-  new Date(Date.parse(`${date}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
-
+export {
+  type BackfillPlan,
+  type BackfillRequest,
+  OASIS_RETENTION_MONTHS,
+  oldestRetainedDay,
+  planBackfill,
+  RetentionError,
+} from "./backfill_plan.ts";
 export { type BackfillMissing, windowId } from "./backfill_window.ts";
-
-/** Plans `request` at `now`; throws `RetentionError` when no requested day is within OASIS's retention. */
-export function planBackfill(request: BackfillRequest, now: Date): BackfillPlan {
-  const oldestRetained = oldestRetainedDay(now);
-  if (request.to < oldestRetained) {
-    throw new RetentionError(
-      `${request.from}..${request.to} is older than OASIS keeps (about ${OASIS_RETENTION_MONTHS} months): ` +
-        `the oldest day it still serves is ${oldestRetained}. Choose --from ${oldestRetained} or later.`,
-    );
-  }
-  const from = request.from < oldestRetained ? oldestRetained : request.from;
-  const range = { start: pacificMidnight(from), end: pacificMidnight(nextDate(request.to)) };
-  const datasets = request.datasets.map((dataset) => ({
-    dataset,
-    windows: planWindows(DATASETS[dataset], range, request.nodes),
-  }));
-  const identity = JSON.stringify([request.from, request.to, [...request.datasets].sort(), request.nodes]);
-  return {
-    request,
-    run: createHash("sha256").update(identity).digest("hex").slice(0, 16),
-    from,
-    oldestRetained,
-    beyondRetention: from === request.from ? null : { from: request.from, to: dayBefore(from) },
-    datasets,
-    total: datasets.reduce((n, d) => n + d.windows.length, 0),
-  };
-}
 
 /** One window done (or found in the checkpoint). */
 export interface BackfillProgress {
@@ -188,6 +117,8 @@ export interface BackfillDeps extends DeliveryDeps {
   readonly signal?: AbortSignal;
   readonly onProgress?: (progress: BackfillProgress) => void;
   readonly now?: () => Date;
+  /** How long interval digests are kept (`digestRetentionMs`); they also guard a window re-done after a kill. */
+  readonly digestTtlMs: number;
   /** Rounds of re-requests for cells an answer lacked (default `BACKFILL_REREQUESTS_DEFAULT`). */
   readonly rerequests?: number;
 }
@@ -195,83 +126,130 @@ export interface BackfillDeps extends DeliveryDeps {
 /** Default rounds of re-requests for missing cells. */
 export const BACKFILL_REREQUESTS_DEFAULT = 2;
 
-/** How long a backfill's interval digests are kept (they guard a window re-done after a kill). */
-export const BACKFILL_DIGEST_TTL_MS = 2 * 86_400_000;
+const noCounts = (): DatasetCounts => ({
+  requests: 0,
+  fromCheckpoint: 0,
+  rows: 0,
+  published: 0,
+  unchanged: 0,
+  noData: 0,
+  failed: 0,
+  missing: 0,
+});
+
+/** What a run gathers over its datasets. */
+interface RunState {
+  readonly plan: BackfillPlan;
+  readonly deps: BackfillDeps;
+  /** The checkpoint as the run found it. */
+  readonly done: ReadonlySet<string>;
+  readonly total: { finished: number; rows: number; requests: number; fromCheckpoint: number };
+  readonly failures: BackfillFailure[];
+  readonly noData: Array<{ dataset: DatasetName; start: string; end: string }>;
+  readonly missing: BackfillMissing[];
+}
+
+const span = (window: RequestWindow) => ({
+  start: window.start.toISOString(),
+  end: window.end.toISOString(),
+});
+
+/** Completes one planned window (or what an earlier run left missing of it), counts it and checkpoints it. */
+async function backfillWindow(
+  window: RequestWindow,
+  run: RunState,
+  dataset: { name: DatasetName; counts: DatasetCounts; known: GridKnowledge },
+): Promise<BackfillProgress["result"]> {
+  const { deps, total } = run;
+  const c = dataset.counts;
+  const id = windowId(window);
+  const pending = pendingAsks(run.done, id, window);
+  const o = await completeWindow(pending?.asks ?? [window], {
+    ...deps,
+    known: dataset.known,
+    rerequests: deps.rerequests ?? BACKFILL_REREQUESTS_DEFAULT,
+    now: deps.now?.() ?? new Date(),
+  });
+  c.requests += o.requests;
+  total.requests += o.requests;
+  c.rows += o.rows;
+  c.published += o.published;
+  c.unchanged += o.unchanged;
+  total.rows += o.rows;
+  if (o.noData) {
+    c.noData++;
+    run.noData.push({ dataset: dataset.name, ...span(window) });
+  }
+  const gaps = missingRanges(dataset.name, o.missing);
+  run.missing.push(...gaps);
+  c.missing += gaps.reduce((n, g) => n + g.intervals, 0);
+  await deps.coordination.markDone(
+    run.plan.run,
+    o.missing.length === 0 ? [id] : pendingIds(id, (pending?.round ?? 0) + 1, o.residual),
+  );
+  return o.missing.length > 0 ? "incomplete" : o.noData ? "no-data" : "rows";
+}
+
+/** Runs the windows of one dataset of the plan through the shared window loop. */
+async function backfillDataset(
+  name: DatasetName,
+  windows: readonly RequestWindow[],
+  run: RunState,
+): Promise<DatasetCounts> {
+  const { deps, total } = run;
+  const dataset = { name, counts: noCounts(), known: new GridKnowledge() };
+  const c = dataset.counts;
+  const report = (window: RequestWindow, result: BackfillProgress["result"]) =>
+    deps.onProgress?.({
+      done: ++total.finished,
+      total: run.plan.total,
+      rows: total.rows,
+      dataset: name,
+      window,
+      result,
+    });
+  await eachWindow(windows, (window) => backfillWindow(window, run, dataset), {
+    signal: deps.signal,
+    skip: (window) => {
+      if (!run.done.has(windowId(window))) return false;
+      c.fromCheckpoint++;
+      total.fromCheckpoint++;
+      report(window, "checkpoint");
+      return true;
+    },
+    onDone: report,
+    onFailure: ({ window, ...failure }, error) => {
+      if (error instanceof DeliveryError) c.published += error.delivered.published; // in Bronze already
+      c.requests++;
+      total.requests++;
+      c.failed++;
+      run.failures.push({ dataset: name, ...span(window), ...failure });
+      report(window, "failed");
+    },
+  });
+  return c;
+}
 
 /**
  * Runs `plan`, skipping windows its checkpoint has and asking only for what an earlier run left missing;
  * clears the checkpoint when nothing failed and nothing is missing.
  */
 export async function runBackfill(plan: BackfillPlan, deps: BackfillDeps): Promise<BackfillSummary> {
-  const done = await deps.coordination.checkpoint(plan.run);
+  const run: RunState = {
+    plan,
+    deps,
+    done: await deps.coordination.checkpoint(plan.run),
+    total: { finished: 0, rows: 0, requests: 0, fromCheckpoint: 0 },
+    failures: [],
+    noData: [],
+    missing: [],
+  };
   const counts = new Map<DatasetName, DatasetCounts>();
-  const failures: BackfillFailure[] = [];
-  const noData: Array<{ dataset: DatasetName; start: string; end: string }> = [];
-  const missing: BackfillMissing[] = [];
-  let finished = 0, rows = 0, requests = 0, fromCheckpoint = 0;
   for (const { dataset, windows } of plan.datasets) {
-    const c: DatasetCounts = {
-      requests: 0,
-      fromCheckpoint: 0,
-      rows: 0,
-      published: 0,
-      unchanged: 0,
-      noData: 0,
-      failed: 0,
-      missing: 0,
-    };
-    counts.set(dataset, c);
-    const known = new GridKnowledge();
-    for (const window of windows) {
-      const id = windowId(window);
-      const report = (result: BackfillProgress["result"]) =>
-        deps.onProgress?.({ done: ++finished, total: plan.total, rows, dataset, window, result });
-      if (done.has(id)) {
-        c.fromCheckpoint++;
-        fromCheckpoint++;
-        report("checkpoint");
-        continue;
-      }
-      deps.signal?.throwIfAborted();
-      const span = { start: window.start.toISOString(), end: window.end.toISOString() };
-      const pending = pendingAsks(done, id, window);
-      try {
-        const o = await completeWindow(pending?.asks ?? [window], {
-          ...deps,
-          known,
-          rerequests: deps.rerequests ?? BACKFILL_REREQUESTS_DEFAULT,
-          now: deps.now?.() ?? new Date(),
-          digestTtlMs: BACKFILL_DIGEST_TTL_MS,
-        });
-        c.requests += o.requests;
-        requests += o.requests;
-        c.rows += o.rows;
-        c.published += o.published;
-        c.unchanged += o.unchanged;
-        rows += o.rows;
-        if (o.noData) {
-          c.noData++;
-          noData.push({ dataset, ...span });
-        }
-        const gaps = missingRanges(dataset, o.missing);
-        missing.push(...gaps);
-        c.missing += gaps.reduce((n, g) => n + g.intervals, 0);
-        await deps.coordination.markDone(
-          plan.run,
-          o.missing.length === 0 ? [id] : pendingIds(id, (pending?.round ?? 0) + 1, o.residual),
-        );
-        report(o.missing.length > 0 ? "incomplete" : o.noData ? "no-data" : "rows");
-      } catch (error) {
-        if (deps.signal?.aborted) throw error;
-        if (error instanceof DeliveryError) c.published += error.delivered.published; // in Bronze already
-        c.requests++;
-        requests++;
-        c.failed++;
-        failures.push({ dataset, ...span, ...requestFailure(error) });
-        report("failed");
-      }
-    }
+    counts.set(dataset, await backfillDataset(dataset, windows, run));
   }
+  const { failures, noData, missing } = run;
   if (failures.length === 0 && missing.length === 0) await deps.coordination.clearCheckpoint(plan.run);
+  const { requests, fromCheckpoint, rows } = run.total;
   return { datasets: counts, requests, fromCheckpoint, rows, failures, noData, missing };
 }

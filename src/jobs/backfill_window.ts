@@ -18,7 +18,8 @@ import {
   retryWindows,
   runsOf,
 } from "./completeness.ts";
-import { deliverWindow, type DeliveryDeps } from "./deliver.ts";
+import type { DeliveryDeps } from "./deliver.ts";
+import { fetchWindows } from "./fetch_windows.ts";
 
 /** What completing one window did. */
 export interface WindowOutcome {
@@ -64,25 +65,29 @@ export async function completeWindow(
   let current = [...asks];
   for (let round = 0; round <= deps.rerequests && current.length > 0; round++) {
     missing = [];
-    for (const ask of current) {
-      deps.signal?.throwIfAborted();
-      requests++;
-      let answer: readonly OasisRow[] = [];
-      try {
-        const fetched = await deps.client.fetchWindow(ask, deps.signal);
-        const d = await deliverWindow(ask, fetched, deps, { now: deps.now, digestTtlMs: deps.digestTtlMs });
-        rows += d.rows;
-        published += d.published;
-        unchanged += d.unchanged;
-        if (fetched.result.kind === "rows") answer = fetched.result.rows;
-        else if (round === 0) noData = true;
-      } catch (error) {
-        if (round === 0 || deps.signal?.aborted) throw error;
-      }
+    const learn = (ask: RequestWindow, answer: readonly OasisRow[]) => {
       deps.known.learn(answer);
       const cells = missingCells(ask, answer, deps.known, deps.now);
       if (cells.length > 0) missing.push({ ask, cells });
-    }
+    };
+    await fetchWindows(current, {
+      client: deps.client,
+      signal: deps.signal,
+      delivery: { deps, options: { now: deps.now, digestTtlMs: deps.digestTtlMs } },
+      onAnswer: ({ window, fetch, delivered }) => {
+        requests++;
+        rows += delivered!.rows;
+        published += delivered!.published;
+        unchanged += delivered!.unchanged;
+        if (fetch.result.kind !== "rows" && round === 0) noData = true;
+        learn(window, fetch.result.kind === "rows" ? fetch.result.rows : []);
+      },
+      onFailure: ({ window }, error) => {
+        requests++;
+        if (round === 0) throw error;
+        learn(window, []);
+      },
+    });
     current = missing.flatMap((m) => retryWindows(m.ask, m.cells));
   }
   return {

@@ -15,7 +15,7 @@ import type { BronzePublisher } from "../bronze/publisher.ts";
 import type { FetchResult } from "../oasis/client.ts";
 import type { OasisRow, RowProblem } from "../oasis/row.ts";
 import type { RequestWindow } from "../oasis/windows.ts";
-import type { Coordination } from "../store/coordination.ts";
+import type { Coordination } from "../coordination/coordination.ts";
 import { MARKET_OF_DATASET } from "../store/price_points.ts";
 import type { PriceStore } from "../store/store.ts";
 import { recordDelivered } from "./delivered_intervals.ts";

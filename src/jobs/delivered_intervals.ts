@@ -10,7 +10,7 @@
  */
 import { type DatasetName, DATASETS } from "../oasis/datasets.ts";
 import type { OasisRow } from "../oasis/row.ts";
-import type { Coordination } from "../store/coordination.ts";
+import type { Coordination } from "../coordination/coordination.ts";
 import { ANY_NODE } from "./completeness.ts";
 import { expectedStarts, type GapRange, missingRanges } from "./gaps.ts";
 

@@ -17,19 +17,16 @@ import type { BreakerState } from "../oasis/client.ts";
 import { type DatasetName, DATASETS } from "../oasis/datasets.ts";
 import { type Log, silentLog } from "../log.ts";
 import {
-  activeSchedule,
-  cronActs,
-  inPeakWindow,
+  activePeriodMs,
+  decideTick,
   PEAK_POLLING_OFF,
-  peakApplies,
   type PeakPolling,
   type PollCron,
-  tickOf,
+  pollingMode,
 } from "./peak_window.ts";
 import type { PollSummary } from "./poll.ts";
 import { RunRetries } from "./run_retries.ts";
 import { followUpAfterRun, FollowUps } from "./follow_ups.ts";
-import { scheduleMatches, schedulePeriodMs } from "./schedule.ts";
 
 /** The state of one dataset's job. */
 export interface JobStatus {
@@ -111,9 +108,15 @@ function setWatermark(dataset: DatasetName, status: Mutable<JobStatus>, watermar
   status.newestInterval = new Date(Date.parse(watermark) - step).toISOString();
 }
 
+/** The `polling` part of a dataset's report, with peak polling only. */
+function withPolling(mode: ReturnType<typeof pollingMode>, offPeakSkipped: number) {
+  return mode === null ? {} : { polling: { ...mode, offPeakSkipped } };
+}
+
 /** Runs polls without overlap and keeps their status. */
 export class JobRunner {
   readonly #options: JobRunnerOptions;
+  readonly #peak: PeakPolling;
   readonly #clock: () => Date;
   readonly #log: Log;
   readonly #status = new Map<DatasetName, Mutable<JobStatus>>();
@@ -125,6 +128,7 @@ export class JobRunner {
   constructor(options: JobRunnerOptions) {
     this.#options = options;
     this.#clock = options.clock ?? (() => new Date());
+    this.#peak = options.peak ?? PEAK_POLLING_OFF;
     this.#log = options.log ?? silentLog;
     // A retry or follow-up due while a run is going waits for that run's outcome, which reschedules or ends it.
     const run = (dataset: DatasetName) => void (this.#running.has(dataset) ? null : this.run(dataset));
@@ -166,17 +170,15 @@ export class JobRunner {
    * crons inside the peak window, off-peak crons outside it); resolves with the summary, or null otherwise.
    */
   tick(cron: PollCron): Promise<PollSummary | null> {
-    const peak = this.#options.peak ?? PEAK_POLLING_OFF;
-    const tick = tickOf(this.#clock());
-    if (cronActs(cron.mode, tick, peak)) return this.run(cron.dataset);
+    const { tick, polls, skippedOffPeak } = decideTick(cron, this.#clock(), this.#peak);
+    if (polls) return this.run(cron.dataset);
     const status = this.#status.get(cron.dataset);
-    // A peak tick outside the window counts as skipped unless the off-peak cron polls that minute.
-    if (status && cron.mode === "peak" && !scheduleMatches(peak.offPeakSchedule, tick)) {
+    if (status && skippedOffPeak) {
       status.offPeakSkipped++;
       this.#log("debug", "poll skipped: off-peak", {
         dataset: cron.dataset,
         tick: tick.toISOString(),
-        offPeakSchedule: peak.offPeakSchedule,
+        offPeakSchedule: this.#peak.offPeakSchedule,
       });
     }
     return Promise.resolve(null);
@@ -245,8 +247,7 @@ export class JobRunner {
       (outcome === "locked" && this.#retries.has(dataset))
     ) {
       const now = this.#clock();
-      const schedule = activeSchedule(dataset, now, status.schedule, this.#options.peak ?? PEAK_POLLING_OFF);
-      at = this.#retries.failed(dataset, schedulePeriodMs(schedule, now));
+      at = this.#retries.failed(dataset, activePeriodMs(dataset, now, status.schedule, this.#peak));
     } else this.#retries.succeeded(dataset);
     if (at) status.nextRetryAt = at.toISOString();
     else delete status.nextRetryAt;
@@ -264,7 +265,6 @@ export class JobRunner {
   /** The breaker and each dataset's runs, in the shape of the HTTP layer's `HealthReport` (without Bronze). */
   report(): { breaker: BreakerState; datasets: Record<string, DatasetRunReport> } {
     const { breaker, jobs } = this.status();
-    const peak = this.#options.peak ?? PEAK_POLLING_OFF;
     const now = this.#clock();
     return {
       breaker,
@@ -274,15 +274,7 @@ export class JobRunner {
         newestInterval: j.newestInterval,
         lastError: j.lastError,
         ...(j.nextRetryAt ? { nextRetryAt: j.nextRetryAt } : {}),
-        ...(peakApplies(j.dataset, peak)
-          ? {
-            polling: {
-              mode: inPeakWindow(now, peak) ? "peak" as const : "off-peak" as const,
-              schedule: activeSchedule(j.dataset, now, j.schedule, peak),
-              offPeakSkipped: j.offPeakSkipped,
-            },
-          }
-          : {}),
+        ...withPolling(pollingMode(j.dataset, now, j.schedule, this.#peak), j.offPeakSkipped),
       }])),
     };
   }

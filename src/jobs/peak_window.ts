@@ -4,13 +4,15 @@
  * time and poll on an off-peak schedule outside it; day-ahead and CRR jobs are never affected. Each such job
  * gets two crons: its schedule, acted on only inside the window, and the off-peak schedule, acted on only
  * outside it, so a minute is never polled twice. A tick is judged by its own minute, not by when the handler
- * ran, and the window is Pacific wall time, so it follows daylight saving time.
+ * ran, and the window is Pacific wall time, so it follows daylight saving time. This module alone decides
+ * peak against off-peak: the cron table (`main.ts`), the job runner's ticks, retries and health report, and
+ * the poll's "done" marker all ask it.
  *
  * @module
  */
 import { DATASET_NAMES, type DatasetName, DATASETS } from "../oasis/datasets.ts";
 import { pacificHour } from "../oasis/time.ts";
-import { scheduleMatches } from "./schedule.ts";
+import { scheduleMatches, schedulePeriodMs } from "./schedule.ts";
 import { isDayGrained } from "./watermark.ts";
 
 /** The resolved peak-polling settings. */
@@ -107,6 +109,43 @@ export function pollingDue(dataset: DatasetName, tick: Date, schedule: string, p
 /** The schedule `dataset` follows at `at`: its own, or the off-peak one outside the peak window. */
 export function activeSchedule(dataset: DatasetName, at: Date, schedule: string, peak: PeakPolling): string {
   return peakApplies(dataset, peak) && !inPeakWindow(at, peak) ? peak.offPeakSchedule : schedule;
+}
+
+/** What one cron tick does: whether it polls, and whether it is a peak tick passed over off-peak. */
+export interface TickDecision {
+  /** The minute the tick stands for (`tickOf`). */
+  readonly tick: Date;
+  /** Whether the cron acts at that minute. */
+  readonly polls: boolean;
+  /** A peak tick outside the window that the off-peak cron does not poll either: counted as skipped. */
+  readonly skippedOffPeak: boolean;
+}
+
+/** What a tick of `cron` whose handler ran at `firedAt` does. */
+export function decideTick(cron: PollCron, firedAt: Date, peak: PeakPolling): TickDecision {
+  const tick = tickOf(firedAt);
+  const polls = cronActs(cron.mode, tick, peak);
+  const skippedOffPeak = !polls && cron.mode === "peak" && !scheduleMatches(peak.offPeakSchedule, tick);
+  return { tick, polls, skippedOffPeak };
+}
+
+/** Time between two ticks of the schedule `dataset` follows at `at` (off-peak ones are sparser), ms. */
+export function activePeriodMs(dataset: DatasetName, at: Date, schedule: string, peak: PeakPolling): number {
+  return schedulePeriodMs(activeSchedule(dataset, at, schedule, peak), at);
+}
+
+/** The polling mode in force for `dataset` at `at` and its schedule then; null where peak polling does not apply. */
+export function pollingMode(
+  dataset: DatasetName,
+  at: Date,
+  schedule: string,
+  peak: PeakPolling,
+): { readonly mode: "peak" | "off-peak"; readonly schedule: string } | null {
+  if (!peakApplies(dataset, peak)) return null;
+  return {
+    mode: inPeakWindow(at, peak) ? "peak" : "off-peak",
+    schedule: activeSchedule(dataset, at, schedule, peak),
+  };
 }
 
 /** The schedule of `dataset` in words for logs: its cron, and with peak polling the window and off-peak cron. */

@@ -11,12 +11,15 @@
  */
 import type { OasisClient } from "../oasis/client.ts";
 import { type DatasetName, DATASETS } from "../oasis/datasets.ts";
-import { requestFailure } from "../oasis/errors.ts";
 import { type NodeSelection, planWindows, type RequestWindow } from "../oasis/windows.ts";
-import type { Coordination } from "../store/coordination.ts";
+import type { Coordination } from "../coordination/coordination.ts";
 import { type Log, silentLog } from "../log.ts";
 import { completeStarts, countMissing, GridKnowledge, missingCells } from "./completeness.ts";
-import { deliverWindow, type DeliveryDeps, DeliveryError } from "./deliver.ts";
+import { type Delivered, type DeliveryDeps, DeliveryError } from "./deliver.ts";
+import { digestRetentionMs } from "./digest_retention.ts";
+import { fetchWindows } from "./fetch_windows.ts";
+import { activePeriodMs } from "./peak_window.ts";
+import type { JobsConfig } from "./settings.ts";
 import { isDayGrained, nextWatermark, runRange, stepMs, type WindowOutcome } from "./watermark.ts";
 
 /** Per-dataset numbers of a run. */
@@ -29,8 +32,21 @@ export interface PollSettings {
   readonly lockTtlMs: number;
   /** How long the lock stays as a "done" marker after a run without failed windows (half the schedule period). */
   readonly holdMs: number;
-  /** Digests are kept at least this long (the price-correction horizon), ms. */
-  readonly digestMinMs?: number;
+  /** How long the run's digests are kept (`digestRetentionMs`), ms. */
+  readonly digestTtlMs: number;
+}
+
+/** The settings of a run of `dataset` at `now` under `jobs`. */
+export function pollSettings(jobs: JobsConfig, dataset: DatasetName, now: Date): PollSettings {
+  return {
+    lookbackMs: jobs.lookbackMs,
+    revisionMs: jobs.revisionMs[dataset],
+    lockTtlMs: jobs.lockTtlMs,
+    // The "done" marker lasts half the period of the schedule in force (off-peak polls are sparser).
+    holdMs: activePeriodMs(dataset, now, jobs.schedules[dataset], jobs.peak) / 2,
+    // A price correction comes up to PRICE_CORRECTION_DAYS later: its digests must still be there.
+    digestTtlMs: digestRetentionMs(jobs),
+  };
 }
 
 /** Dependencies of a poll. */
@@ -86,17 +102,68 @@ export interface PollSummary {
 /** "Done" marker of a run still waiting for its newest interval: shorter than any follow-up spacing. */
 const WAITING_HOLD_MS = 4_000;
 
-/** Days digests are kept beyond the revision horizon and the lookback. */
-const DIGEST_MARGIN_MS = 86_400_000;
+/** What the windows of one run brought. */
+interface RunTally {
+  rows: number;
+  published: number;
+  revised: number;
+  noData: number;
+  missing: number;
+  readonly outcomes: WindowOutcome[];
+  readonly failures: PollFailure[];
+}
 
-function failureOf(window: RequestWindow, error: unknown): PollFailure {
-  return { ...requestFailure(error), start: window.start.toISOString(), end: window.end.toISOString() };
+/** Fetches and delivers the windows of one run of `dataset`, judging each answer's completeness. */
+async function fetchRun(
+  dataset: DatasetName,
+  windows: readonly RequestWindow[],
+  deps: PollDeps,
+  now: Date,
+): Promise<RunTally> {
+  const log = deps.log ?? silentLog;
+  const t: RunTally = {
+    rows: 0,
+    published: 0,
+    revised: 0,
+    noData: 0,
+    missing: 0,
+    outcomes: [],
+    failures: [],
+  };
+  const known = new GridKnowledge();
+  const tally = (d: Delivered) => {
+    t.rows += d.rows;
+    t.published += d.published;
+    t.revised += d.revised;
+  };
+  await fetchWindows(windows, {
+    client: deps.client,
+    signal: deps.signal,
+    delivery: { deps, options: { now, digestTtlMs: deps.settings.digestTtlMs } },
+    onAnswer: ({ window, fetch, delivered }) => {
+      if (fetch.result.kind === "no-data") t.noData++;
+      tally(delivered!);
+      // The watermark passes an interval only once every requested node and component has it.
+      const answer = fetch.result.kind === "rows" ? fetch.result.rows : [];
+      known.learn(answer);
+      const gaps = missingCells(window, answer, known, now);
+      t.missing += countMissing(gaps);
+      t.outcomes.push({ window, ok: true, starts: completeStarts(delivered!.starts, gaps) });
+    },
+    onFailure: ({ window, ...failure }, error) => {
+      // Bronze has these rows (the store is down): count them; the window is fetched again next run.
+      if (error instanceof DeliveryError) tally(error.delivered);
+      t.failures.push({ ...failure, start: window.start.toISOString(), end: window.end.toISOString() });
+      t.outcomes.push({ window, ok: false });
+      log("warn", "window failed", { dataset, ...t.failures.at(-1)! });
+    },
+  });
+  return t;
 }
 
 /** Runs one poll of `dataset` at `now`. Throws only when `deps.signal` aborts it. */
 export async function pollDataset(dataset: DatasetName, deps: PollDeps, now: Date): Promise<PollSummary> {
   const spec = DATASETS[dataset];
-  const log = deps.log ?? silentLog;
   const before = await deps.coordination.watermark(dataset);
   const range = runRange(spec, now, before, deps.settings);
   const base = {
@@ -120,42 +187,7 @@ export async function pollDataset(dataset: DatasetName, deps: PollDeps, now: Dat
   let finished = false;
   try {
     const windows = planWindows(spec, range, deps.nodes);
-    const outcomes: WindowOutcome[] = [];
-    const failures: PollFailure[] = [];
-    let rows = 0, published = 0, revised = 0, noData = 0, missing = 0;
-    const known = new GridKnowledge();
-    const digestTtlMs = Math.max(
-      deps.settings.revisionMs + deps.settings.lookbackMs + DIGEST_MARGIN_MS,
-      deps.settings.digestMinMs ?? 0,
-    );
-    for (const window of windows) {
-      deps.signal?.throwIfAborted();
-      try {
-        const fetched = await deps.client.fetchWindow(window, deps.signal);
-        if (fetched.result.kind === "no-data") noData++;
-        const d = await deliverWindow(window, fetched, deps, { now, digestTtlMs });
-        rows += d.rows;
-        published += d.published;
-        revised += d.revised;
-        // The watermark passes an interval only once every requested node and component has it.
-        const answer = fetched.result.kind === "rows" ? fetched.result.rows : [];
-        known.learn(answer);
-        const gaps = missingCells(window, answer, known, now);
-        missing += countMissing(gaps);
-        outcomes.push({ window, ok: true, starts: completeStarts(d.starts, gaps) });
-      } catch (error) {
-        if (deps.signal?.aborted) throw error;
-        if (error instanceof DeliveryError) {
-          // Bronze has these rows (the store is down): count them; the window is fetched again next run.
-          rows += error.delivered.rows;
-          published += error.delivered.published;
-          revised += error.delivered.revised;
-        }
-        failures.push(failureOf(window, error));
-        outcomes.push({ window, ok: false });
-        log("warn", "window failed", { dataset, ...failures.at(-1)! });
-      }
-    }
+    const { outcomes, failures, ...counts } = await fetchRun(dataset, windows, deps, now);
     const moved = nextWatermark(spec, range, before, outcomes);
     const after = moved === null ? before : await deps.coordination.advanceWatermark(dataset, moved);
     // Only a complete run leaves its "done" marker: a failed window must stay open to the retry (and to the
@@ -178,12 +210,12 @@ export async function pollDataset(dataset: DatasetName, deps: PollDeps, now: Dat
       outcome,
       range: shown,
       requests: windows.length,
-      rows,
-      published,
-      revised,
-      noData,
+      rows: counts.rows,
+      published: counts.published,
+      revised: counts.revised,
+      noData: counts.noData,
       failures,
-      missing,
+      missing: counts.missing,
       watermark: iso(after),
     };
   } finally {

@@ -21,9 +21,12 @@ import { requestFailure } from "../oasis/errors.ts";
 import type { PriceCorrection } from "../oasis/price_corrections.ts";
 import { operatingDate, operatingDay, previousDate } from "../oasis/time.ts";
 import { type NodeSelection, planWindows } from "../oasis/windows.ts";
-import type { Coordination } from "../store/coordination.ts";
+import type { Coordination } from "../coordination/coordination.ts";
 import { type Log, silentLog } from "../log.ts";
-import { deliverWindow, type DeliveryDeps } from "./deliver.ts";
+import type { DeliveryDeps } from "./deliver.ts";
+import { digestRetentionMs } from "./digest_retention.ts";
+import { fetchWindows } from "./fetch_windows.ts";
+import type { JobsConfig } from "./settings.ts";
 
 /** The LMP dataset each PRC_CORR_GRP market reprices (other markets are not re-fetched: `unmapped`). */
 export const CORRECTED_DATASET: Readonly<Record<string, DatasetName>> = {
@@ -41,6 +44,11 @@ export interface CorrectionSettings {
   readonly digestTtlMs: number;
   /** Lease of the run's lock, ms. */
   readonly lockTtlMs: number;
+}
+
+/** The settings of a correction run under `jobs`. */
+export function correctionSettings(jobs: JobsConfig): CorrectionSettings {
+  return { days: jobs.correctionDays, digestTtlMs: digestRetentionMs(jobs), lockTtlMs: jobs.lockTtlMs };
 }
 
 /** Dependencies of a correction run. */
@@ -174,24 +182,24 @@ async function refetchDay(
   now: Date,
   summary: { published: number; revised: number; failures: { url: string; message: string }[] },
 ): Promise<boolean> {
-  let ok = true;
-  for (const window of planWindows(DATASETS[dataset], operatingDay(tradeDate), deps.nodes(dataset)!)) {
-    deps.signal?.throwIfAborted();
-    try {
-      const fetched = await deps.client.fetchWindow(window, deps.signal);
-      const d = await deliverWindow(window, fetched, deps, {
-        now,
-        digestTtlMs: deps.settings.digestTtlMs,
-        revisionReason: "price_correction",
-      });
-      summary.published += d.published;
-      summary.revised += d.revised;
-    } catch (error) {
-      if (deps.signal?.aborted) throw error;
-      ok = false;
-      summary.failures.push(requestFailure(error));
-      (deps.log ?? silentLog)("warn", "price correction re-fetch failed", { dataset, tradeDate });
-    }
-  }
-  return ok;
+  const failed = await fetchWindows(
+    planWindows(DATASETS[dataset], operatingDay(tradeDate), deps.nodes(dataset)!),
+    {
+      client: deps.client,
+      signal: deps.signal,
+      delivery: {
+        deps,
+        options: { now, digestTtlMs: deps.settings.digestTtlMs, revisionReason: "price_correction" },
+      },
+      onAnswer: ({ delivered }) => {
+        summary.published += delivered!.published;
+        summary.revised += delivered!.revised;
+      },
+      onFailure: ({ window: _, ...failure }) => {
+        summary.failures.push(failure);
+        (deps.log ?? silentLog)("warn", "price correction re-fetch failed", { dataset, tradeDate });
+      },
+    },
+  );
+  return failed.length === 0;
 }

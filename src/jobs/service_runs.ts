@@ -10,15 +10,11 @@ import type { Config } from "../config.ts";
 import type { Log } from "../log.ts";
 import type { OasisClient } from "../oasis/client.ts";
 import type { DatasetName } from "../oasis/datasets.ts";
-import type { Coordination } from "../store/coordination.ts";
+import type { Coordination } from "../coordination/coordination.ts";
 import type { DeliveryDeps } from "./deliver.ts";
 import { JobRunner } from "./job_runner.ts";
-import { activeSchedule } from "./peak_window.ts";
-import { pollDataset, type PollSummary } from "./poll.ts";
-import { type CorrectionSummary, runPriceCorrections } from "./price_corrections.ts";
-import { schedulePeriodMs } from "./schedule.ts";
-
-const DAY_MS = 86_400_000;
+import { pollDataset, pollSettings, type PollSummary } from "./poll.ts";
+import { correctionSettings, type CorrectionSummary, runPriceCorrections } from "./price_corrections.ts";
 
 /** What a scheduled run uses of the opened service (`Service` from `src/service.ts` is one). */
 export interface JobContext {
@@ -37,24 +33,14 @@ export async function pollOnce(
   now: Date,
   signal?: AbortSignal,
 ): Promise<PollSummary> {
-  const { config } = context;
-  const jobs = config.jobs;
   return await pollDataset(dataset, {
     ...context.deliver,
     client: context.oasis.client,
     coordination: context.coordination,
-    nodes: config.nodes,
+    nodes: context.config.nodes,
     signal,
     log: context.log,
-    settings: {
-      lookbackMs: jobs.lookbackMs,
-      revisionMs: jobs.revisionMs[dataset],
-      lockTtlMs: jobs.lockTtlMs,
-      // The "done" marker lasts half the period of the schedule in force (off-peak polls are sparser).
-      holdMs: schedulePeriodMs(activeSchedule(dataset, now, jobs.schedules[dataset], jobs.peak), now) / 2,
-      // A price correction comes up to PRICE_CORRECTION_DAYS later: its digests must still be there.
-      digestMinMs: (jobs.correctionDays + 2) * DAY_MS,
-    },
+    settings: pollSettings(context.config.jobs, dataset, now),
   }, now);
 }
 
@@ -64,19 +50,13 @@ export async function correctPricesOnce(
   now: Date,
   signal?: AbortSignal,
 ): Promise<CorrectionSummary> {
-  const { config } = context;
-  const jobs = config.jobs;
-  const datasets: readonly DatasetName[] = config.datasets;
+  const datasets: readonly DatasetName[] = context.config.datasets;
   return await runPriceCorrections({
     ...context.deliver,
     client: context.oasis.client,
     coordination: context.coordination,
-    nodes: (dataset) => datasets.includes(dataset) ? config.nodes : undefined,
-    settings: {
-      days: jobs.correctionDays,
-      digestTtlMs: (jobs.correctionDays + 2) * DAY_MS,
-      lockTtlMs: jobs.lockTtlMs,
-    },
+    nodes: (dataset) => datasets.includes(dataset) ? context.config.nodes : undefined,
+    settings: correctionSettings(context.config.jobs),
     signal,
     log: context.log,
   }, now);

@@ -1,12 +1,11 @@
 /**
  * The hot store on Deno KV: the embedded default when `REDIS_URL` is unset, with the same structures as
  * Redis under key parts (`["caiso", "zone", zone, "rt:5min", ms]`, …) and in-process fan-out through an
- * `EventTarget`. A poll's writes go in atomic batches of at most `KV_BATCH` mutations (Deno KV allows
- * 1,000 per atomic operation), in order, so a day of prices for several zones still fits.
+ * `EventTarget`. A poll's writes go in atomic batches (`kv_writes.ts`).
  *
  * @module
  */
-import { dirname } from "node:path";
+import { openKv } from "../clients/kv.ts";
 import type { AlertEvent } from "../analytics/alerts.ts";
 import type { OasisRow } from "../oasis/row.ts";
 import { type AlertRuleBook, kvRuleBackend } from "./alert_rule_book.ts";
@@ -14,9 +13,10 @@ import type { IngestPlan } from "./ingest_plan.ts";
 import { readKvInterval } from "./interval_components.ts";
 import { KvKeys, kvRangeSelector } from "./keys.ts";
 import { readKvValues, toMarketValues, writeKvValues } from "./market_values.ts";
-import { kvRevisionEntries, kvRevisionsPrefix, type PriceRevision, readKvRevisions } from "./revision_log.ts";
+import { type PriceRevision, readKvRevisions } from "./revision_log.ts";
 import type { StoreConfig } from "./settings.ts";
-import { StoreCore, type ZoneSnapshot } from "./store_core.ts";
+import { readSignals, StoreCore, type ZoneSnapshot } from "./store_core.ts";
+import { KvWriter } from "./kv_writes.ts";
 import {
   type BatterySignal,
   type CurrentPrices,
@@ -36,9 +36,6 @@ import {
   type ValueMarket,
 } from "./store.ts";
 
-/** Most mutations per atomic commit. */
-export const KV_BATCH = 500;
-
 /** Options for `KvStore`. */
 export interface KvStoreOptions {
   readonly config: StoreConfig;
@@ -52,8 +49,6 @@ export interface KvStoreOptions {
   readonly ownsKv?: boolean;
 }
 
-type Mutation = { key: Deno.KvKey; value?: unknown };
-
 const fresh = <T>(value: T): StoreRead<T> => ({ value, stale: false, ageMs: 0 });
 
 /** The Deno KV implementation of `PriceStore`. */
@@ -64,7 +59,7 @@ export class KvStore implements PriceStore {
   readonly #core: StoreCore;
   readonly #events = new EventTarget();
   readonly #ownsKv: boolean;
-  readonly #seq = new Map<string, number>();
+  readonly #writer: KvWriter;
   #failedWrites = 0;
   #restore = false;
   #closed = false;
@@ -80,11 +75,15 @@ export class KvStore implements PriceStore {
       kvRuleBackend(options.kv, this.#keys.alertRules()),
     );
     this.#ownsKv = options.ownsKv ?? false;
+    this.#writer = new KvWriter(options.kv, this.#keys, options.config);
   }
 
   ingest(rows: readonly OasisRow[], now: Date = this.#core.clock()): Promise<IngestResult> {
     return this.#core.exclusive(async () => {
-      const prepared = await this.#core.prepare(rows, now, (zones) => this.#load(zones));
+      const accepted = this.#core.accept(rows);
+      const missing = this.#core.unloaded(accepted);
+      if (missing.length > 0) await this.#load(missing).then((s) => this.#core.mirror(s), () => {});
+      const prepared = await this.#core.prepare(accepted, now);
       const stored = await this.#write(prepared.plan, this.#core.clock());
       const result = this.#core.commit(prepared, stored);
       if (stored) this.#fanOut(prepared.plan);
@@ -110,103 +109,16 @@ export class KvStore implements PriceStore {
     return out;
   }
 
-  async #nextSeq(zone: string | null, used: Set<string>): Promise<number> {
-    const id = zone ?? "";
-    let seq = this.#seq.get(id);
-    if (seq === undefined) seq = (await this.#kv.get<number>(this.#keys.streamSeq(zone))).value ?? 0;
-    this.#seq.set(id, ++seq);
-    used.add(id);
-    return seq;
-  }
-
-  async #mutations(
-    plan: IngestPlan,
-    restore: boolean,
-    used: Set<string>,
-    revisedAt: Date,
-  ): Promise<Mutation[]> {
-    const out: Mutation[] = [];
-    const state = this.#core.state;
-    const zones = new Set([...plan.updates.map((u) => u.zone), ...plan.current.map((c) => c.zone)]);
-    if (restore) {
-      for (const zone of state.zones()) {
-        zones.add(zone);
-        for (const market of MARKETS) {
-          for (const p of state.series(zone, market)) {
-            out.push({ key: [...this.#keys.series(zone, market), p.ms], value: p });
-          }
-        }
-        const current = state.current(zone);
-        if (current) out.push({ key: this.#keys.current(zone), value: current });
-      }
-    }
-    for (const zone of zones) out.push({ key: [...this.#keys.zoneIndex(), zone], value: true });
-    for (const u of plan.updates) {
-      const point: SeriesPoint = { timestamp: u.timestamp, ms: u.ms, price: u.price };
-      out.push({ key: [...this.#keys.series(u.zone, u.market), u.ms], value: point });
-      out.push({ key: [...this.#keys.stream(u.zone), await this.#nextSeq(u.zone, used)], value: u });
-    }
-    out.push(...kvRevisionEntries(this.#keys, plan.updates, revisedAt));
-    for (const c of plan.current) out.push({ key: this.#keys.current(c.zone), value: c });
-    for (const a of plan.alerts) {
-      out.push({ key: [...this.#keys.alertsStream(), await this.#nextSeq(null, used)], value: a });
-    }
-    for (const id of used) {
-      out.push({ key: this.#keys.streamSeq(id === "" ? null : id), value: this.#seq.get(id) });
-    }
-    for (const t of plan.trims) {
-      const prefix = this.#keys.series(t.zone, t.market);
-      for await (const e of this.#kv.list({ prefix, end: [...prefix, t.cutoffMs] })) out.push({ key: e.key });
-      const log = kvRevisionsPrefix(this.#keys, t.zone, t.market);
-      for await (const e of this.#kv.list({ prefix: log, end: [...log, t.cutoffMs] })) {
-        out.push({ key: e.key });
-      }
-    }
-    return out;
-  }
-
   /** Writes `plan`; `revisedAt` (the store's clock, not the run's older `now`) dates its revisions. */
   async #write(plan: IngestPlan, revisedAt: Date): Promise<boolean> {
-    const restore = this.#restore;
     try {
-      const used = new Set<string>();
-      const mutations = await this.#mutations(plan, restore, used, revisedAt);
-      // Stream caps are applied once the new entries are in, so that they count too.
-      await this.#commit(mutations);
-      await this.#commit(await this.#streamTrims(used));
+      await this.#writer.write(plan, this.#core.state, this.#restore, revisedAt);
       this.#restore = false;
       return true;
     } catch {
       this.#failedWrites++;
       this.#restore = true;
-      this.#seq.clear();
       return false;
-    }
-  }
-
-  async #streamTrims(used: ReadonlySet<string>): Promise<Mutation[]> {
-    const out: Mutation[] = [];
-    for (const id of used) {
-      const seq = this.#seq.get(id)!;
-      const prefix = id === "" ? this.#keys.alertsStream() : this.#keys.stream(id);
-      const max = id === "" ? this.#config.alertsMaxLen : this.#config.streamMaxLen;
-      if (seq <= max) continue;
-      for await (const e of this.#kv.list({ prefix, end: [...prefix, seq - max + 1] })) {
-        out.push({ key: e.key });
-      }
-    }
-    return out;
-  }
-
-  async #commit(mutations: readonly Mutation[]): Promise<void> {
-    for (let i = 0; i < mutations.length; i += KV_BATCH) {
-      const op = this.#kv.atomic();
-      for (const m of mutations.slice(i, i + KV_BATCH)) {
-        if (m.value === undefined) op.delete(m.key);
-        else op.set(m.key, m.value);
-      }
-      const res = await op.commit();
-      if (!res.ok) throw new Error("Deno KV refused an atomic write");
     }
   }
 
@@ -261,7 +173,7 @@ export class KvStore implements PriceStore {
   }
 
   async signals(zone: string, query: SignalQuery = {}): Promise<StoreRead<BatterySignal[]>> {
-    return await this.#core.signals(zone, query, (z, m, r) => this.history(z, m, r));
+    return await readSignals(this, this.#core, zone, query);
   }
 
   async zones(): Promise<StoreRead<string[]>> {
@@ -320,7 +232,6 @@ export class KvStore implements PriceStore {
 export async function openKvStore(
   options: Omit<KvStoreOptions, "kv" | "ownsKv"> & { readonly path?: string },
 ): Promise<KvStore> {
-  const path = options.path ?? options.config.kvPath;
-  if (path !== ":memory:") await Deno.mkdir(dirname(path), { recursive: true });
-  return new KvStore({ ...options, kv: await Deno.openKv(path), ownsKv: true });
+  const kv = await openKv(options.path ?? options.config.kvPath);
+  return new KvStore({ ...options, kv, ownsKv: true });
 }

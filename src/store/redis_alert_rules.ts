@@ -6,7 +6,7 @@
  */
 import type { AlertRule } from "../analytics/alert_rules.ts";
 import type { AlertRuleBackend } from "./alert_rule_book.ts";
-import type { RedisEval } from "./redis_coordination.ts";
+import type { RedisEval } from "../clients/redis.ts";
 
 const GET = "return redis.call('GET', KEYS[1])";
 const SET = "return redis.call('SET', KEYS[1], ARGV[1])";

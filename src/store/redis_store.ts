@@ -1,72 +1,61 @@
 /**
- * The hot store on Redis (ioredis; the only file that imports it). Each poll is written as one MULTI
- * pipeline: per new or revised interval `ZREMRANGEBYSCORE` + `ZADD` on the series, `XADD` on the zone's
- * stream and `PUBLISH` on its updates channel; changed current-prices hashes; retention trims; alerts.
+ * The hot store on Redis, on an injected client (`src/clients/redis.ts` builds it). Each poll is written as
+ * one MULTI pipeline (`redis_writes.ts`).
  *
  * When Redis is unreachable the poll still completes: the mirror takes the data, the failed write is
- * counted, reads answer the last known values flagged stale with their age, and ioredis reconnects with
+ * counted, reads answer the last known values flagged stale with their age, and the client reconnects with
  * exponential backoff and jitter. The first poll after a failed write or a reconnection writes the whole
  * mirror back (a restarted Redis without persistence comes back empty), plus the stream entries it missed.
  *
  * @module
  */
-import { type ChainableCommander, Redis } from "ioredis";
 import type { AlertEvent } from "../analytics/alerts.ts";
+import {
+  closeRedisClient,
+  createRedisClient,
+  type RedisClient,
+  redisEval,
+  StoreUnavailableError,
+  waitForRedis,
+} from "../clients/redis.ts";
 import type { OasisRow } from "../oasis/row.ts";
 import type { AlertRuleBook } from "./alert_rule_book.ts";
 import type { IngestPlan } from "./ingest_plan.ts";
-import { redisRuleBackend } from "./redis_alert_rules.ts";
 import { readRedisInterval } from "./interval_components.ts";
 import { RedisKeys } from "./keys.ts";
 import { readRedisValues, toMarketValues, writeRedisValues } from "./market_values.ts";
-import { type PriceRevision, queueRedisRevisions, readRedisRevisions } from "./revision_log.ts";
-import {
-  CURRENT_MERGE_SCRIPT,
-  currentMergeArgs,
-  decodeAlert,
-  decodeCurrent,
-  decodeWithScores,
-  encodeAlert,
-  encodeCurrent,
-  encodeMember,
-  encodeUpdate,
-} from "./redis_codec.ts";
+import { redisRuleBackend } from "./redis_alert_rules.ts";
+import { decodeAlert, decodeCurrent, decodeWithScores } from "./redis_codec.ts";
+import { loadRedisZones, scanRedisZones } from "./redis_reads.ts";
 import { RedisSubscriptions } from "./redis_subscriptions.ts";
-import type { Coordination } from "./coordination.ts";
-import { RedisCoordination, type RedisEval } from "./redis_coordination.ts";
-import { RedisGateSlots } from "./redis_gate_slots.ts";
-import type { SharedSlots } from "../oasis/gate_slots.ts";
-import { redactUrl, type RedisSettings, type StoreConfig } from "./settings.ts";
-import { StoreCore, type ZoneSnapshot } from "./store_core.ts";
-import {
-  type BatterySignal,
-  type CurrentPrices,
-  type IngestResult,
-  type IntervalQuery,
-  type Market,
-  MARKETS,
-  type MarketValue,
-  type PriceStore,
-  type PriceUpdate,
-  type SeriesPoint,
-  type SignalQuery,
-  type StoreRead,
-  type StoreStats,
-  type TimeRange,
-  type Unsubscribe,
-  type ValueMarket,
+import { RedisWriter } from "./redis_writes.ts";
+import { type PriceRevision, readRedisRevisions } from "./revision_log.ts";
+import type { StoreConfig } from "./settings.ts";
+import { readSignals, StoreCore } from "./store_core.ts";
+import type {
+  BatterySignal,
+  CurrentPrices,
+  IngestResult,
+  IntervalQuery,
+  Market,
+  MarketValue,
+  PriceStore,
+  PriceUpdate,
+  SeriesPoint,
+  SignalQuery,
+  StoreRead,
+  StoreStats,
+  TimeRange,
+  Unsubscribe,
+  ValueMarket,
 } from "./store.ts";
 
-/** Redis cannot be reached (raised only by `waitUntilReady`; the store itself degrades instead). */
-export class StoreUnavailableError extends Error {
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = "StoreUnavailableError";
-  }
-}
+export { StoreUnavailableError };
 
 /** Options for `RedisStore`. */
 export interface RedisStoreOptions {
+  /** The connection; the store closes it (and its own subscriber connection) in `close()`. */
+  readonly client: RedisClient;
   /** Store configuration; `config.redis` must be set. */
   readonly config: StoreConfig;
   /** Prepended to every key and channel (tests); empty in production. */
@@ -75,57 +64,32 @@ export interface RedisStoreOptions {
   readonly clock?: () => Date;
 }
 
-/** Reconnect delay for attempt `times` (1-based): doubling from `backoffMs` to `backoffMaxMs`, with jitter. */
-export function reconnectDelay(times: number, s: RedisSettings, random: () => number = Math.random): number {
-  const base = Math.min(s.backoffMaxMs, s.backoffMs * 2 ** Math.min(30, Math.max(0, times - 1)));
-  return Math.round(base / 2 + (base / 2) * random());
-}
-
 /** The Redis implementation of `PriceStore`. */
 export class RedisStore implements PriceStore {
-  readonly #client: Redis;
-  readonly #settings: RedisSettings;
-  readonly #config: StoreConfig;
+  readonly #client: RedisClient;
+  readonly #url: string;
+  readonly #streamMaxLen: number;
   readonly #keys: RedisKeys;
+  readonly #writer: RedisWriter;
   readonly #core: StoreCore;
   readonly #subscriptions: RedisSubscriptions;
-  #subscriber: Redis | undefined;
+  #subscriber: RedisClient | undefined;
   #everReady = false;
-  #restore = false;
   #lastOkMs: number;
   #lastError = "";
-  #failedWrites = 0;
-  #pendingUpdates: PriceUpdate[] = [];
-  #pendingAlerts: AlertEvent[] = [];
   #lastAlerts: AlertEvent[] = [];
-  /** Lua scripts of the coordination and the gate slots, on this connection. */
-  readonly #eval: RedisEval = (script, keys, args) =>
-    this.#client.eval(script, keys.length, ...keys, ...args);
 
-  /** Starts connecting at once; use `waitUntilReady()` to require a reachable server. */
+  /** Wraps `client`, which may still be connecting; use `waitUntilReady()` to require a reachable server. */
   constructor(options: RedisStoreOptions) {
     if (options.config.redis === null) throw new TypeError("RedisStore needs config.redis (REDIS_URL)");
-    this.#settings = options.config.redis;
-    this.#config = options.config;
+    this.#client = options.client;
+    this.#url = options.config.redis.url;
+    this.#streamMaxLen = options.config.streamMaxLen;
     this.#keys = new RedisKeys(options.prefix ?? "");
-    this.#core = new StoreCore(
-      options.config,
-      options.clock,
-      redisRuleBackend(this.#eval, this.#keys.alertRules()),
-    );
+    this.#writer = new RedisWriter({ keys: this.#keys, config: options.config });
+    const rules = redisRuleBackend(redisEval(this.#client), this.#keys.alertRules());
+    this.#core = new StoreCore(options.config, options.clock, rules);
     this.#lastOkMs = this.#core.clock().getTime();
-    const tls = new URL(this.#settings.url).protocol === "rediss:";
-    const ca = tls && this.#settings.tlsCaFile !== null
-      ? Deno.readTextFileSync(this.#settings.tlsCaFile)
-      : undefined;
-    this.#client = new Redis(this.#settings.url, {
-      tls: tls ? (ca === undefined ? {} : { ca }) : undefined,
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 0,
-      commandTimeout: this.#settings.commandTimeoutMs,
-      connectTimeout: this.#settings.commandTimeoutMs,
-      retryStrategy: (times: number) => reconnectDelay(times, this.#settings),
-    });
     this.#client.on("error", (e: Error) => (this.#lastError = e.message));
     this.#subscriptions = new RedisSubscriptions(() => {
       // Its own connection (a subscribed connection runs no other command); it queues SUBSCRIBE while
@@ -133,13 +97,14 @@ export class RedisStore implements PriceStore {
       const sub = this.#client.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null });
       sub.on("error", () => {});
       return this.#subscriber = sub;
-    }, this.#settings.commandTimeoutMs);
+    }, options.config.redis.commandTimeoutMs);
     this.#client.on("ready", () => {
       // A server that went away may come back empty: have the next poll write the mirror back.
-      if (this.#everReady) this.#restore = true;
+      if (this.#everReady) this.#writer.restoreNext();
       this.#everReady = true;
       this.#lastOkMs = this.#core.clock().getTime();
     });
+    if (this.#client.status === "ready") this.#everReady = true;
   }
 
   /**
@@ -149,127 +114,41 @@ export class RedisStore implements PriceStore {
   async waitUntilReady(timeoutMs = 10_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (const c of [this.#client, this.#subscriber]) {
-      if (c !== undefined) await this.#ready(c, Math.max(0, deadline - Date.now()), timeoutMs);
-    }
-  }
-
-  async #ready(c: Redis, waitMs: number, timeoutMs: number): Promise<void> {
-    if (c.status === "ready") return;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    let onReady = () => {};
-    try {
-      await new Promise<void>((resolve, reject) => {
-        onReady = resolve;
-        c.once("ready", onReady);
-        timer = setTimeout(() => reject(new Error(this.#lastError || "no answer")), waitMs);
-      });
-    } catch (e) {
-      throw new StoreUnavailableError(
-        `Cannot reach Redis at "${redactUrl(this.#settings.url)}" within ${timeoutMs} ms: ${
-          (e as Error).message
-        }`,
-        { cause: e },
-      );
-    } finally {
-      clearTimeout(timer);
-      c.off("ready", onReady);
+      if (c === undefined) continue;
+      const waitMs = Math.max(0, deadline - Date.now());
+      await waitForRedis(c, { url: this.#url, waitMs, timeoutMs, lastError: () => this.#lastError });
     }
   }
 
   ingest(rows: readonly OasisRow[], now: Date = this.#core.clock()): Promise<IngestResult> {
     return this.#core.exclusive(async () => {
-      const prepared = await this.#core.prepare(rows, now, (zones) => this.#load(zones));
+      const accepted = this.#core.accept(rows);
+      const missing = this.#core.unloaded(accepted);
+      // Redis down: plan against what the mirror has; the load is tried again next poll.
+      if (missing.length > 0) await this.#load(missing).then((s) => this.#core.mirror(s), () => {});
+      const prepared = await this.#core.prepare(accepted, now);
       const stored = await this.#write(prepared.plan, this.#core.clock());
       return this.#core.commit(prepared, stored);
     });
   }
 
-  async #load(zones: readonly string[]): Promise<Map<string, ZoneSnapshot>> {
+  async #load(zones: readonly string[]) {
     if (this.#client.status !== "ready") throw new StoreUnavailableError("Redis is not connected");
-    const p = this.#client.pipeline();
-    for (const zone of zones) {
-      for (const market of MARKETS) p.zrange(this.#keys.series(zone, market), 0, -1, "WITHSCORES");
-      p.hgetall(this.#keys.current(zone));
-    }
-    const replies = await p.exec();
-    const out = new Map<string, ZoneSnapshot>();
-    zones.forEach((zone, z) => {
-      const at = (i: number) => {
-        const [err, value] = replies?.[z * 4 + i] ?? [new Error("no reply"), null];
-        if (err) throw err;
-        return value;
-      };
-      const [rt, fmm, da] = [0, 1, 2].map((i) => decodeWithScores(at(i) as string[]));
-      out.set(zone, {
-        series: { RT: rt!, FMM: fmm!, DA: da! },
-        current: decodeCurrent(zone, at(3) as Record<string, string>),
-      });
-    });
+    const out = await loadRedisZones(this.#client, this.#keys, zones);
     this.#lastOkMs = this.#core.clock().getTime();
     return out;
   }
 
-  #queueRestore(m: ChainableCommander): void {
-    const state = this.#core.state;
-    for (const zone of state.zones()) {
-      for (const market of MARKETS) {
-        const key = this.#keys.series(zone, market);
-        for (const p of state.series(zone, market)) {
-          m.zremrangebyscore(key, p.ms, p.ms).zadd(key, p.ms, encodeMember(p));
-        }
-      }
-      const current = state.current(zone);
-      if (current !== undefined) {
-        m.del(this.#keys.current(zone)).hset(this.#keys.current(zone), encodeCurrent(current));
-      }
-    }
-    for (const u of this.#pendingUpdates) {
-      m.xadd(this.#keys.stream(u.zone), "MAXLEN", "~", this.#config.streamMaxLen, "*", ...encodeUpdate(u));
-    }
-    for (const a of this.#pendingAlerts) {
-      m.xadd(this.#keys.alertsStream(), "MAXLEN", "~", this.#config.alertsMaxLen, "*", ...encodeAlert(a));
-    }
-  }
-
   /** Writes `plan`; `revisedAt` (the store's clock, not the run's older `now`) dates its revisions. */
   async #write(plan: IngestPlan, revisedAt: Date): Promise<boolean> {
-    const restore = this.#restore;
     try {
       if (this.#client.status !== "ready") throw new StoreUnavailableError("Redis is not connected");
-      const m = this.#client.multi();
-      if (restore) this.#queueRestore(m);
-      for (const u of plan.updates) {
-        const key = this.#keys.series(u.zone, u.market);
-        m.zremrangebyscore(key, u.ms, u.ms).zadd(key, u.ms, encodeMember(u));
-        m.xadd(this.#keys.stream(u.zone), "MAXLEN", "~", this.#config.streamMaxLen, "*", ...encodeUpdate(u));
-        m.publish(this.#keys.updates(u.zone), JSON.stringify(u));
-      }
-      queueRedisRevisions(m, this.#keys, plan.updates, revisedAt, plan.trims);
-      for (const c of plan.current) {
-        // Merged per market, never older over newer: another instance may have written a newer price.
-        m.eval(CURRENT_MERGE_SCRIPT, 1, this.#keys.current(c.zone), ...currentMergeArgs(c));
-      }
-      for (const t of plan.trims) {
-        m.zremrangebyscore(this.#keys.series(t.zone, t.market), "-inf", `(${t.cutoffMs}`);
-      }
-      for (const a of plan.alerts) {
-        m.xadd(this.#keys.alertsStream(), "MAXLEN", "~", this.#config.alertsMaxLen, "*", ...encodeAlert(a));
-        m.publish(this.#keys.alerts(), JSON.stringify(a));
-      }
-      const replies = await m.exec();
-      if (replies === null) throw new Error("MULTI was aborted");
-      const failed = replies.find(([err]) => err);
-      if (failed) throw failed[0];
+      await this.#writer.write(this.#client.multi(), plan, this.#core.state, revisedAt);
       this.#lastOkMs = this.#core.clock().getTime();
-      if (restore) [this.#restore, this.#pendingUpdates, this.#pendingAlerts] = [false, [], []];
       return true;
     } catch (e) {
-      this.#failedWrites++;
+      this.#writer.failed(plan);
       this.#lastError = (e as Error).message;
-      this.#restore = true;
-      // Keep what the streams missed (bounded); pub/sub is live-only and is not replayed.
-      this.#pendingUpdates = [...this.#pendingUpdates, ...plan.updates].slice(-this.#config.streamMaxLen);
-      this.#pendingAlerts = [...this.#pendingAlerts, ...plan.alerts].slice(-this.#config.alertsMaxLen);
       return false;
     }
   }
@@ -319,7 +198,7 @@ export class RedisStore implements PriceStore {
   interval(zone: string, query: IntervalQuery): Promise<StoreRead<PriceUpdate | null>> {
     const key = this.#keys.stream(zone);
     return this.#read(
-      () => readRedisInterval(this.#client, key, query, this.#config.streamMaxLen),
+      () => readRedisInterval(this.#client, key, query, this.#streamMaxLen),
       () => null,
     );
   }
@@ -347,29 +226,11 @@ export class RedisStore implements PriceStore {
   }
 
   async signals(zone: string, query: SignalQuery = {}): Promise<StoreRead<BatterySignal[]>> {
-    return await this.#core.signals(zone, query, (z, m, r) => this.history(z, m, r));
+    return await readSignals(this, this.#core, zone, query);
   }
 
   zones(): Promise<StoreRead<string[]>> {
-    return this.#read(async () => {
-      const found = new Set<string>();
-      let cursor = "0";
-      do {
-        const [next, keys] = await this.#client.scan(
-          cursor,
-          "MATCH",
-          this.#keys.currentPattern(),
-          "COUNT",
-          1000,
-        );
-        for (const k of keys) {
-          const zone = this.#keys.zoneIn(k);
-          if (zone !== undefined && k === this.#keys.current(zone)) found.add(zone);
-        }
-        cursor = next;
-      } while (cursor !== "0");
-      return [...found].sort();
-    }, () => this.#core.state.zones());
+    return this.#read(() => scanRedisZones(this.#client, this.#keys), () => this.#core.state.zones());
   }
 
   async onUpdate(zone: string | null, listener: (update: PriceUpdate) => void): Promise<Unsubscribe> {
@@ -389,37 +250,24 @@ export class RedisStore implements PriceStore {
     return this.#core.onOwnAlert(listener);
   }
 
-  /** Job coordination (watermarks, locks, digests, checkpoints) on this store's connection and prefix. */
-  coordination(): Coordination {
-    return new RedisCoordination({ eval: this.#eval, prefix: this.#keys.prefix });
-  }
-
-  /** The OASIS request gate's slots shared by every process on this server, on this store's connection. */
-  gateSlots(): SharedSlots {
-    return new RedisGateSlots({ eval: this.#eval, prefix: this.#keys.prefix });
-  }
-
   stats(): StoreStats {
     return {
       backend: "redis",
       connected: this.#client.status === "ready",
-      failedWrites: this.#failedWrites,
+      failedWrites: this.#writer.failedWrites,
       skippedRows: this.#core.skippedRows(),
       ingests: this.#core.ingests(),
     };
   }
 
   async close(): Promise<void> {
-    for (const c of [this.#subscriber, this.#client]) {
-      if (c === undefined) continue;
-      if (c.status === "ready") await c.quit().catch(() => c.disconnect());
-      else c.disconnect();
-    }
+    for (const c of [this.#subscriber, this.#client]) if (c !== undefined) await closeRedisClient(c);
     this.#subscriptions.clear();
   }
 }
 
-/** Creates the Redis store (connecting in the background). */
-export function createRedisStore(options: RedisStoreOptions): RedisStore {
-  return new RedisStore(options);
+/** A Redis store on a new client for `options.config.redis` (connecting in the background). */
+export function createRedisStore(options: Omit<RedisStoreOptions, "client">): RedisStore {
+  if (options.config.redis === null) throw new TypeError("RedisStore needs config.redis (REDIS_URL)");
+  return new RedisStore({ ...options, client: createRedisClient(options.config.redis) });
 }

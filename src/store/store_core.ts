@@ -1,7 +1,8 @@
 /**
  * The part of a store that does not depend on the backend: turning rows into a plan against the mirror,
- * loading zones into the mirror once, counting skipped rows and polls, and computing battery signals from
- * stored prices. `RedisStore` and `KvStore` each own one and add their writes and reads.
+ * mirroring zones read from the backend, counting skipped rows and polls, and computing battery signals from
+ * stored prices. `RedisStore` and `KvStore` each own one and add their writes and reads; the core never
+ * calls back into its store (the store loads what `unloaded()` names and hands it to `mirror()`).
  *
  * @module
  */
@@ -20,6 +21,8 @@ import type {
   CurrentPrices,
   IngestResult,
   Market,
+  PricePoint,
+  PriceStore,
   SeriesPoint,
   SignalQuery,
   SkippedRow,
@@ -33,8 +36,13 @@ export interface ZoneSnapshot {
   readonly current: CurrentPrices | null;
 }
 
-/** Reads the backend's state of some zones; may throw when the backend is unreachable. */
-export type ZoneLoader = (zones: readonly string[]) => Promise<Map<string, ZoneSnapshot>>;
+/** One poll's rows as price points, with what was skipped. */
+export interface AcceptedRows {
+  readonly points: readonly PricePoint[];
+  readonly skipped: readonly SkippedRow[];
+  /** Rows received. */
+  readonly rows: number;
+}
 
 /** A poll ready to be written: the plan and the counts for the result. */
 export interface PreparedIngest {
@@ -86,22 +94,30 @@ export class StoreCore {
     return run;
   }
 
-  /** Plans one poll; zones not yet mirrored are loaded first (a failed load is retried next poll). */
-  async prepare(rows: readonly OasisRow[], now: Date, load: ZoneLoader): Promise<PreparedIngest> {
-    const { points, skipped } = toPricePoints(Array.isArray(rows) ? rows : []);
+  /** Turns one poll's rows into price points, counting the skipped rows and the poll. */
+  accept(rows: readonly OasisRow[]): AcceptedRows {
+    const list = Array.isArray(rows) ? rows : [];
+    const { points, skipped } = toPricePoints(list);
     for (const s of skipped) this.#skipped[s.code] = (this.#skipped[s.code] ?? 0) + 1;
     this.#ingests++;
-    const missing = [...new Set(points.map((p) => p.zone))].filter((z) => !this.state.isLoaded(z));
-    if (missing.length > 0) {
-      try {
-        for (const [zone, snap] of await load(missing)) this.state.load(zone, snap.series, snap.current);
-      } catch {
-        // The backend is down: plan against what the mirror has; the load is retried next poll.
-      }
-    }
+    return { points, skipped, rows: list.length };
+  }
+
+  /** Zones of `accepted` not yet in the mirror: the store loads them from its backend first. */
+  unloaded(accepted: AcceptedRows): string[] {
+    return [...new Set(accepted.points.map((p) => p.zone))].filter((z) => !this.state.isLoaded(z));
+  }
+
+  /** Puts zones read from the backend into the mirror. */
+  mirror(snapshots: ReadonlyMap<string, ZoneSnapshot>): void {
+    for (const [zone, snap] of snapshots) this.state.load(zone, snap.series, snap.current);
+  }
+
+  /** Plans one poll against the mirror (the zones it could load) and the current alert rules. */
+  async prepare(accepted: AcceptedRows, now: Date): Promise<PreparedIngest> {
     const rules = await this.rules.refresh();
-    const plan = planIngest(this.state, points, { ...this.#config, rules }, now);
-    return { plan, rows: Array.isArray(rows) ? rows.length : 0, points: points.length, skipped };
+    const plan = planIngest(this.state, accepted.points, { ...this.#config, rules }, now);
+    return { plan, rows: accepted.rows, points: accepted.points.length, skipped: accepted.skipped };
   }
 
   /** Calls `listener` for each alert this process's own polls raise or clear (see `PriceStore`). */
@@ -145,21 +161,35 @@ export class StoreCore {
     return this.#ingests;
   }
 
-  /** Battery signals for one zone and operating day, from stored prices read with `history`. */
-  async signals(
-    zone: string,
-    query: SignalQuery,
-    history: (zone: string, market: Market, range: TimeRange) => Promise<StoreRead<SeriesPoint[]>>,
-  ): Promise<StoreRead<BatterySignal[]>> {
-    const market = query.market ?? "RT";
+  /** The series and the operating day whose prices `signals` needs for `query`. */
+  signalDay(query: SignalQuery): { readonly market: Market; readonly range: Required<TimeRange> } {
     const day = operatingDay(query.date ?? operatingDate(this.clock()));
-    const range = { from: day.start, to: new Date(day.end.getTime() - 1) };
-    const prices = await history(zone, market, range);
-    const da = market === "DA" ? prices : await history(zone, "DA", range);
+    return { market: query.market ?? "RT", range: { from: day.start, to: new Date(day.end.getTime() - 1) } };
+  }
+
+  /** Battery signals from the day's `prices` in `market` and its day-ahead prices `da`. */
+  signals(
+    market: Market,
+    prices: StoreRead<SeriesPoint[]>,
+    da: StoreRead<SeriesPoint[]>,
+  ): StoreRead<BatterySignal[]> {
     return {
       value: batterySignals(prices.value, INTERVAL_MINUTES[market], da.value, this.#config.signals),
       stale: prices.stale || da.stale,
       ageMs: Math.max(prices.ageMs, da.ageMs),
     };
   }
+}
+
+/** Battery signals of `zone` for `query`, from the prices `store` reads (what both stores' `signals` do). */
+export async function readSignals(
+  store: Pick<PriceStore, "history">,
+  core: StoreCore,
+  zone: string,
+  query: SignalQuery,
+): Promise<StoreRead<BatterySignal[]>> {
+  const { market, range } = core.signalDay(query);
+  const prices = await store.history(zone, market, range);
+  const da = market === "DA" ? prices : await store.history(zone, "DA", range);
+  return core.signals(market, prices, da);
 }

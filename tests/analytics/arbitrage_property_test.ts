@@ -26,14 +26,14 @@ function randomParams(random: () => number, k: number): BatteryParams {
   };
 }
 
-Deno.test("optimizeArbitrage() is worth at least every simple strategy on the same prices", () => {
+Deno.test("optimizeArbitrage() is worth at least every simple strategy on the same prices", async () => {
   const random = seeded(31);
   for (let k = 0; k < 16; k++) {
     const battery = resolveBattery(randomParams(random, k));
     const da = series(dayPrices(24, random, k % 2 === 0));
     const rt = series(dayPrices(96, random, k % 2 === 1), 15);
-    const daPlan = optimizeArbitrage(da, battery);
-    const rtPlan = optimizeArbitrage(rt, battery);
+    const daPlan = await optimizeArbitrage(da, battery);
+    const rtPlan = await optimizeArbitrage(rt, battery);
     const daHours = hourMap(da);
     for (const n of [1, 2, 4, 6]) {
       const atDa = simulateStrategy(da, battery, tbWish(da, battery, daHours, n));
@@ -47,22 +47,22 @@ Deno.test("optimizeArbitrage() is worth at least every simple strategy on the sa
   }
 });
 
-Deno.test("optimizeArbitrage() value never falls when energy or power grows", () => {
+Deno.test("optimizeArbitrage() value never falls when energy or power grows", async () => {
   const random = seeded(47);
   for (let k = 0; k < 10; k++) {
     const prices = series(dayPrices(k % 2 ? 24 : 96, random, k % 3 === 0), k % 2 ? 60 : 15);
     const rte = 0.8 + random() * 0.2;
-    const value = (powerMw: number, energyMwh: number) =>
-      optimizeArbitrage(prices, resolveBattery({ powerMw, energyMwh, rte })).value_usd;
+    const value = async (powerMw: number, energyMwh: number) =>
+      (await optimizeArbitrage(prices, resolveBattery({ powerMw, energyMwh, rte }))).value_usd;
     let previous = -Infinity;
     for (const energy of [0.5, 1, 2, 3, 4, 6]) {
-      const v = value(1, energy);
+      const v = await value(1, energy);
       assert.ok(v >= previous - slack(v), `case ${k}: energy ${energy} → ${v} < ${previous}`);
       previous = v;
     }
     previous = -Infinity;
     for (const power of [0.25, 0.5, 1, 2, 4]) {
-      const v = value(power, 4);
+      const v = await value(power, 4);
       assert.ok(v >= previous - slack(v), `case ${k}: power ${power} → ${v} < ${previous}`);
       previous = v;
     }

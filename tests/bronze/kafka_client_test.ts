@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { chooseKafkaClient, type KafkaClientProbe } from "../../src/bronze/kafka_client.ts";
-import type { Librdkafka } from "../../src/bronze/librdkafka_ffi.ts";
+import type { Librdkafka } from "../../src/clients/librdkafka.ts";
 import { loadBronzeConfig } from "../../src/bronze/settings.ts";
 
 const LIBRARY = {} as Librdkafka;

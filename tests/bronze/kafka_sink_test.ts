@@ -1,12 +1,7 @@
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
 import { CompressionTypes, type ITopicConfig, type ProducerBatch } from "kafkajs";
-import {
-  type AdminLike,
-  kafkaClientConfig,
-  KafkaSink,
-  type ProducerLike,
-} from "../../src/bronze/kafka_sink.ts";
+import { type AdminLike, KafkaSink, type ProducerLike } from "../../src/bronze/kafka_sink.ts";
 import { confluentValueEncoder, unframeConfluent } from "../../src/bronze/schema_registry.ts";
 import { messages } from "./bronze_fixtures.ts";
 
@@ -161,27 +156,4 @@ Deno.test("KafkaSink frames values in the Confluent wire format when given a reg
   assert.equal(schemaId, 42);
   assert.equal(new TextDecoder().decode(payload), '{"i":0}');
   await sink.close();
-});
-
-Deno.test("kafkaClientConfig() passes TLS and SASL settings and routes kafkajs logs", () => {
-  const logs: string[] = [];
-  const config = kafkaClientConfig({
-    brokers: ["b1:9093"],
-    clientId: "c",
-    ssl: true,
-    sasl: { mechanism: "scram-sha-512", username: "u", password: "p" },
-    topics: TOPICS,
-    maxBatchBytes: 1e6,
-  }, (_level, msg) => logs.push(msg));
-  assert.equal(config.ssl, true);
-  assert.deepEqual(config.sasl, { mechanism: "scram-sha-512", username: "u", password: "p" });
-  assert.deepEqual(config.brokers, ["b1:9093"]);
-  const logger = config.logCreator!(0);
-  logger({
-    namespace: "Producer",
-    level: 1,
-    label: "ERROR",
-    log: { message: "boom", timestamp: "t", logger: "kafkajs" },
-  });
-  assert.deepEqual(logs, ["kafkajs Producer: boom"]);
 });

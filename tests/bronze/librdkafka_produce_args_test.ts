@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { VTYPE, VU_SIZE, VU_UNION } from "../../src/bronze/librdkafka_ffi.ts";
+import { VTYPE, VU_SIZE, VU_UNION } from "../../src/clients/librdkafka.ts";
 import { ProduceArgs } from "../../src/bronze/librdkafka_produce_args.ts";
 import { bronzeHeaders, type BronzeMessage, dlqTopic } from "../../src/bronze/sink.ts";
 

@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
 import { ConfigError } from "../../src/config.ts";
 import { createBronze } from "../../src/bronze/bronze_service.ts";
-import { createKafkaTopicAdmin, type KafkaSettings } from "../../src/bronze/kafka_sink.ts";
-import { LibrdkafkaUnavailableError, openLibrdkafka } from "../../src/bronze/librdkafka_ffi.ts";
+import type { KafkaSettings } from "../../src/clients/kafka.ts";
+import { createKafkaTopicAdmin } from "../../src/bronze/kafka_sink.ts";
+import { LibrdkafkaUnavailableError, openLibrdkafka } from "../../src/clients/librdkafka.ts";
 import {
   createLibrdkafkaSink,
   librdkafkaConfig,

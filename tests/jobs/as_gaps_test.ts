@@ -3,7 +3,8 @@ import assert from "node:assert/strict";
 import { createGapsRoutes } from "../../routes/gaps.ts";
 import { pollDataset } from "../../src/jobs/poll.ts";
 import { DATASETS } from "../../src/oasis/datasets.ts";
-import { type Coordination, KvCoordination } from "../../src/store/coordination.ts";
+import type { Coordination } from "../../src/coordination/coordination.ts";
+import { KvCoordination } from "../../src/coordination/kv_coordination.ts";
 import {
   frozenSimulator,
   memoryBackends,

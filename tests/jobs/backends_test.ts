@@ -9,8 +9,8 @@ import { loadConfig } from "../../src/config.ts";
 import { openBackends } from "../../src/jobs/backends.ts";
 import { silentLog } from "../../src/log.ts";
 import { startSimulator } from "../../simulator/simulator.ts";
-import { KvCoordination } from "../../src/store/coordination.ts";
-import { FailoverCoordination } from "../../src/store/failover_coordination.ts";
+import { KvCoordination } from "../../src/coordination/kv_coordination.ts";
+import { FailoverCoordination } from "../../src/coordination/failover_coordination.ts";
 import { redisRaw, requireRedisUrl, withDb } from "../store/helpers.ts";
 
 function envFor(dir: string, extra: Record<string, string> = {}): Record<string, string> {

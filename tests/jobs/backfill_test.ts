@@ -6,6 +6,8 @@ import {
   runBackfill,
   windowId,
 } from "../../src/jobs/backfill.ts";
+import { digestRetentionMs } from "../../src/jobs/digest_retention.ts";
+import { loadJobsConfig } from "../../src/jobs/settings.ts";
 import type { DatasetName } from "../../src/oasis/datasets.ts";
 import { DEFAULT_NODES } from "../../src/oasis/datasets.ts";
 import type { NodeSelection } from "../../src/oasis/windows.ts";
@@ -82,6 +84,7 @@ Deno.test("runBackfill() reports a window that failed with its OASIS code, keeps
     publisher,
     store: backends.store,
     coordination: backends.coordination,
+    digestTtlMs: digestRetentionMs(loadJobsConfig({})),
   };
   try {
     const plan = planBackfill(

@@ -7,6 +7,7 @@ import { createGapsRoutes } from "../../routes/gaps.ts";
 import { pollDataset } from "../../src/jobs/poll.ts";
 import type { Fault } from "../../simulator/faults.ts";
 import { RedisStore } from "../../src/store/redis_store.ts";
+import { testRedis } from "../coordination/helpers.ts";
 import { deletePrefix, requireRedisUrl, testConfig } from "../store/helpers.ts";
 import { frozenSimulator, memoryBackends, memoryBronze, pollDeps, testClock } from "./helpers.ts";
 
@@ -34,7 +35,13 @@ async function storeOf(backend: "kv" | "redis", clock: ReturnType<typeof testClo
   }
   const url = requireRedisUrl();
   const prefix = `test:${crypto.randomUUID()}:`;
-  const store = new RedisStore({ config: testConfig({ REDIS_URL: url }), prefix, clock: clock.fn });
+  const redis = await testRedis(url);
+  const store = new RedisStore({
+    client: redis.client,
+    config: testConfig({ REDIS_URL: url }),
+    prefix,
+    clock: clock.fn,
+  });
   await store.waitUntilReady();
   const close = async () => {
     mem.close();

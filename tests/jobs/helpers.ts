@@ -7,17 +7,20 @@
  */
 import { BronzePublisher } from "../../src/bronze/publisher.ts";
 import type { BronzeMessage } from "../../src/bronze/sink.ts";
+import { digestRetentionMs } from "../../src/jobs/digest_retention.ts";
 import { nextTicks } from "../../src/jobs/schedule.ts";
 import type { PollDeps, PollSettings } from "../../src/jobs/poll.ts";
 import { OasisClient } from "../../src/oasis/client.ts";
 import { DATASETS, DEFAULT_NODES } from "../../src/oasis/datasets.ts";
 import { RequestGate } from "../../src/oasis/gate.ts";
 import { createSimulator, type Simulator } from "../../simulator/simulator.ts";
-import { type Coordination, KvCoordination } from "../../src/store/coordination.ts";
+import type { Coordination } from "../../src/coordination/coordination.ts";
+import { KvCoordination } from "../../src/coordination/kv_coordination.ts";
 import { KvStore } from "../../src/store/kv_store.ts";
-import { RedisStore } from "../../src/store/redis_store.ts";
+import { RedisCoordination } from "../../src/coordination/redis_coordination.ts";
+import { testRedis } from "../coordination/helpers.ts";
 import { loadStoreConfig } from "../../src/store/settings.ts";
-import { deletePrefix, requireRedisUrl, testConfig } from "../store/helpers.ts";
+import { deletePrefix, requireRedisUrl } from "../store/helpers.ts";
 
 export const SIM_URL = "http://oasis.test/oasisapi/SingleZip";
 
@@ -86,7 +89,9 @@ export async function memoryBackends(clock: Clock, env: Record<string, string> =
 
 /** Poll settings: 24 h lookback, no revisions, unless overridden. */
 export function settings(overrides: Partial<PollSettings> = {}): PollSettings {
-  return { lookbackMs: 24 * 3_600_000, revisionMs: 0, lockTtlMs: 600_000, holdMs: 60_000, ...overrides };
+  const s = { lookbackMs: 24 * 3_600_000, revisionMs: 0, lockTtlMs: 600_000, holdMs: 60_000, ...overrides };
+  const horizons = { lookbackMs: s.lookbackMs, revisionMs: { lmp_rtm: s.revisionMs }, correctionDays: 0 };
+  return { digestTtlMs: digestRetentionMs(horizons), ...s };
 }
 
 /** Dependencies of a poll on the simulator and memory backends. */
@@ -134,15 +139,14 @@ export async function redisCoordination(): Promise<
 > {
   const url = requireRedisUrl();
   const prefix = `test:${crypto.randomUUID()}:`;
-  const store = new RedisStore({ config: testConfig({ REDIS_URL: url }), prefix });
-  await store.waitUntilReady();
+  const redis = await testRedis(url);
   return {
-    coordination: store.coordination(),
+    coordination: new RedisCoordination({ eval: redis.eval, prefix }),
     url,
     prefix,
     close: async () => {
       await deletePrefix(url, prefix);
-      await store.close();
+      await redis.close();
     },
   };
 }

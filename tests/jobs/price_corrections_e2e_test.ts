@@ -15,8 +15,8 @@ import { operatingDay } from "../../src/oasis/time.ts";
 import { planWindows } from "../../src/oasis/windows.ts";
 import { startHttpServer } from "../../src/server.ts";
 import { startSimulator } from "../../simulator/simulator.ts";
-import { KvCoordination } from "../../src/store/coordination.ts";
-import { RedisStore } from "../../src/store/redis_store.ts";
+import { KvCoordination } from "../../src/coordination/kv_coordination.ts";
+import { createRedisStore } from "../../src/store/redis_store.ts";
 import { loadStoreConfig } from "../../src/store/settings.ts";
 import { TestSocket } from "../live/ws_helpers.ts";
 import { deletePrefix, requireRedisUrl, SP15, TestClock } from "../store/helpers.ts";
@@ -48,7 +48,7 @@ Deno.test("[e2e] a PRC_CORR_GRP correction reaches Bronze, Redis, /api/history?a
   const clock = new TestClock(NOW);
   const sim = startSimulator({ port: 0, now: () => new Date(NOW) });
   sim.simulator.clock.set(new Date(NOW), { frozen: true });
-  const store = new RedisStore({ config: loadStoreConfig(env), prefix, clock: clock.now });
+  const store = createRedisStore({ config: loadStoreConfig(env), prefix, clock: clock.now });
   await store.waitUntilReady(10_000);
   const kv = await Deno.openKv(":memory:");
   const server = await startHttpServer({

@@ -14,7 +14,7 @@ import type { Log } from "../../src/log.ts";
 import type { DatasetName } from "../../src/oasis/datasets.ts";
 import { openService } from "../../src/service.ts";
 import { startSimulator } from "../../simulator/simulator.ts";
-import { FailoverCoordination } from "../../src/store/failover_coordination.ts";
+import { FailoverCoordination } from "../../src/coordination/failover_coordination.ts";
 import type { RedisStore } from "../../src/store/redis_store.ts";
 import { privateRedis, redisRaw, waitFor } from "../store/helpers.ts";
 

@@ -2,15 +2,18 @@
 import assert from "node:assert/strict";
 import { pollDataset, type PollDeps } from "../../src/jobs/poll.ts";
 import type { DatasetName } from "../../src/oasis/datasets.ts";
+import { RedisCoordination } from "../../src/coordination/redis_coordination.ts";
 import { RedisStore } from "../../src/store/redis_store.ts";
+import { testRedis } from "../coordination/helpers.ts";
 import { deletePrefix, requireRedisUrl, testConfig } from "../store/helpers.ts";
 import { frozenSimulator, keyCounts, memoryBronze, pollDeps, ticks } from "./helpers.ts";
 
 async function instance(url: string, prefix: string, sim: Parameters<typeof pollDeps>[0], holdMs: number) {
-  const store = new RedisStore({ config: testConfig({ REDIS_URL: url }), prefix });
-  await store.waitUntilReady();
+  const redis = await testRedis(url);
+  const store = new RedisStore({ client: redis.client, config: testConfig({ REDIS_URL: url }), prefix });
+  const coordination = new RedisCoordination({ eval: redis.eval, prefix });
   const bronze = memoryBronze();
-  const deps: PollDeps = pollDeps(sim, { store, coordination: store.coordination() }, bronze.publisher, {
+  const deps: PollDeps = pollDeps(sim, { store, coordination }, bronze.publisher, {
     holdMs,
   });
   return { store, deps, messages: bronze.messages };

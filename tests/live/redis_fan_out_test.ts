@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { loadLiveConfig } from "../../src/live/settings.ts";
 import { createMetrics } from "../../src/metrics/metrics.ts";
 import { startHttpServer } from "../../src/server.ts";
-import { RedisStore } from "../../src/store/redis_store.ts";
+import { createRedisStore } from "../../src/store/redis_store.ts";
 import { loadStoreConfig } from "../../src/store/settings.ts";
 import { deletePrefix, requireRedisUrl } from "../store/helpers.ts";
 import { NOW, priceRows, SP15, TestClock } from "../routes/helpers.ts";
@@ -14,7 +14,7 @@ Deno.test("[ws] with Redis, each server process fans out an update that another 
   const env = { REDIS_URL: url, WS_HEARTBEAT_S: "0" };
   const clock = new TestClock(NOW);
   const open = async () => {
-    const store = new RedisStore({ config: loadStoreConfig(env), prefix, clock: clock.now });
+    const store = createRedisStore({ config: loadStoreConfig(env), prefix, clock: clock.now });
     await store.waitUntilReady(10_000);
     return store;
   };

@@ -15,16 +15,15 @@ import { DATASETS } from "../../src/oasis/datasets.ts";
 import { RequestGate, type SharedSlots } from "../../src/oasis/gate.ts";
 import { parseResponse } from "../../src/oasis/parse.ts";
 import { WorkerSender } from "../../src/oasis/worker_sender.ts";
-import { KvGateSlots } from "../../src/store/kv_gate_slots.ts";
-import { RedisStore } from "../../src/store/redis_store.ts";
-import { testConfig } from "../store/helpers.ts";
+import { KvGateSlots } from "../../src/coordination/kv_gate_slots.ts";
+import { RedisGateSlots } from "../../src/coordination/redis_gate_slots.ts";
+import { testRedis } from "../coordination/helpers.ts";
 
 const [kind, target, prefix, intervalMs, guardMs, count, serverUrl, busyMs, parse, sender] = Deno.args;
 let slots: SharedSlots, close: () => Promise<void> | void;
 if (kind === "redis") {
-  const store = new RedisStore({ config: testConfig({ REDIS_URL: target! }), prefix });
-  await store.waitUntilReady();
-  [slots, close] = [store.gateSlots(), () => store.close()];
+  const redis = await testRedis(target!);
+  [slots, close] = [new RedisGateSlots({ eval: redis.eval, prefix }), () => redis.close()];
 } else {
   const kv = await Deno.openKv(target!);
   [slots, close] = [new KvGateSlots({ kv, key: [prefix!, "gate"] }), () => kv.close()];

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { AnalyticsPool, type AnalyticsPoolOptions } from "../../routes/analytics_pool.ts";
+import { AnalyticsPool, type AnalyticsPoolOptions } from "../../src/analytics/analytics_pool.ts";
 import { loadLiveConfig } from "../../src/live/settings.ts";
 import { createMetrics } from "../../src/metrics/metrics.ts";
 import { type HttpServer, startHttpServer } from "../../src/server.ts";
@@ -14,7 +14,7 @@ import { loadStoreConfig } from "../../src/store/settings.ts";
 import { NOW, seedPrices, serviceRoutes, TestClock } from "./helpers.ts";
 
 /** The worker that stalls on `degradation=777` and computes everything else. */
-export const STALLING_WORKER = new URL("./stalling_analytics_worker.ts", import.meta.url);
+export const STALLING_WORKER = new URL("../analytics/stalling_analytics_worker.ts", import.meta.url);
 
 /** A listening server, its analytics worker, and `close()` (server, then store). */
 export interface ArbitrageServer {

@@ -1,13 +1,12 @@
 /** `GET /api/arbitrage/summary`'s cache: identical requests share one computation; a new price recomputes. */
 import assert from "node:assert/strict";
-import { SummaryCache } from "../../routes/summary_cache.ts";
-import { AnalyticsPool } from "../../routes/analytics_pool.ts";
+import { AnalyticsPool } from "../../src/analytics/analytics_pool.ts";
 import {
   summarize,
   summarizeWith,
   type SummaryInput,
   type ZoneSummary,
-} from "../../routes/arbitrage_summary.ts";
+} from "../../src/analytics/arbitrage_summary.ts";
 import { priceRows, SP15, startEdge } from "./helpers.ts";
 
 async function summaryEdge() {
@@ -82,23 +81,6 @@ Deno.test("[arbitrage] today's summary is recomputed when the next 5-minute inte
   } finally {
     await t.close();
   }
-});
-
-Deno.test("SummaryCache keeps the most recently used keys and forgets a failed computation", async () => {
-  const cache = new SummaryCache<number>(2);
-  let runs = 0;
-  const compute = () => ++runs;
-  await cache.get("a", "1", compute);
-  await cache.get("b", "1", compute);
-  await cache.get("a", "1", compute); // a is now the most recent
-  await cache.get("c", "1", compute); // evicts b
-  assert.equal(cache.size, 2);
-  assert.equal(runs, 3);
-  await cache.get("b", "1", compute);
-  assert.equal(runs, 4);
-  await assert.rejects(cache.get("d", "1", () => Promise.reject(new Error("boom"))));
-  await cache.get("d", "1", compute);
-  assert.equal(runs, 5, "the failure was not kept");
 });
 
 Deno.test("[arbitrage] summaries computed in the worker equal the in-process ones and leave the event loop free", async () => {

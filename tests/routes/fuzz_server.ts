@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { AnalyticsPool } from "../../routes/analytics_pool.ts";
+import { AnalyticsPool } from "../../src/analytics/analytics_pool.ts";
 import { startEdge } from "./helpers.ts";
 
 let computeMs = 0;

@@ -4,8 +4,8 @@
  *
  * @module
  */
-import { type Analytics, inProcessAnalytics } from "../../routes/analytics_jobs.ts";
-import type { SummarizerOptions } from "../../routes/arbitrage_summary.ts";
+import { type Analytics, inProcessAnalytics } from "../../src/analytics/analytics_jobs.ts";
+import type { SummarizerOptions } from "../../src/analytics/arbitrage_summary.ts";
 import type { ServiceRoutesDeps } from "../../routes/app.ts";
 import { DEFAULT_NODES } from "../../src/oasis/datasets.ts";
 import type { NodeSelection } from "../../src/oasis/windows.ts";

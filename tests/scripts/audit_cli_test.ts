@@ -8,7 +8,8 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { bronzeKey } from "../../src/bronze/envelope.ts";
-import { createKafkaClient, createKafkaSink } from "../../src/bronze/kafka_sink.ts";
+import { createKafkaClient } from "../../src/clients/kafka.ts";
+import { createKafkaSink } from "../../src/bronze/kafka_sink.ts";
 import { confluentValueEncoder } from "../../src/bronze/schema_registry.ts";
 import { DATASETS } from "../../src/oasis/datasets.ts";
 import { startSimulator } from "../../simulator/simulator.ts";

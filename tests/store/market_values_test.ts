@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import type { OasisRow } from "../../src/oasis/row.ts";
 import { openKvStore } from "../../src/store/kv_store.ts";
 import { toMarketValues } from "../../src/store/market_values.ts";
-import { RedisStore } from "../../src/store/redis_store.ts";
+import { createRedisStore } from "../../src/store/redis_store.ts";
 import type { PriceStore } from "../../src/store/store.ts";
 import { deletePrefix, NP15, priceRows, requireRedisUrl, testConfig } from "./helpers.ts";
 
@@ -123,7 +123,7 @@ Deno.test({
   fn: async () => {
     const url = requireRedisUrl();
     const prefix = `test:${crypto.randomUUID()}:`;
-    const store = new RedisStore({ config: testConfig({ REDIS_URL: url }), prefix, clock: () => NOW });
+    const store = createRedisStore({ config: testConfig({ REDIS_URL: url }), prefix, clock: () => NOW });
     try {
       await store.waitUntilReady(10_000);
       await valueContract(store);

@@ -4,7 +4,7 @@
  * stopped under them).
  */
 import assert from "node:assert/strict";
-import { RedisStore } from "../../src/store/redis_store.ts";
+import { createRedisStore } from "../../src/store/redis_store.ts";
 import type { PriceUpdate } from "../../src/store/store.ts";
 import { NP15, priceRows, privateRedis, redisRaw, TestClock, testConfig, waitFor } from "./helpers.ts";
 
@@ -19,7 +19,7 @@ Deno.test({
   fn: async () => {
     const url = await redis.start();
     const clock = new TestClock("2025-06-10T19:07:00Z");
-    const store = new RedisStore({ config: testConfig({ REDIS_URL: url, ...FAST }), clock: clock.now });
+    const store = createRedisStore({ config: testConfig({ REDIS_URL: url, ...FAST }), clock: clock.now });
     try {
       await redisRaw(url, "FLUSHALL");
       await store.waitUntilReady(10_000);
@@ -92,7 +92,7 @@ Deno.test({
     const port = (listener.addr as Deno.NetAddr).port;
     listener.close();
     const clock = new TestClock("2025-06-10T19:07:00Z");
-    const store = new RedisStore({
+    const store = createRedisStore({
       config: testConfig({ REDIS_URL: `redis://127.0.0.1:${port}`, ...FAST }),
       clock: clock.now,
     });

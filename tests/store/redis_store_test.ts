@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { reconnectDelay, RedisStore } from "../../src/store/redis_store.ts";
+import { createRedisStore } from "../../src/store/redis_store.ts";
 import {
   deletePrefix,
   NP15,
@@ -20,14 +20,14 @@ storeContract("redis", async (clock, config) => {
   const url = requireRedisUrl();
   const redis = { ...testConfig({ REDIS_URL: url }).redis! };
   const prefix = `test:${crypto.randomUUID()}:`;
-  const store = new RedisStore({
+  const store = createRedisStore({
     config: { ...config, redis },
     prefix,
     clock,
   });
   await store.waitUntilReady(10_000);
   const twin = async () => {
-    const other = new RedisStore({ config: { ...config, redis }, prefix, clock });
+    const other = createRedisStore({ config: { ...config, redis }, prefix, clock });
     await other.waitUntilReady(10_000);
     return other;
   };
@@ -35,7 +35,7 @@ storeContract("redis", async (clock, config) => {
 });
 
 t("the server at REDIS_URL answers", async () => {
-  const store = new RedisStore({ config: testConfig({ REDIS_URL: requireRedisUrl() }) });
+  const store = createRedisStore({ config: testConfig({ REDIS_URL: requireRedisUrl() }) });
   try {
     await store.waitUntilReady(10_000);
     assert.equal(store.stats().connected, true);
@@ -49,7 +49,7 @@ t("keys, members, hash fields, stream entries and channels are named as the cont
   const url = withDb(requireRedisUrl(), 15);
   await redisRaw(url, "FLUSHDB");
   const clock = () => new Date("2025-06-10T19:07:00Z");
-  const store = new RedisStore({ config: testConfig({ REDIS_URL: url }), clock });
+  const store = createRedisStore({ config: testConfig({ REDIS_URL: url }), clock });
   try {
     await store.waitUntilReady(10_000);
     const heard: string[] = [];
@@ -143,8 +143,8 @@ t("a password in REDIS_URL authenticates, and a wrong one fails loudly without s
   bad.password = "wrong-pw";
   const prefix = `test:${crypto.randomUUID()}:`;
   const clock = () => new Date("2025-06-10T19:07:00Z");
-  const store = new RedisStore({ config: testConfig({ REDIS_URL: good.toString() }), prefix, clock });
-  const refused = new RedisStore({
+  const store = createRedisStore({ config: testConfig({ REDIS_URL: good.toString() }), prefix, clock });
+  const refused = createRedisStore({
     config: testConfig({ REDIS_URL: bad.toString(), REDIS_BACKOFF_MAX_MS: "200" }),
   });
   try {
@@ -165,25 +165,11 @@ t("a password in REDIS_URL authenticates, and a wrong one fails loudly without s
   }
 });
 
-Deno.test("reconnectDelay() doubles from REDIS_BACKOFF_MS up to REDIS_BACKOFF_MAX_MS, with jitter in the upper half", () => {
-  const s = testConfig({ REDIS_URL: "redis://h", REDIS_BACKOFF_MS: "100", REDIS_BACKOFF_MAX_MS: "1000" })
-    .redis!;
-  assert.deepEqual([1, 2, 3, 4, 5, 60].map((n) => reconnectDelay(n, s, () => 1)), [
-    100,
-    200,
-    400,
-    800,
-    1000,
-    1000,
-  ]);
-  assert.deepEqual([1, 4, 60].map((n) => reconnectDelay(n, s, () => 0)), [50, 400, 500]);
-});
-
 t("two instances: one polling FMM never moves the real-time price another instance wrote back", async () => {
   const url = requireRedisUrl();
   const prefix = `test:${crypto.randomUUID()}:`;
   const clock = () => new Date("2025-06-10T19:07:00Z");
-  const open = () => new RedisStore({ config: { ...testConfig({ REDIS_URL: url }) }, prefix, clock });
+  const open = () => createRedisStore({ config: { ...testConfig({ REDIS_URL: url }) }, prefix, clock });
   const [a, b] = [open(), open()];
   try {
     await Promise.all([a.waitUntilReady(10_000), b.waitUntilReady(10_000)]);

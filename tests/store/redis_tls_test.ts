@@ -3,7 +3,7 @@
  * project's script serves plain TCP only), trusting the certificate through `REDIS_TLS_CA_FILE`.
  */
 import assert from "node:assert/strict";
-import { RedisStore } from "../../src/store/redis_store.ts";
+import { createRedisStore } from "../../src/store/redis_store.ts";
 import { NP15, priceRows, testConfig, waitFor } from "./helpers.ts";
 
 async function run(cmd: string, args: string[]): Promise<void> {
@@ -68,7 +68,7 @@ Deno.test({
       REDIS_TLS_CA_FILE: cert,
       REDIS_BACKOFF_MAX_MS: "200",
     };
-    const store = new RedisStore({ config: testConfig(env), clock });
+    const store = createRedisStore({ config: testConfig(env), clock });
     try {
       await waitFor("the TLS server to answer", () => store.stats().connected, 15_000);
       assert.equal(

@@ -6,7 +6,7 @@
  * Usage: deno run --allow-read --allow-write gate_child.ts <kv-path> <min-interval-ms> <guard-ms> <count>
  */
 import { RequestGate } from "../../src/oasis/gate.ts";
-import { KvGateSlots } from "../../src/store/kv_gate_slots.ts";
+import { KvGateSlots } from "../../src/coordination/kv_gate_slots.ts";
 
 const [path, minIntervalMs, guardMs, count] = Deno.args;
 const kv = await Deno.openKv(path!);

@@ -1,14 +1,14 @@
 /**
  * The request gate's shared slots in Redis: one list of the latest reserved starts
  * (`{prefix}caiso:oasis:gate`, epoch ms), read and extended by one Lua script, so every process on the same
- * server reserves in turn. Like `redis_coordination.ts` it runs through the store's connection
- * (`RedisStore.gateSlots()`). Times are the callers' clocks: processes on several machines need clocks kept
+ * server reserves in turn. Like `redis_coordination.ts` it runs through an `eval` function on the shared
+ * Redis client (`redisEval(client)`). Times are the callers' clocks: processes on several machines need clocks kept
  * in step (NTP); the gate's guard absorbs a skew of a few ms.
  *
  * @module
  */
 import { type SharedSlots, SLOT_HORIZON_MS, type SlotRequest } from "../oasis/gate_slots.ts";
-import type { RedisEval } from "./redis_coordination.ts";
+import type { RedisEval } from "../clients/redis.ts";
 
 // The rule of `reserveSlot` (src/oasis/gate_slots.ts), on the server.
 const RESERVE =

@@ -8,8 +8,8 @@
  *
  * @module
  */
-import { InfeasibleScheduleError } from "../src/analytics/arbitrage.ts";
-import { type DayReport, NoPricesError } from "../src/analytics/arbitrage_day.ts";
+import { InfeasibleScheduleError } from "./arbitrage.ts";
+import { type DayReport, NoPricesError } from "./arbitrage_day.ts";
 import type { Analytics, AnalyticsJob, DayJob, ZoneJob } from "./analytics_jobs.ts";
 import type { ZoneFigures } from "./arbitrage_summary.ts";
 

@@ -1,29 +1,23 @@
 /**
- * The same arbitrage problem as a linear program solved by HiGHS (WebAssembly, `npm:highs`): continuous
- * state of charge, so it measures how far the grid of the dynamic program is from the continuous optimum.
- * Where a negative price could make charging and discharging at once pay (burning energy), a binary
- * variable forbids it, which makes that case a small MILP. Used by the tests and the benchmark, never by
- * the service: it is slower and loads a 3.5 MB WebAssembly module.
+ * A reference statement of the arbitrage problem, independent of the optimizer's (`arbitrage_model.ts`): the
+ * textbook LP in grid-side MW per interval, unscaled, written as CPLEX LP text, with a binary forbidding
+ * charge and discharge together at every negative price (a MILP whenever a price is negative). Solved by
+ * HiGHS through its text interface; the tests and the benchmark check the optimizer's answers against it.
+ * (It was the cross-check of the dynamic program that the optimizer replaced.)
  *
  * @module
  */
-import highsModule, { type Highs } from "highs";
-import { type Battery, usableMwh } from "./battery.ts";
-import { horizonDays } from "./arbitrage.ts";
-import { intervalHours, type PriceSeries } from "./price_series.ts";
-import { keepFactor } from "./schedule.ts";
+import { loadHighs } from "../../src/analytics/highs_solver.ts";
+import { type Battery, usableMwh } from "../../src/analytics/battery.ts";
+import { horizonDays } from "../../src/analytics/arbitrage.ts";
+import { intervalHours, type PriceSeries } from "../../src/analytics/price_series.ts";
+import { keepFactor } from "../../src/analytics/schedule.ts";
 
 /** The LP optimum: its value and the stored energy at each interval boundary. */
 export interface LpResult {
   readonly value_usd: number;
   readonly soc: number[];
 }
-
-// The package's types describe a CommonJS module while Deno loads its ES build: take the loader either way.
-const highsLoader = ((highsModule as unknown as { default?: unknown }).default ?? highsModule) as (
-  options?: object,
-) => Promise<Highs>;
-let highs: Promise<Highs> | undefined;
 
 const num = (x: number) => (Number.isInteger(x) ? String(x) : x.toPrecision(17));
 const term = (coef: number, name: string) => `${coef < 0 ? "-" : "+"} ${num(Math.abs(coef))} ${name}`;
@@ -89,8 +83,7 @@ export async function solveArbitrageLp(
   startSoc = battery.initialSocMwh,
 ): Promise<LpResult> {
   if (series.prices.length === 0) return { value_usd: 0, soc: [startSoc] };
-  highs ??= highsLoader();
-  const solver = await highs;
+  const solver = await loadHighs();
   const solution = solver.solve(arbitrageLpModel(series, battery, startSoc), {
     mip_rel_gap: 1e-9,
     mip_abs_gap: 1e-9,

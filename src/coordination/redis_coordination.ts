@@ -1,20 +1,14 @@
 /**
  * `Coordination` on Redis, shared by every instance pointed at the same server. Every operation is one Lua
- * script (atomic on the server), sent through an `eval` function, so this file needs no Redis client of its
- * own: `RedisStore.coordination()` hands it the store's connection. Keys live under
+ * script (atomic on the server), sent through an `eval` function (`redisEval(client)` of
+ * `src/clients/redis.ts`, on the connection the hot store also uses), so this file imports no client. Keys live under
  * `{prefix}caiso:jobs:` — `watermark:{dataset}` (epoch ms), `lock:{name}` (token, `PX` expiry),
  * `digest:{scope}:{utc-day}` (hash: interval ms → digest, expiring) and `checkpoint:{run}` (set).
  *
  * @module
  */
+import type { RedisEval } from "../clients/redis.ts";
 import { CHECKPOINT_TTL_MS, type Coordination, type Lease } from "./coordination.ts";
-
-/** Runs a Lua script with `keys` and `args` (ioredis: `client.eval(script, keys.length, ...keys, ...args)`). */
-export type RedisEval = (
-  script: string,
-  keys: readonly string[],
-  args: readonly (string | number)[],
-) => Promise<unknown>;
 
 const GET = "return redis.call('GET', KEYS[1])";
 const ADVANCE = `local s = redis.call('GET', KEYS[1])

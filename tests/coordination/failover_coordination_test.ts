@@ -1,7 +1,8 @@
 /** `FailoverCoordination`: Redis (here a switchable stand-in) with a local Deno KV mirror that takes over. */
 import assert from "node:assert/strict";
-import { type Coordination, KvCoordination } from "../../src/store/coordination.ts";
-import { FailoverCoordination } from "../../src/store/failover_coordination.ts";
+import type { Coordination } from "../../src/coordination/coordination.ts";
+import { KvCoordination } from "../../src/coordination/kv_coordination.ts";
+import { FailoverCoordination } from "../../src/coordination/failover_coordination.ts";
 import { testClock } from "../jobs/helpers.ts";
 
 /** A coordination whose every call fails while `down`, as Redis does when it cannot be reached. */

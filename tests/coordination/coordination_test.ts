@@ -1,8 +1,9 @@
 /** One contract for job coordination, run on Deno KV and on the real Redis named by `REDIS_URL`. */
 import assert from "node:assert/strict";
-import { type Coordination, KvCoordination } from "../../src/store/coordination.ts";
+import type { Coordination } from "../../src/coordination/coordination.ts";
+import { KvCoordination } from "../../src/coordination/kv_coordination.ts";
 import { redisRaw } from "../store/helpers.ts";
-import { redisCoordination, testClock } from "./helpers.ts";
+import { redisCoordination, testClock } from "../jobs/helpers.ts";
 
 interface Backend {
   readonly coordination: Coordination;

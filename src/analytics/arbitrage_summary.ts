@@ -1,7 +1,7 @@
 /**
  * The figures of `GET /api/arbitrage/summary`: per zone, the day-ahead and real-time perfect-foresight
- * values, TB4, capture rates and, for today, the live remaining value. Computing them is about a second of
- * synchronous dynamic programming for a day of 5-minute prices, and every dashboard asks for today and
+ * values, TB4, capture rates and, for today, the live remaining value. Computing them takes a few HiGHS
+ * solves per zone (tenths of a second for a day of 5-minute prices), and every dashboard asks for today and
  * yesterday on load and every few minutes, so the figures are cached: keyed by date, zones, battery,
  * strategy hours and (for today) the next interval and the stored energy, and fingerprinted by the prices
  * they were computed from, so a new or revised price recomputes them and nothing else does. Identical
@@ -9,22 +9,15 @@
  *
  * @module
  */
-import {
-  type ArbitrageResult,
-  InfeasibleScheduleError,
-  optimizeArbitrage,
-} from "../src/analytics/arbitrage.ts";
-import { captureRates, type DaySeries } from "../src/analytics/arbitrage_day.ts";
-import type { Battery } from "../src/analytics/battery.ts";
-import { liveValue } from "../src/analytics/live_value.ts";
-import { knownCount, type PriceSeries } from "../src/analytics/price_series.ts";
-import type { GridBudget } from "../src/analytics/soc_grid.ts";
-import { seriesSpreads } from "../src/analytics/spreads.ts";
+import { type ArbitrageResult, InfeasibleScheduleError, optimizeArbitrage } from "./arbitrage.ts";
+import { captureRates, type DaySeries } from "./arbitrage_day.ts";
+import type { Battery } from "./battery.ts";
+import { liveValue } from "./live_value.ts";
+import { knownCount, type PriceSeries } from "./price_series.ts";
+import { seriesSpreads } from "./spreads.ts";
 import type { Analytics } from "./analytics_jobs.ts";
 import { SummaryCache } from "./summary_cache.ts";
 
-/** The summary's grid: 650–900 points for a day of 5-minute prices, measured within 0.05 % of the optimum. */
-const SUMMARY_GRID: GridBudget = { cells: 300_000, minSteps: 300, maxSteps: 5_000 };
 const FIVE_MIN = 300_000;
 
 /** Today's live inputs: now and the stored energy now. */
@@ -45,7 +38,7 @@ export interface SummaryInput {
 }
 
 /** One zone's figures in the summary. */
-export type ZoneFigures = ReturnType<typeof zoneSummary>;
+export type ZoneFigures = Awaited<ReturnType<typeof zoneSummary>>;
 
 /** One zone's line of the summary. */
 export type ZoneSummary = { zone: string } & ZoneFigures;
@@ -99,18 +92,18 @@ export function summarizeWith(
 }
 
 /** The summary's figures of every zone (uncached), on this thread. */
-export function summarize(input: SummaryInput): ZoneSummary[] {
-  return input.days.map(({ zone, day }) => ({
+export function summarize(input: SummaryInput): Promise<ZoneSummary[]> {
+  return Promise.all(input.days.map(async ({ zone, day }) => ({
     zone,
-    ...zoneSummary(day, input.battery, input.strategyHours, input.live),
-  }));
+    ...await zoneSummary(day, input.battery, input.strategyHours, input.live),
+  })));
 }
 
 /** Perfect foresight on `series`, or null without prices or without a feasible schedule. */
-function perfect(series: PriceSeries, battery: Battery): ArbitrageResult | null {
+async function perfect(series: PriceSeries, battery: Battery): Promise<ArbitrageResult | null> {
   if (knownCount(series) === 0) return null;
   try {
-    return optimizeArbitrage(series, battery, { grid: SUMMARY_GRID });
+    return await optimizeArbitrage(series, battery);
   } catch (e) {
     if (e instanceof InfeasibleScheduleError) return null;
     throw e;
@@ -118,13 +111,13 @@ function perfect(series: PriceSeries, battery: Battery): ArbitrageResult | null 
 }
 
 /** One zone's figures (uncached). */
-export function zoneSummary(day: DaySeries, battery: Battery, n: number, live: LiveInput | null) {
-  const da = perfect(day.da, battery);
-  const rt = perfect(day.rt, battery);
+export async function zoneSummary(day: DaySeries, battery: Battery, n: number, live: LiveInput | null) {
+  const da = await perfect(day.da, battery);
+  const rt = await perfect(day.rt, battery);
   const brief = (r: ArbitrageResult | null) =>
     r === null ? null : { value_usd: r.value_usd, value_usd_per_mw_day: r.value_usd_per_mw_day };
   const remaining = live && da !== null
-    ? liveValue({ da: day.da, rt: day.rt, battery, ...live, options: { grid: SUMMARY_GRID } })
+    ? await liveValue({ da: day.da, rt: day.rt, battery, ...live })
     : null;
   return {
     da: brief(da),

@@ -7,9 +7,10 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import FakeTimers from "@sinonjs/fake-timers";
 import { type GateClock, RequestGate, type SharedSlots } from "../../src/oasis/gate.ts";
-import { KvGateSlots } from "../../src/store/kv_gate_slots.ts";
-import { RedisStore } from "../../src/store/redis_store.ts";
-import { deletePrefix, requireRedisUrl, testConfig } from "./helpers.ts";
+import { KvGateSlots } from "../../src/coordination/kv_gate_slots.ts";
+import { RedisGateSlots } from "../../src/coordination/redis_gate_slots.ts";
+import { testRedis } from "./helpers.ts";
+import { deletePrefix, requireRedisUrl } from "../store/helpers.ts";
 
 type VirtualClock = ReturnType<typeof FakeTimers.createClock>;
 
@@ -120,16 +121,15 @@ Deno.test("[kv] two gates on one Deno KV file keep the per-minute cap together",
 Deno.test("[redis] two gates on one Redis keep minIntervalMs between all their starts together", async () => {
   const url = requireRedisUrl();
   const prefix = `test:${crypto.randomUUID()}:`;
-  const a = new RedisStore({ config: testConfig({ REDIS_URL: url }), prefix });
-  const b = new RedisStore({ config: testConfig({ REDIS_URL: url }), prefix });
+  const a = await testRedis(url);
+  const b = await testRedis(url);
+  const slots = (r: typeof a) => new RedisGateSlots({ eval: r.eval, prefix });
   try {
-    await a.waitUntilReady();
-    await b.waitUntilReady();
-    const starts = await runTwoGates(a.gateSlots(), b.gateSlots(), 4, { minIntervalMs: 5000, guardMs: 100 });
+    const starts = await runTwoGates(slots(a), slots(b), 4, { minIntervalMs: 5000, guardMs: 100 });
     assert.equal(starts.length, 8);
     assert.deepEqual(new Set(starts.map((s) => s.gate)), new Set([0, 1]));
     assertSpaced(starts, 5100);
-    const capped = await runTwoGates(a.gateSlots(), b.gateSlots(), 4, {
+    const capped = await runTwoGates(slots(a), slots(b), 4, {
       minIntervalMs: 1000,
       ratePerMinute: 3,
     });
@@ -146,12 +146,12 @@ Deno.test("[redis] a gate whose Redis is unreachable falls back to local spacing
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const port = (listener.addr as Deno.NetAddr).port;
   listener.close();
-  const store = new RedisStore({ config: testConfig({ REDIS_URL: `redis://127.0.0.1:${port}` }) });
+  const redis = await testRedis(`redis://127.0.0.1:${port}`, false);
   try {
     const states: string[] = [];
     const gate = new RequestGate({
       minIntervalMs: 0,
-      shared: store.gateSlots(),
+      shared: new RedisGateSlots({ eval: redis.eval }),
       onSharedState: (state, error) => states.push(`${state}: ${error?.message ?? ""}`),
     });
     await gate.acquire();
@@ -161,7 +161,7 @@ Deno.test("[redis] a gate whose Redis is unreachable falls back to local spacing
     assert.equal(states.length, 1);
     assert.match(states[0]!, /^local: /);
   } finally {
-    await store.close();
+    await redis.close();
   }
 });
 

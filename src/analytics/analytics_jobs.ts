@@ -5,13 +5,8 @@
  *
  * @module
  */
-import {
-  arbitrageDay,
-  type DayOptions,
-  type DayReport,
-  type DaySeries,
-} from "../src/analytics/arbitrage_day.ts";
-import type { Battery } from "../src/analytics/battery.ts";
+import { arbitrageDay, type DayOptions, type DayReport, type DaySeries } from "./arbitrage_day.ts";
+import type { Battery } from "./battery.ts";
 import { type LiveInput, type ZoneFigures, zoneSummary } from "./arbitrage_summary.ts";
 
 /** `GET /api/arbitrage`'s report of one zone and day. */
@@ -39,7 +34,7 @@ export interface Analytics {
 }
 
 /** Runs `job` on this thread (the worker's body). */
-export function runJob(job: AnalyticsJob): DayReport | ZoneFigures {
+export function runJob(job: AnalyticsJob): Promise<DayReport | ZoneFigures> {
   return job.kind === "day"
     ? arbitrageDay(job.day, job.battery, job.options)
     : zoneSummary(job.day, job.battery, job.strategyHours, job.live);
@@ -47,6 +42,6 @@ export function runJob(job: AnalyticsJob): DayReport | ZoneFigures {
 
 /** Computes on the calling thread, with no deadline: for tests and one-shot tools, never for the service. */
 export const inProcessAnalytics: Analytics = {
-  day: (job) => Promise.resolve().then(() => arbitrageDay(job.day, job.battery, job.options)),
-  zone: (job) => Promise.resolve().then(() => zoneSummary(job.day, job.battery, job.strategyHours, job.live)),
+  day: (job) => arbitrageDay(job.day, job.battery, job.options),
+  zone: (job) => zoneSummary(job.day, job.battery, job.strategyHours, job.live),
 };

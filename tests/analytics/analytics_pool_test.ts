@@ -2,8 +2,8 @@
 import assert from "node:assert/strict";
 import { NoPricesError } from "../../src/analytics/arbitrage_day.ts";
 import { resolveBattery } from "../../src/analytics/battery.ts";
-import { AnalyticsPool, AnalyticsUnavailableError } from "../../routes/analytics_pool.ts";
-import { STALLING_WORKER } from "./arbitrage_server.ts";
+import { AnalyticsPool, AnalyticsUnavailableError } from "../../src/analytics/analytics_pool.ts";
+import { STALLING_WORKER } from "../routes/arbitrage_server.ts";
 
 const empty = { startMs: Date.UTC(2026, 5, 30, 7), intervalMinutes: 60, prices: [] };
 const battery = resolveBattery({ powerMw: 1, energyMwh: 4 });
