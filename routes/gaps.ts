@@ -1,8 +1,9 @@
 /**
  * `GET /api/gaps?dataset=&from=&to=`: missing intervals per dataset and node against the expected interval
  * grid (23-, 24- and 25-hour operating days included): LMP from the hot store, AS per (region, type) pair
- * from the record of what reached Bronze (kept `DELIVERED_TTL_MS`; the grid starts no earlier), CRR
- * answered `not_applicable` (per auction period, no interval grid). `dataset` is one configured dataset
+ * from the record of what reached Bronze (kept `DELIVERED_TTL_MS`; the grid starts no earlier), CRR per node,
+ * auction period and time of use from the CRR clearing prices the hot store keeps (`VALUE_RETENTION_MS`;
+ * see `src/jobs/crr_completeness.ts` for what a complete CRR day is). `dataset` is one configured dataset
  * (default: every configured one); `from` and `to` are Pacific operating days `YYYY-MM-DD` (inclusive) or
  * ISO-8601 instants (default: today's operating day). The grid ends at the newest interval that
  * can exist (the last ended real-time interval; the end of today for day-ahead) and starts no earlier than
@@ -15,12 +16,13 @@
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import { DELIVERED_TTL_MS, findDeliveredGaps } from "../src/jobs/delivered_intervals.ts";
-import { findGaps, GAP_DATASETS } from "../src/jobs/gaps.ts";
+import { findCrrGaps, findGaps, GAP_DATASETS } from "../src/jobs/gaps.ts";
 import { newestEnd } from "../src/jobs/watermark.ts";
 import { type DatasetName, DATASETS, isDatasetName } from "../src/oasis/datasets.ts";
 import { nextDate, operatingDate, pacificMidnight, toIso } from "../src/oasis/time.ts";
 import type { NodeSelection } from "../src/oasis/windows.ts";
 import type { Coordination } from "../src/coordination/coordination.ts";
+import { VALUE_RETENTION_MS } from "../src/store/market_values.ts";
 import { MARKET_OF_DATASET } from "../src/store/price_points.ts";
 import type { Market, PriceStore } from "../src/store/store.ts";
 import { ErrorBody, json } from "./api_schemas.ts";
@@ -30,7 +32,8 @@ import { type ApiApp, createOpenApiApp } from "./openapi_app.ts";
 
 /** What the gaps route reads. */
 export interface GapsDeps {
-  readonly store: Pick<PriceStore, "history" | "zones">;
+  /** The hot store; without `values` (the CRR clearing prices) CRR is not offered. */
+  readonly store: Pick<PriceStore, "history" | "zones"> & Partial<Pick<PriceStore, "values">>;
   /** The configured node selection (a list: those nodes; a group: every zone in the store). */
   readonly nodes: NodeSelection;
   /** The configured datasets. */
@@ -54,7 +57,16 @@ const edge = (name: "from" | "to", description: string) =>
       "default today. Within about 39 months back to tomorrow",
   });
 
-const GapRangeBody = z.object({ start: z.string(), end: z.string(), intervals: z.number() });
+const GapRangeBody = z.object({
+  start: z.string(),
+  end: z.string(),
+  intervals: z.number().openapi({ description: "Intervals missing; CRR: 1 (one auction period)" }),
+  auction: z.string().nullable().optional().openapi({
+    description: "CRR only: the auction's market name, null when no auction was seen for this month",
+  }),
+  term: z.string().optional().openapi({ description: "CRR only: the auction's market term" }),
+  time_of_use: z.string().optional().openapi({ description: "CRR only: the time of use missing" }),
+});
 
 /** Answer of `GET /api/gaps`. */
 export const GapsBody = z.object({
@@ -64,21 +76,26 @@ export const GapsBody = z.object({
   stale: z.boolean(),
   datasets: z.array(z.object({
     dataset: z.string(),
-    source: z.enum(["store", "bronze_deliveries", "not_applicable"]).openapi({
+    source: z.enum(["store", "bronze_deliveries", "store_values"]).openapi({
       description:
         "store: LMP prices in the hot store; bronze_deliveries: the AS (region, type) pairs that " +
-        "reached Bronze; not_applicable: no interval grid (CRR), `reason` says why and `nodes` is empty",
+        "reached Bronze; store_values: the CRR clearing prices the hot store keeps (per auction period " +
+        "and time of use, no interval grid)",
     }),
-    reason: z.string().optional(),
     market: z.enum(["RT", "FMM", "DA"]).optional().openapi({ description: "Absent for CRR" }),
     interval_minutes: z.number().optional().openapi({ description: "Absent for CRR" }),
     from: z.string().openapi({ description: "Start of the grid checked: the range cut to the retention" }),
     to: z.string().openapi({ description: "End of the grid checked: the range cut to the newest interval" }),
     nodes: z.array(z.object({
-      node: z.string().openapi({ description: "Node (LMP) or AS region; `*` when no AS row reached Bronze" }),
+      node: z.string().openapi({
+        description:
+          "Node (LMP, CRR) or AS region; `*` when no AS row reached Bronze or no CRR price is kept",
+      }),
       zone: z.string().optional().openapi({ description: "Zone of the node (LMP only)" }),
       component: z.string().optional().openapi({ description: "AS type (AS only)" }),
-      expected: z.number(),
+      expected: z.number().openapi({
+        description: "Intervals expected; CRR: auction periods × times of use",
+      }),
       present: z.number(),
       missing: z.number(),
       gaps: z.array(GapRangeBody).readonly(),
@@ -110,7 +127,6 @@ const gapsRoute = createRoute({
 /** Market of each AS dataset (the hot store's markets name the LMP ones). */
 const AS_MARKET: Partial<Record<DatasetName, Market>> = { as_dam: "DA", as_fmm: "FMM", as_rtm: "RT" };
 const marketOf = (d: DatasetName): Market | undefined => MARKET_OF_DATASET[d] ?? AS_MARKET[d];
-const CRR_REASON = "CRR results are per auction period, not an interval grid; their gaps are not computed";
 const span = (from: Date, to: Date) => ({ from: toIso(from), to: toIso(to), nodes: [] as never[] });
 
 function instant(name: "from" | "to", text: string, end: boolean, now: Date): Date {
@@ -157,7 +173,8 @@ function gapsRequest(
     return text;
   };
   const offered = deps.datasets.filter((d) =>
-    GAP_DATASETS.includes(d) && (AS_MARKET[d] === undefined || deps.coordination !== undefined)
+    GAP_DATASETS.includes(d) && (AS_MARKET[d] === undefined || deps.coordination !== undefined) &&
+    (d !== "crr" || deps.store.values !== undefined)
   );
   const dataset = q("dataset");
   if (dataset !== undefined && (!isDatasetName(dataset) || !offered.includes(dataset))) {
@@ -173,9 +190,8 @@ function gapsRequest(
     throw new ParameterError("to", `the range is longer than ${MAX_GAP_RANGE_DAYS} days`);
   }
   const selected = dataset === undefined ? offered : [dataset as DatasetName];
-  const gridded = selected.filter((d) => marketOf(d) !== undefined);
-  const oldestKept = Math.min(...gridded.map((d) => keptSince(deps, d, at)));
-  if (gridded.length > 0 && to.getTime() <= oldestKept) {
+  const oldestKept = Math.min(...selected.map((d) => keptSince(deps, d, at)));
+  if (selected.length > 0 && to.getTime() <= oldestKept) {
     throw new ParameterError(
       "to",
       `the range ends at ${toIso(to)}, before the store's retention (the oldest prices it keeps start ` +
@@ -187,6 +203,7 @@ function gapsRequest(
 
 /** Epoch ms of the oldest interval of `d` still kept: the store's retention, or the Bronze record's. */
 function keptSince(deps: GapsDeps, d: DatasetName, at: Date): number {
+  if (d === "crr") return at.getTime() - VALUE_RETENTION_MS.CRR;
   if (AS_MARKET[d] !== undefined) return at.getTime() - DELIVERED_TTL_MS;
   const market = MARKET_OF_DATASET[d];
   return deps.retentionDays && market ? at.getTime() - deps.retentionDays[market] * DAY_MS : -Infinity;
@@ -195,19 +212,13 @@ function keptSince(deps: GapsDeps, d: DatasetName, at: Date): number {
 /** The gaps of one dataset over `asked`, cut to what is kept and to the newest interval that can exist. */
 async function datasetGaps(deps: GapsDeps, d: DatasetName, asked: { from: Date; to: Date }, at: Date) {
   const market = marketOf(d);
-  if (market === undefined) {
-    const value = {
-      dataset: d,
-      source: "not_applicable" as const,
-      reason: CRR_REASON,
-      ...span(asked.from, asked.to),
-    };
-    return { value, stale: false };
-  }
-  const until = market === "DA" ? pacificMidnight(nextDate(operatingDate(at))) : newestEnd(DATASETS[d], at);
+  const until = market === "DA" || market === undefined
+    ? pacificMidnight(nextDate(operatingDate(at)))
+    : newestEnd(DATASETS[d], at);
   const start = new Date(Math.max(asked.from.getTime(), keptSince(deps, d, at)));
   const end = new Date(Math.min(asked.to.getTime(), until.getTime()));
   const range = { from: start, to: end < start ? start : end };
+  if (market === undefined) return await crrDatasetGaps(deps, range, new Date(keptSince(deps, d, at)));
   if (AS_MARKET[d] !== undefined) {
     const nodes = await findDeliveredGaps(deps.coordination!, d, range);
     const head = { dataset: d, source: "bronze_deliveries" as const, market };
@@ -221,4 +232,28 @@ async function datasetGaps(deps: GapsDeps, d: DatasetName, asked: { from: Date; 
   }
   const found = await findGaps(deps, d, range);
   return { value: { source: "store" as const, ...found.value }, stale: found.stale };
+}
+
+/** The CRR entry: per node, the auction periods and times of use missing (see `crr_completeness.ts`). */
+async function crrDatasetGaps(deps: GapsDeps, range: { from: Date; to: Date }, since: Date) {
+  const store = { values: deps.store.values!.bind(deps.store) };
+  const found = await findCrrGaps({ store, nodes: deps.nodes }, range, since);
+  const nodes = found.value.map((n) => ({
+    ...n,
+    gaps: n.gaps.map((g) => ({
+      start: g.start,
+      end: g.end,
+      intervals: 1,
+      auction: g.auction,
+      term: g.term,
+      time_of_use: g.time_of_use,
+    })),
+  }));
+  const value = {
+    dataset: "crr" as const,
+    source: "store_values" as const,
+    ...span(range.from, range.to),
+    nodes,
+  };
+  return { value, stale: found.stale };
 }

@@ -4,7 +4,7 @@
  * under BRONZE_DIR) and prints, per dataset and node, the cells expected and present for the Pacific
  * operating days `from..to` (inclusive), the missing ranges, keys seen again with the same value (true
  * duplicates) and with another value (revisions), and per dataset the values that do not parse against the
- * Bronze schema (`src/jobs/audit.ts`). Progress goes to stderr (a bar on a terminal, plain lines
+ * Bronze schema (`src/jobs/audit.ts`); CRR per node, auction period and time of use. Progress goes to stderr (a bar on a terminal, plain lines
  * otherwise); the report to stdout, as text or, with `--json`, one JSON document. Exit codes (`EXIT`, as the
  * backfill's): 0 nothing missing, 1 fatal error (Bronze unreadable), 2 bad arguments or settings, 3 some
  * interval missing.
@@ -17,7 +17,7 @@ import { createKafkaReader } from "../src/bronze/kafka_reader.ts";
 import { type AuditReport, runAudit } from "../src/jobs/audit.ts";
 import { AUDIT_MAX_REVISIONS } from "../src/jobs/audit_tally.ts";
 import { createCountProgress } from "../src/jobs/backfill_progress.ts";
-import { formatMissing } from "../src/jobs/backfill_window.ts";
+import { type BackfillMissing, formatMissing } from "../src/jobs/backfill_window.ts";
 import { DATASET_NAMES } from "../src/oasis/datasets.ts";
 import { CliConfigError, DAY_RANGE_OPTIONS, dayRange, loadCliConfig } from "./cli_config.ts";
 
@@ -43,10 +43,16 @@ function parse(args: string[]) {
   return { ...values, help: false as const, ...dayRange(values) };
 }
 
+/** One missing CRR auction price: `MISSING crr NODE AUCTION/TERM/TOU period START..END`. */
+function formatCrrMissing(m: BackfillMissing): string {
+  return `MISSING ${m.dataset} ${m.node} ${m.components.join(", ")} period ${m.start.slice(0, 16)}Z..` +
+    `${m.end.slice(0, 16)}Z`;
+}
+
 function printReport(r: AuditReport): void {
   console.log(`audit ${r.from}..${r.to} (${r.source}): ${r.complete ? "complete" : "INCOMPLETE"}`);
   for (const d of r.datasets) {
-    const grid = d.gridChecked ? "" : " (per auction: grid not checked)";
+    const grid = d.gridChecked ? "" : " (per auction period and time of use)";
     console.log(
       `${d.dataset} (${d.topic}): ${d.read} values read, ${d.outside} outside the range or nodes, ` +
         `${d.unparsable} unparsable${grid}`,
@@ -54,11 +60,12 @@ function printReport(r: AuditReport): void {
     for (const e of d.unparsableExamples) console.log(`  UNPARSABLE ${e}`);
     for (const n of d.nodes) {
       const missing = n.missing.reduce((k, m) => k + m.intervals, 0);
+      const what = d.gridChecked ? "intervals" : "auction prices";
       console.log(
-        `  ${n.node}: ${n.present}/${n.expected} cells present, ${missing} intervals missing, ` +
+        `  ${n.node}: ${n.present}/${n.expected} cells present, ${missing} ${what} missing, ` +
           `${n.duplicates} duplicates, ${n.revisedKeys} revised keys`,
       );
-      for (const m of n.missing) console.log(`    ${formatMissing(m)}`);
+      for (const m of n.missing) console.log(`    ${d.gridChecked ? formatMissing(m) : formatCrrMissing(m)}`);
       for (const v of n.revisions.slice(0, PRINTED_REVISIONS)) {
         console.log(`    REVISED ${v.key}: ${v.values} values`);
       }

@@ -1,8 +1,9 @@
 /**
  * The "partial answer" fault: OASIS sometimes answers with fewer rows than asked for (hours not yet
  * published, a node missing from a group file, a hiccup on its side). This drops the lines of a report
- * table that match every given filter: node (LMP `NODE`, AS `ANC_REGION`), component (`LMP_TYPE`,
- * `ANC_TYPE`) and interval start at or after `from`.
+ * table that match every given filter: node (LMP `NODE`, AS `ANC_REGION`, CRR clearing `APNODE_ID`),
+ * component (`LMP_TYPE`, `ANC_TYPE`, CRR `XML_DATA_ITEM`) and interval (CRR: auction period) start at or
+ * after `from`. The first of the named columns a table has is the one filtered.
  *
  * @module
  */
@@ -16,14 +17,15 @@ export interface PartialAnswer {
   readonly from?: string;
 }
 
-const NODE_COLUMNS = ["NODE", "ANC_REGION"];
-const COMPONENT_COLUMNS = ["LMP_TYPE", "ANC_TYPE"];
+const NODE_COLUMNS = ["NODE", "ANC_REGION", "APNODE_ID"];
+const COMPONENT_COLUMNS = ["LMP_TYPE", "ANC_TYPE", "XML_DATA_ITEM"];
+const START_COLUMNS = ["INTERVALSTARTTIME_GMT", "START_DATE_GMT"];
 
 /** A copy of `table` without the lines `drop` matches. */
 export function partialTable(table: ReportTable, drop: PartialAnswer): ReportTable {
-  const column = (names: string[]) => table.header.findIndex((h) => names.includes(h));
+  const column = (names: string[]) => names.map((n) => table.header.indexOf(n)).find((i) => i >= 0) ?? -1;
   const node = column(NODE_COLUMNS), component = column(COMPONENT_COLUMNS);
-  const start = table.header.indexOf("INTERVALSTARTTIME_GMT");
+  const start = column(START_COLUMNS);
   const from = drop.from === undefined ? undefined : Date.parse(drop.from);
   const dropped = (line: string) => {
     const cells = line.split(",");

@@ -4,7 +4,9 @@
  * backfill expects (`completeness.ts`): each node asked for (with a node group: every node found) × each
  * interval that has ended × each component found. Per dataset and node it reports cells expected and
  * present, the missing ranges, true duplicates, revisions (a key with different values) and, per dataset,
- * the values that do not parse against the Bronze envelope schema.
+ * the values that do not parse against the Bronze envelope schema. CRR has no interval grid: its clearing
+ * prices are checked per node, auction period and time of use (`crr_completeness.ts`), each missing one
+ * listed as a range over its period.
  *
  * @module
  */
@@ -15,6 +17,7 @@ import type { NodeSelection, RequestWindow } from "../oasis/windows.ts";
 import { type AuditRevision, DatasetTally } from "./audit_tally.ts";
 import { type BackfillMissing, missingRanges } from "./backfill_window.ts";
 import { ANY_NODE, expectedComponents, intervalStarts, missingOfGrid } from "./completeness.ts";
+import { crrGaps } from "./crr_completeness.ts";
 
 /** What to audit. */
 export interface AuditRequest {
@@ -57,7 +60,7 @@ export interface DatasetAudit {
   /** Values that are not a valid Bronze envelope of the dataset, with a few examples. */
   readonly unparsable: number;
   readonly unparsableExamples: readonly string[];
-  /** Whether the grid is checked (CRR, per auction, is not). */
+  /** Whether the interval grid is checked (CRR is checked per auction period and time of use instead). */
   readonly gridChecked: boolean;
   readonly nodes: readonly NodeAudit[];
 }
@@ -116,9 +119,19 @@ export async function runAudit(
 function auditOf(tally: DatasetTally, topic: string, grid: RequestWindow, now: Date): DatasetAudit {
   const family = grid.query.family;
   const gridChecked = family !== "crr_clearing" && family !== "crr_inventory";
+  const head = {
+    dataset: tally.dataset,
+    topic,
+    read: tally.read,
+    outside: tally.outside,
+    unparsable: tally.unparsable,
+    unparsableExamples: tally.unparsableExamples,
+    gridChecked,
+  };
+  if (!gridChecked) return { ...head, nodes: crrAudit(tally, grid) };
   const missing = missingRanges(tally.dataset, missingOfGrid(grid, tally, tally.known, now));
   const starts = intervalStarts(grid, now);
-  const expected = gridChecked ? expectedComponents(grid, tally.known) : new Map<string, readonly string[]>();
+  const expected = expectedComponents(grid, tally.known);
   const names = new Set([
     ...expected.keys(),
     ...missing.map((m) => m.node),
@@ -134,19 +147,40 @@ function auditOf(tally: DatasetTally, topic: string, grid: RequestWindow, now: D
       expected: expected.has(node) || node === ANY_NODE ? starts.length * Math.max(1, components.length) : 0,
       present,
       missing: missing.filter((m) => m.node === node),
-      duplicates: tally.duplicates.get(node) ?? 0,
-      revisions: [...(tally.revisions.get(node)?.keys ?? [])].map(([key, v]) => ({ key, values: v.size })),
-      revisedKeys: tally.revisions.get(node)?.count ?? 0,
+      ...repeats(tally, node),
     };
   });
+  return { ...head, nodes };
+}
+
+/** The duplicates and revisions of `node`. */
+function repeats(tally: DatasetTally, node: string) {
   return {
-    dataset: tally.dataset,
-    topic,
-    read: tally.read,
-    outside: tally.outside,
-    unparsable: tally.unparsable,
-    unparsableExamples: tally.unparsableExamples,
-    gridChecked,
-    nodes,
+    duplicates: tally.duplicates.get(node) ?? 0,
+    revisions: [...(tally.revisions.get(node)?.keys ?? [])].map(([key, v]) => ({ key, values: v.size })),
+    revisedKeys: tally.revisions.get(node)?.count ?? 0,
   };
+}
+
+/**
+ * CRR per node: cells are auction periods × times of use, each missing one a range over its period with
+ * `market/term/time of use` as its component (`(none)` for a month no auction was seen for).
+ */
+function crrAudit(tally: DatasetTally, grid: RequestWindow): NodeAudit[] {
+  const nodes = grid.nodes && grid.nodes.length > 0 ? grid.nodes : null;
+  const found = crrGaps({ from: grid.start, to: grid.end }, tally.crrFacts, nodes);
+  const byNode = new Map(found.map((n) => [n.node, n]));
+  const names = new Set([...byNode.keys(), ...tally.duplicates.keys(), ...tally.revisions.keys()]);
+  return [...names].sort().map((node): NodeAudit => {
+    const n = byNode.get(node);
+    const missing = (n?.gaps ?? []).map((g) => ({
+      dataset: tally.dataset,
+      node,
+      start: new Date(g.start).toISOString(),
+      end: new Date(g.end).toISOString(),
+      intervals: 1,
+      components: [`${g.auction ?? "(none)"}/${g.term}/${g.time_of_use}`],
+    }));
+    return { node, expected: n?.expected ?? 0, present: n?.present ?? 0, missing, ...repeats(tally, node) };
+  });
 }

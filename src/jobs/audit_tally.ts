@@ -2,7 +2,9 @@
  * What the audit holds of one dataset while it reads Bronze: per series (node, qualifier, component) the
  * interval starts seen, each with a 32-bit fingerprint of its value and raw row (never whole envelopes,
  * so a year of every hub fits), plus true duplicates (same key, same value and raw row), revisions (same
- * key, another value or raw row), and values that do not parse against the Bronze envelope schema.
+ * key, another value or raw row), and values that do not parse against the Bronze envelope schema. CRR
+ * facts are per auction period: one is in scope when its period overlaps the days audited, and the
+ * clearing prices are kept apart (`crrFacts`) for their completeness (`crr_completeness.ts`).
  *
  * @module
  */
@@ -10,6 +12,7 @@ import { bronzeKey } from "../bronze/envelope.ts";
 import { validateEnvelope } from "../bronze/schema.ts";
 import type { DatasetName } from "../oasis/datasets.ts";
 import { GridKnowledge, type PresentCells } from "./completeness.ts";
+import type { CrrFact } from "./crr_completeness.ts";
 
 /** Most examples kept of unparsable values, and most revised keys kept per node. */
 export const AUDIT_EXAMPLES = 5;
@@ -55,6 +58,8 @@ export class DatasetTally implements PresentCells {
   readonly duplicates = new Map<string, number>();
   /** Keys seen with different values, per node. */
   readonly revisions = new Map<string, NodeRevisions>();
+  /** CRR clearing prices in scope (first sighting of each key). */
+  readonly crrFacts: CrrFact[] = [];
   readonly #series = new Map<string, Map<number, number>>();
 
   constructor(readonly dataset: DatasetName, readonly scope: AuditScope, readonly byNode: boolean) {}
@@ -76,12 +81,14 @@ export class DatasetTally implements PresentCells {
     }
     const start = Date.parse(e.interval_start);
     const outOfNodes = this.byNode && this.scope.nodes !== null && !this.scope.nodes.has(e.node);
-    if (start < this.scope.start || start >= this.scope.end || outOfNodes) {
+    // A CRR period (an auction's month or season) counts when it overlaps the days audited.
+    const last = this.dataset === "crr" ? Date.parse(e.interval_end) - 1 : start;
+    if (last < this.scope.start || start >= this.scope.end || outOfNodes) {
       this.outside++;
       return;
     }
     this.known.learn([e]);
-    // CRR facts differ by qualifier; its grid is not checked, so only its duplicates and revisions count.
+    // CRR facts differ by qualifier (market/term/time of use, and the inventory's CRR identity).
     const id = e.qualifier ? `${e.node}\t${e.component}\t${e.qualifier}` : `${e.node}\t${e.component}`;
     let series = this.#series.get(id);
     if (!series) this.#series.set(id, series = new Map());
@@ -89,6 +96,9 @@ export class DatasetTally implements PresentCells {
     const before = series.get(start);
     if (before === undefined) {
       series.set(start, fp);
+      if (e.query === "CRR_CLEARING") {
+        this.crrFacts.push({ node: e.node, qualifier: e.qualifier, start, end: Date.parse(e.interval_end) });
+      }
     } else if (before === fp || !this.#revised(e.node, bronzeKey(this.dataset, e), before, fp)) {
       this.duplicates.set(e.node, (this.duplicates.get(e.node) ?? 0) + 1);
     }

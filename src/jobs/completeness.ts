@@ -5,7 +5,8 @@
  * and earlier ones) × each interval of the window that has ended by `now` (the dataset's 5, 15 or 60
  * minutes, so 23- and 25-hour days count right) × each component learned for the dataset. AS reports
  * are checked per (region, type) pair learned; CRR reports (per auction, not per interval) are not
- * checked. Pure: rows in, missing cells out.
+ * checked per answer: their completeness is per auction period and time of use (`crr_completeness.ts`,
+ * used by `/api/gaps` and the audit). Pure: rows in, missing cells out.
  *
  * @module
  */

@@ -11,6 +11,7 @@ import type { NodeSelection } from "../oasis/windows.ts";
 import { MARKET_OF_DATASET } from "../store/price_points.ts";
 import type { Market, PriceStore } from "../store/store.ts";
 import { zoneOf } from "../store/zone.ts";
+import { crrGaps, type CrrNodeGaps } from "./crr_completeness.ts";
 
 /** Consecutive missing intervals `[start, end)`. */
 export interface GapRange {
@@ -41,7 +42,8 @@ export interface DatasetGaps {
 
 /**
  * Every dataset, as `GET /api/gaps` offers them: LMP gaps come from the hot store (`findGaps`), AS gaps
- * from the record of what reached Bronze (`delivered_intervals.ts`); CRR has no interval grid.
+ * from the record of what reached Bronze (`delivered_intervals.ts`), CRR gaps (per auction period and
+ * time of use, `crr_completeness.ts`) from the CRR clearing prices the hot store keeps (`findCrrGaps`).
  */
 export const GAP_DATASETS: readonly DatasetName[] = Object.keys(DATASETS) as DatasetName[];
 
@@ -144,4 +146,26 @@ export async function findGaps(
     },
     stale,
   };
+}
+
+/**
+ * The CRR auction periods and times of use missing per node over `[from, to)`, from the CRR clearing
+ * prices the hot store keeps (`PriceStore.values("CRR")`, kept `VALUE_RETENTION_MS.CRR`): periods that
+ * start before `keptSince` are not expected (the store no longer holds them).
+ */
+export async function findCrrGaps(
+  deps: { readonly store: Pick<PriceStore, "values">; readonly nodes: NodeSelection },
+  range: { readonly from: Date; readonly to: Date },
+  keptSince: Date,
+): Promise<{ value: CrrNodeGaps[]; stale: boolean }> {
+  if (range.to <= range.from) return { value: [], stale: false };
+  const read = await deps.store.values("CRR", { from: keptSince, to: new Date(range.to.getTime() - 1) });
+  const facts = read.value.map((v) => ({
+    node: v.node,
+    qualifier: v.qualifier,
+    start: v.ms,
+    end: Date.parse(v.end),
+  }));
+  const nodes = "nodes" in deps.nodes && deps.nodes.nodes.length > 0 ? deps.nodes.nodes : null;
+  return { value: crrGaps({ ...range, since: keptSince }, facts, nodes), stale: read.stale };
 }

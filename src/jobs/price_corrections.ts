@@ -6,7 +6,10 @@
  * intervals whose values changed, and only those go to Bronze, as revisions with the reason
  * `price_correction`, and to the hot store (which keeps the first published value for `as_of` and tells
  * WebSocket clients `revised` with the previous price). A market/day is marked handled only when all its
- * windows arrived, so a failed one is fetched again on the next run. A plain async function of its
+ * windows arrived, so a failed one is fetched again on the next run. A listed market the job does not
+ * map to an LMP dataset (`CORRECTED_DATASET`; no source shows PRC_CORR_GRP listing AS markets, see
+ * docs/bronze.md) is not fetched: it is named in the summary's `unmapped` and logged, and AS prices get
+ * their revisions from the re-poll window (`JOB_REVISION_HOURS`) instead. A plain async function of its
  * dependencies and `now`; `main.ts` schedules it.
  *
  * @module
@@ -25,7 +28,7 @@ import { digestRetentionMs } from "./digest_retention.ts";
 import { fetchWindows } from "./fetch_windows.ts";
 import type { JobsConfig } from "./settings.ts";
 
-/** The LMP dataset each PRC_CORR_GRP market reprices (AS and other markets are not re-fetched). */
+/** The LMP dataset each PRC_CORR_GRP market reprices (other markets are not re-fetched: `unmapped`). */
 export const CORRECTED_DATASET: Readonly<Record<string, DatasetName>> = {
   DAM: "lmp_dam",
   RTPD: "lmp_fmm",
@@ -71,6 +74,8 @@ export interface CorrectionSummary {
   readonly published: number;
   /** Intervals whose value changed. */
   readonly revised: number;
+  /** Listed `MARKET@trade date`s of markets not mapped to a dataset, so not fetched (e.g. `HASP@2026-06-25`). */
+  readonly unmapped: readonly string[];
   /** Requests that failed. */
   readonly failures: readonly { readonly url: string; readonly message: string }[];
 }
@@ -103,11 +108,26 @@ function affected(list: readonly PriceCorrection[], nodes: CorrectionDeps["nodes
   }));
 }
 
+/** `MARKET@trade date` of the listed corrections whose market maps to no dataset, sorted. */
+export function unmappedMarkets(list: readonly PriceCorrection[]): string[] {
+  const out = list.filter((c) => !Object.hasOwn(CORRECTED_DATASET, c.market)).map((c) =>
+    `${c.market}@${c.tradeDate}`
+  );
+  return [...new Set(out)].sort();
+}
+
 /** Runs the price-correction job at `now`. Throws only when `deps.signal` aborts it. */
 export async function runPriceCorrections(deps: CorrectionDeps, now: Date): Promise<CorrectionSummary> {
   const log = deps.log ?? silentLog;
   const failures: { url: string; message: string }[] = [];
-  const summary = { listed: 0, refetched: [] as string[], published: 0, revised: 0, failures };
+  const summary = {
+    listed: 0,
+    refetched: [] as string[],
+    published: 0,
+    revised: 0,
+    unmapped: [] as string[],
+    failures,
+  };
   // Nothing to read when off, or when no LMP dataset a correction could change is collected.
   const collected = Object.values(CORRECTED_DATASET).some((d) => deps.nodes(d) !== undefined);
   if (deps.settings.days <= 0 || !collected) return { outcome: "done", ...summary };
@@ -130,6 +150,10 @@ export async function runPriceCorrections(deps: CorrectionDeps, now: Date): Prom
       }
     }
     summary.listed = listed.length;
+    summary.unmapped = unmappedMarkets(listed);
+    if (summary.unmapped.length > 0) {
+      log("warn", "price corrections of markets not re-fetched", { unmapped: summary.unmapped });
+    }
     const groups = affected(listed, deps.nodes);
     const ids = groups.map((g) =>
       Date.parse(`${g.tradeDate}T00:00:00Z`) + Object.keys(DATASETS).indexOf(g.dataset)
