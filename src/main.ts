@@ -13,7 +13,7 @@ import { pollCrons } from "./jobs/peak_window.ts";
 import { correctPricesOnce, createJobRunner } from "./jobs/service_runs.ts";
 import { setupLogging } from "./log.ts";
 import { createMetrics } from "./metrics/metrics.ts";
-import { createOasisRequestLog } from "./oasis_request_log.ts";
+import { createOasisRequestLog } from "./service/oasis_request_log.ts";
 import { startHttpServer } from "./server.ts";
 import { openService, serviceGauges, serviceHealth, serviceNames } from "./service.ts";
 

@@ -13,13 +13,13 @@ import { coordinationHealth, createHealthSource, type HealthReport } from "./liv
 import type { JobRunner } from "./jobs/job_runner.ts";
 import { describeSchedule } from "./jobs/peak_window.ts";
 import type { Bronze } from "./bronze/bronze_service.ts";
-import { openBackends } from "./jobs/backends.ts";
+import { openBackends } from "./service/backends.ts";
 import type { DeliveryDeps } from "./jobs/deliver.ts";
 import { type DriftKind, SchemaDriftTracker } from "./jobs/schema_drift.ts";
 import { type Log, silentLog } from "./log.ts";
 import type { DatasetName } from "./oasis/datasets.ts";
 import type { OasisRequestEvent } from "./oasis/client.ts";
-import { createOasisStack, type OasisStack } from "./oasis_stack.ts";
+import { createOasisStack, type OasisStack } from "./service/oasis_stack.ts";
 import type { Coordination } from "./coordination/coordination.ts";
 import type { PriceStore } from "./store/store.ts";
 

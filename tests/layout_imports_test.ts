@@ -77,3 +77,51 @@ Deno.test("simulator/ takes from src/ only the pure OASIS domain core (src/oasis
     .filter(([, target]) => !target!.startsWith("src/oasis/"));
   assert.deepEqual(outside, []);
 });
+
+/** The product files (src/, routes/) whose code names `pattern`, comments left out. */
+function productFilesMatching(pattern: RegExp): string[] {
+  return ["src", "routes"].flatMap(tsFiles).filter((file) => {
+    const code = Deno.readTextFileSync(join(ROOT, file))
+      .replace(/\/\*[\s\S]*?\*\//g, "")
+      .replace(/^\s*\/\/.*$/gm, "");
+    return pattern.test(code);
+  });
+}
+
+const importOf = (name: string) => new RegExp(`from\\s+["']${name}["']|import\\(\\s*["']${name}["']`);
+
+Deno.test("src/oasis, src/store and src/coordination import nothing from the layers that use them", () => {
+  // The store computes alerts and signals on ingest with src/analytics' pure functions (which import no store).
+  const users = ["bronze", "jobs", "live", "alerts", "service"].map((l) => `src/${l}/`);
+  assert.deepEqual(offending(["src/store", "src/coordination"], [...users, "routes/"]), []);
+  assert.deepEqual(offending(["src/oasis"], ["src/coordination/", "src/clients/", "src/service/"]), []);
+});
+
+Deno.test("only src/clients/ imports ioredis and kafkajs, binds librdkafka, or calls Deno.openKv", () => {
+  assert.deepEqual(productFilesMatching(importOf("ioredis")), ["src/clients/redis.ts"]);
+  assert.deepEqual(productFilesMatching(importOf("kafkajs")), ["src/clients/kafka.ts"]);
+  assert.deepEqual(productFilesMatching(/Deno\.dlopen\(/), ["src/clients/librdkafka.ts"]);
+  assert.deepEqual(productFilesMatching(/Deno\.openKv\(/), ["src/clients/kv.ts"]);
+});
+
+Deno.test("each parser, retry, schema and solver library is imported by one product file", () => {
+  for (
+    const [name, file] of Object.entries({
+      saxes: "src/oasis/xml_stream.ts",
+      cockatiel: "src/oasis/fetch_policy.ts",
+      zod: "src/zod.ts",
+      highs: "src/analytics/highs_solver.ts",
+    })
+  ) {
+    assert.deepEqual(productFilesMatching(importOf(name)), [file], name);
+  }
+  assert.deepEqual(productFilesMatching(importOf("fflate")), [
+    "src/oasis/unzip.ts",
+    "src/oasis/zip_stream.ts",
+  ]);
+  // d3-dsv: reading OASIS CSV, and writing the history CSV download.
+  assert.deepEqual(productFilesMatching(importOf("d3-dsv")), [
+    "src/oasis/csv_rows.ts",
+    "routes/history_csv.ts",
+  ]);
+});

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { Redis } from "ioredis";
+import type { RedisClient as Redis } from "../clients/redis.ts";
 import type { Market, PriceComponent, PriceUpdate } from "./store.ts";
 
 /** Which interval to find: the newest of `market`, or the one starting at `timestamp`. */

@@ -9,7 +9,7 @@
  *
  * @module
  */
-import type { Redis } from "ioredis";
+import type { RedisClient as Redis } from "../clients/redis.ts";
 import type { OasisRow } from "../oasis/row.ts";
 import { toIso } from "../oasis/time.ts";
 import type { RedisKeys } from "./keys.ts";

@@ -5,7 +5,7 @@ import { DATASETS } from "../../src/oasis/datasets.ts";
 import { RequestGate } from "../../src/oasis/gate.ts";
 import { networkCause } from "../../src/oasis/network_cause.ts";
 import { OutageTracker } from "../../src/oasis/outage.ts";
-import { createOasisRequestLog, NO_OASIS_HINT } from "../../src/oasis_request_log.ts";
+import { createOasisRequestLog, NO_OASIS_HINT } from "../../src/service/oasis_request_log.ts";
 import { freePort } from "../store/helpers.ts";
 
 /** Deno's fetch error: `TypeError("fetch failed")` with the connector's message as `cause`. */

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { CaisoOasisConnector } from "../../src/connector.ts";
 import { loadConfig } from "../../src/config.ts";
-import { openBackends } from "../../src/jobs/backends.ts";
+import { openBackends } from "../../src/service/backends.ts";
 import { silentLog } from "../../src/log.ts";
 import { startSimulator } from "../../simulator/simulator.ts";
 import { KvCoordination } from "../../src/coordination/kv_coordination.ts";

@@ -6,12 +6,12 @@
  *
  * @module
  */
-import type { Config } from "./config.ts";
-import { type Log, silentLog } from "./log.ts";
-import { OasisClient, type OasisRequestEvent } from "./oasis/client.ts";
-import { RequestGate, type SharedSlots } from "./oasis/gate.ts";
-import { WorkerParser } from "./oasis/worker_parser.ts";
-import { WorkerSender } from "./oasis/worker_sender.ts";
+import type { Config } from "../config.ts";
+import { type Log, silentLog } from "../log.ts";
+import { OasisClient, type OasisRequestEvent } from "../oasis/client.ts";
+import { RequestGate, type SharedSlots } from "../oasis/gate.ts";
+import { WorkerParser } from "../oasis/worker_parser.ts";
+import { WorkerSender } from "../oasis/worker_sender.ts";
 
 /** The client and what it owns; `close()` stops the parser and sender workers. */
 export interface OasisStack {

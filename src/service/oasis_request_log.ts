@@ -7,9 +7,9 @@
  *
  * @module
  */
-import type { Log } from "./log.ts";
-import type { OasisRequestEvent } from "./oasis/client.ts";
-import { OutageTracker } from "./oasis/outage.ts";
+import type { Log } from "../log.ts";
+import type { OasisRequestEvent } from "../oasis/client.ts";
+import { OutageTracker } from "../oasis/outage.ts";
 
 /** The hint logged with an outage. */
 export const NO_OASIS_HINT = "no OASIS reachable? try `deno task demo` for the built-in simulator";
