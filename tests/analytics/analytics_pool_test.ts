@@ -45,3 +45,20 @@ Deno.test("AnalyticsPool fails the jobs of a worker that cannot load instead of 
     pool.close();
   }
 });
+
+Deno.test("AnalyticsPool stops its idle worker and starts a fresh one for the next job", async () => {
+  const pool = new AnalyticsPool({ deadlineMs: 60_000, idleMs: 50 });
+  const day = { da: empty, fmm: empty, rt: empty };
+  try {
+    assert.equal(pool.workerRunning, false, "no worker before the first job");
+    await assert.rejects(pool.day({ day, battery, options: { market: "da" } }), NoPricesError);
+    assert.equal(pool.workerRunning, true);
+    const deadline = Date.now() + 10_000;
+    while (pool.workerRunning && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(pool.workerRunning, false, "the worker stops after idleMs without a job");
+    await assert.rejects(pool.day({ day, battery, options: { market: "da" } }), NoPricesError);
+    assert.equal(pool.replaced, 0, "stopping an idle worker is not a replacement");
+  } finally {
+    pool.close();
+  }
+});
