@@ -17,6 +17,9 @@ Deno.test("[browser] the dashboard shows live prices and a new interval within a
     await ingest("lmp_dam", day, new Date("2026-07-01T07:00:00Z"));
     await ingest("lmp_fmm", day, end);
     await ingest("lmp_rtm", day, end);
+    // The market-detail panels with data too (the screenshot is the README's).
+    await ingest("as_dam", new Date("2026-07-01T07:00:00Z"), new Date("2026-07-02T07:00:00Z"));
+    await ingest("crr", new Date("2026-07-01T07:00:00Z"), new Date("2026-07-02T07:00:00Z"));
 
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     const problems = pageProblems(page);
