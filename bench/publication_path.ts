@@ -85,12 +85,14 @@ async function openReceiver(base: string, zones: readonly string[]) {
   };
 }
 
-/** Opens simulator, service, server and client for `datasets`, with the simulator's publication delay. */
-export async function openProductionPath(options: {
+type PathOptions = {
   readonly datasets: readonly DatasetName[];
   readonly publishDelayMs: number;
   readonly publishJitterMs: number;
-}): Promise<ProductionPath> {
+};
+
+/** The simulator and the service opened as `main.ts` opens it, with a runner on a settable virtual clock. */
+async function openBenchService(options: PathOptions) {
   const dir = await Deno.makeTempDir({ prefix: "publication-bench-" });
   const sim = startSimulator({ port: 0, ...options });
   // Defaults everywhere (gate 5 s + 100 ms guard, default hubs, CSV) but the files and the simulator.
@@ -108,17 +110,22 @@ export async function openProductionPath(options: {
   const service = await openService(config, {
     onRequest: (e) => void requests.push({ start: performance.now() - e.durationMs, ms: e.durationMs }),
   });
-  let virtualNow = new Date(0);
+  const clock = { now: new Date(0) };
   const runner = new JobRunner({
     schedules: Object.fromEntries(options.datasets.map((d) => [d, config.jobs.schedules[d]])),
-    clock: () => virtualNow,
+    clock: () => clock.now,
     poll: (dataset, now, signal) => pollOnce(service, dataset, now, signal),
   });
-  const metrics = createMetrics();
+  return { dir, sim, config, requests, service, clock, runner };
+}
+
+/** Opens simulator, service, server and client for `datasets`, with the simulator's publication delay. */
+export async function openProductionPath(options: PathOptions): Promise<ProductionPath> {
+  const { dir, sim, config, requests, service, clock, runner } = await openBenchService(options);
   const http = await startHttpServer({
     config: { ...config, hostname: "127.0.0.1" },
     store: service.store,
-    metrics,
+    metrics: createMetrics(),
     health: serviceHealth(service, runner),
   });
   const client = await openReceiver(http.url, configuredZones(config.nodes) ?? []);
@@ -130,7 +137,7 @@ export async function openProductionPath(options: {
     await sleep(Math.max(0, last + spacingMs + 20 - performance.now()));
     const receipt = client.receipt(starts.map((s) => `${market}|${s}`));
     receipt.catch(() => {}); // a failed poll throws below; its receipt times out unheard
-    virtualNow = now;
+    clock.now = now;
     sim.simulator.clock.set(now, { frozen: true });
     const first = requests.length;
     const t0 = performance.now();
