@@ -11,7 +11,7 @@ import { runKafkaBench } from "./kafka_bench.ts";
 import { runWsBench } from "./ws_bench.ts";
 import { runArbitrageBench } from "./arbitrage_bench.ts";
 import { runMemoryBench } from "./memory_bench.ts";
-import { runPublicationBench } from "./publication_bench.ts";
+import { PUBLICATION_TITLE, runPublicationBench } from "./publication_bench.ts";
 
 const sections: string[] = [];
 const started = new Date().toISOString();
@@ -34,7 +34,7 @@ sections.push(table("Battery arbitrage: exact optimizer solve times", await runA
 sections.push(table("Memory: resident set size (one run)", await runMemoryBench()));
 sections.push(
   table(
-    "OASIS publication → first poll with the interval (simulated 60–120 s delay)",
+    PUBLICATION_TITLE,
     await runPublicationBench(),
   ),
 );
