@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import FakeTimers from "@sinonjs/fake-timers";
 import { type GateClock, RequestGate, type SharedSlots } from "../../src/oasis/gate.ts";
-import { KvGateSlots } from "../../src/store/kv_gate_slots.ts";
+import { KvGateSlots } from "../../src/coordination/kv_gate_slots.ts";
 
 type VirtualClock = ReturnType<typeof FakeTimers.createClock>;
 
