@@ -13,7 +13,8 @@
  */
 import { type DatasetName, DATASETS } from "../oasis/datasets.ts";
 import type { PollSummary } from "./poll.ts";
-import { isDayGrained, stepMs } from "./watermark.ts";
+import { dayAheadFollowUp } from "./day_ahead_follow_ups.ts";
+import { isDayAhead, isDayGrained, stepMs } from "./watermark.ts";
 
 /** Options of `FollowUps`. */
 export interface FollowUpsOptions<K> {
@@ -136,12 +137,24 @@ export class FollowUps<K> {
 }
 
 /**
- * After a run of `summary.dataset`: for a real-time dataset without failed windows, learns its newest
+ * After a run of `summary.dataset` at `now`: a day-ahead dataset is followed up until tomorrow's results
+ * arrive (`day_ahead_follow_ups.ts`); for a real-time dataset without failed windows, learns its newest
  * interval's arrival, then follows up when only the newest due interval is missing (older holes are not a
  * publication delay). Returns how late the newest interval arrived (ms, the first time it is seen) and when
  * the follow-up runs.
  */
 export function followUpAfterRun(
+  followUps: { readonly realTime: FollowUps<DatasetName>; readonly dayAhead: FollowUps<DatasetName> },
+  summary: PollSummary,
+  now: Date,
+): { lateMs: number | null; at: Date | null } {
+  const { dataset } = summary;
+  const spec = DATASETS[dataset];
+  if (isDayAhead(spec)) return dayAheadFollowUp(followUps.dayAhead, summary, now);
+  return realTimeFollowUp(followUps.realTime, summary);
+}
+
+function realTimeFollowUp(
   followUps: FollowUps<DatasetName>,
   summary: PollSummary,
 ): { lateMs: number | null; at: Date | null } {

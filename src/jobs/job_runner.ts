@@ -2,14 +2,13 @@
  * Runs the scheduled polls: `tick(cron)` is what each `Deno.cron` tick calls (it runs the dataset unless
  * peak polling gives the tick's minute to the dataset's other cron; a peak tick skipped off-peak is counted
  * and logged at debug level), `run(dataset)` what the immediate run at start calls. Runs of one dataset
- * never overlap in this process (a tick that finds the previous run still going is skipped and logged);
- * across instances the poll's lock does the same. `status()` is the small read-only view the HTTP layer
- * shows: per dataset the last run, the last successful run, the newest interval in Bronze and the store
- * (and the watermark, its end) and the OASIS circuit breaker; `report()` gives the same in the shape of the
- * HTTP layer's health report (with peak polling, the mode in force). A run with a failed window, or one
- * that threw, is retried on its own backoff (`run_retries.ts`: 30 s, doubling, at most the schedule period)
- * rather than at the next tick; a real-time run missing only its newest, unpublished interval is followed
- * up (`follow_ups.ts`). `stop()` cancels both, aborts running polls and waits for them.
+ * never overlap in this process (a tick finding the previous run still going is skipped and logged); across
+ * instances the poll's lock does the same. `status()` is the read-only view the HTTP layer shows (per
+ * dataset the last run and successful run, the newest interval and the watermark, the OASIS breaker);
+ * `report()` the same for `/health` (with peak polling, the mode in force). A run with a failed window, or
+ * one that threw, is retried on its own backoff (`run_retries.ts`: 30 s, doubling, at most the period); a
+ * real-time run missing only its newest, unpublished interval, or a day-ahead run still without tomorrow
+ * after 13:00 Pacific, is followed up (`follow_ups.ts`). `stop()` cancels them all and awaits running polls.
  *
  * @module
  */
@@ -27,6 +26,7 @@ import {
 import type { PollSummary } from "./poll.ts";
 import { RunRetries } from "./run_retries.ts";
 import { followUpAfterRun, FollowUps } from "./follow_ups.ts";
+import { DAY_AHEAD_LIMIT_MS, DAY_AHEAD_SPACING_MS } from "./day_ahead_follow_ups.ts";
 
 /** The state of one dataset's job. */
 export interface JobStatus {
@@ -124,6 +124,7 @@ export class JobRunner {
   readonly #stop = new AbortController();
   readonly #retries: RunRetries<DatasetName>;
   readonly #followUps: FollowUps<DatasetName>;
+  readonly #dayAhead: FollowUps<DatasetName>;
 
   constructor(options: JobRunnerOptions) {
     this.#options = options;
@@ -136,6 +137,13 @@ export class JobRunner {
     const [spacingMs, limitMs] = [options.followUpMs ?? 0, options.followUpLimitMs ?? 180_000];
     const defaultDelayMs = options.publicationDelayMs;
     this.#followUps = new FollowUps({ spacingMs, limitMs, defaultDelayMs, clock: this.#clock, run });
+    const daSpacing = spacingMs > 0 ? Math.max(spacingMs, DAY_AHEAD_SPACING_MS) : 0;
+    this.#dayAhead = new FollowUps({
+      spacingMs: daSpacing,
+      limitMs: DAY_AHEAD_LIMIT_MS,
+      clock: this.#clock,
+      run,
+    });
     for (const [dataset, schedule] of Object.entries(options.schedules) as [DatasetName, string][]) {
       this.#status.set(dataset, {
         dataset,
@@ -212,7 +220,8 @@ export class JobRunner {
         status.lastError = null;
       } else status.lastError = summary.failures[0]!.message;
       const retryAt = this.#afterRun(dataset, status, summary.outcome);
-      const { lateMs, at: followUpAt } = followUpAfterRun(this.#followUps, summary);
+      const followUps = { realTime: this.#followUps, dayAhead: this.#dayAhead };
+      const { lateMs, at: followUpAt } = followUpAfterRun(followUps, summary, this.#clock());
       if (lateMs !== null) this.#options.onArrival?.(dataset, lateMs);
       const level = summary.failures.length > 0 ? "warn" : "info";
       const ms = this.#clock().getTime() - started.getTime();
@@ -283,6 +292,7 @@ export class JobRunner {
   async stop(): Promise<void> {
     this.#retries.stop();
     this.#followUps.stop();
+    this.#dayAhead.stop();
     this.#stop.abort(new Error("Job runner stopped"));
     await Promise.allSettled([...this.#running.values()]);
   }

@@ -80,7 +80,7 @@ export const JOB_SETTINGS: readonly SettingDoc[] = [
     name: "JOB_FOLLOW_UP_S",
     default: "15",
     description:
-      "When a real-time run finds its newest interval not yet published, it polls again every this many seconds (the first time at the learned publication delay) until it arrives or JOB_FOLLOW_UP_LIMIT_S after the interval's end; 0: only on the schedule (else 5 to 300)",
+      "When a real-time run finds its newest interval not yet published, it polls again every this many seconds (the first time at the learned publication delay) until it arrives or JOB_FOLLOW_UP_LIMIT_S after the interval's end; a day-ahead run without tomorrow after 13:00 Pacific, once a minute until 16:00; 0: only on the schedule (else 5 to 300)",
   },
   {
     name: "JOB_FOLLOW_UP_LIMIT_S",
