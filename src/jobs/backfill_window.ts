@@ -73,6 +73,7 @@ export async function completeWindow(
     await fetchWindows(current, {
       client: deps.client,
       signal: deps.signal,
+      background: true, // a live poll of this process goes first (another process's already does)
       delivery: { deps, options: { now: deps.now, digestTtlMs: deps.digestTtlMs } },
       onAnswer: ({ window, fetch, delivered }) => {
         requests++;

@@ -80,6 +80,8 @@ export interface FetchWindowsOptions {
   /** The shared OASIS client. */
   readonly client: Pick<OasisClient, "fetchWindow">;
   readonly signal?: AbortSignal;
+  /** Requests wait behind every live poll's in the gate (backfills, price corrections). */
+  readonly background?: boolean;
   /** Where each answer goes (Bronze and the store); absent: answers are only fetched. */
   readonly delivery?: { readonly deps: DeliveryDeps; readonly options: DeliverOptions };
   /** Called with each answer, once delivered. */
@@ -94,8 +96,9 @@ export function fetchWindows(
   options: FetchWindowsOptions,
 ): Promise<WindowFailure[]> {
   const { client, signal, delivery } = options;
+  const fetchOptions = { background: options.background ?? false };
   return eachWindow(windows, async (window): Promise<WindowAnswer> => {
-    const fetch = await client.fetchWindow(window, signal);
+    const fetch = await client.fetchWindow(window, signal, fetchOptions);
     if (delivery === undefined) return { window, fetch };
     return { window, fetch, delivered: await deliverWindow(window, fetch, delivery.deps, delivery.options) };
   }, { signal, onDone: (_, answer) => options.onAnswer?.(answer), onFailure: options.onFailure });

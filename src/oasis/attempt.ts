@@ -69,6 +69,7 @@ export async function sendAttempt<T extends Verdict>(
   read: Reader<T>,
   attempt: number,
   signal?: AbortSignal,
+  background = false,
 ): Promise<FetchResult<T>> {
   let started = Date.now();
   const report: Report = (outcome, extra = {}) =>
@@ -77,7 +78,7 @@ export async function sendAttempt<T extends Verdict>(
   while (sent === null) {
     // A ticket the sender could not start in time (this thread stalled past it) is given up for a new one.
     await deps.sender.ready?.(); // a sender thread stopped while idle starts before the ticket, not after
-    const ticket = await deps.gate.reserve(signal);
+    const ticket = await deps.gate.reserve(signal, { background });
     started = ticket.at;
     sent = await download(deps, url, ticket, report, signal);
   }

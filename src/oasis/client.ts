@@ -31,6 +31,12 @@ export type { BreakerState } from "./fetch_policy.ts";
 export type { OasisRequestEvent, OasisRequestOutcome } from "./request_event.ts";
 
 /** Parses a response body; throws `OasisParseError` for a malformed ZIP, CSV or XML. */
+/** Options of `fetchWindow`. */
+export interface FetchOptions {
+  /** Queue behind every live request in the gate (backfills, corrections): see `ReserveOptions`. */
+  readonly background?: boolean;
+}
+
 export type ParseFn = (bytes: Uint8Array, ctx: ParseContext) => Promise<ParseResult> | ParseResult;
 
 /** Options for `OasisClient`; numbers are already resolved from config. */
@@ -108,13 +114,11 @@ export class OasisClient {
    * Fetches and parses `window`. Resolves with rows or `no-data`; throws `OasisRequestError` (carrying
    * the URL) when OASIS refuses, retries run out or the breaker is open, and `signal.reason` on abort.
    */
-  fetchWindow(window: RequestWindow, signal?: AbortSignal): Promise<FetchResult> {
+  fetchWindow(window: RequestWindow, signal?: AbortSignal, options: FetchOptions = {}): Promise<FetchResult> {
     const url = buildUrl(this.#baseUrl, window, this.#format);
-    return this.#fetch(
-      url,
-      (bytes, fileName) => this.#parse(bytes, { dataset: window.dataset, fileName }),
-      signal,
-    );
+    const read: Reader<ParseResult> = (bytes, fileName) =>
+      this.#parse(bytes, { dataset: window.dataset, fileName });
+    return this.#fetch(url, read, signal, options.background ?? false);
   }
 
   /**
@@ -129,20 +133,31 @@ export class OasisClient {
     return this.#fetch(url, (bytes, fileName) => parseCorrections(bytes, fileName), signal);
   }
 
-  #fetch<T extends Verdict>(url: string, read: Reader<T>, signal?: AbortSignal): Promise<FetchResult<T>> {
+  #fetch<T extends Verdict>(
+    url: string,
+    read: Reader<T>,
+    signal?: AbortSignal,
+    background = false,
+  ): Promise<FetchResult<T>> {
     if (signal?.aborted) return Promise.reject(signal.reason);
     const run = this.#policies.retry.execute(
-      ({ attempt }) => this.#attempt(url, read, attempt + 1, signal),
+      ({ attempt }) => this.#attempt(url, read, attempt + 1, signal, background),
       signal,
     );
     return signal ? untilAborted(run, signal) : run;
   }
 
-  async #attempt<T extends Verdict>(url: string, read: Reader<T>, attempt: number, signal?: AbortSignal) {
+  async #attempt<T extends Verdict>(
+    url: string,
+    read: Reader<T>,
+    attempt: number,
+    signal?: AbortSignal,
+    background = false,
+  ) {
     signal?.throwIfAborted();
     try {
       return await this.#policies.breaker.execute(
-        () => sendAttempt(this.#attemptDeps, url, read, attempt, signal),
+        () => sendAttempt(this.#attemptDeps, url, read, attempt, signal, background),
         signal,
       );
     } catch (error) {

@@ -86,12 +86,20 @@ interface Waiter {
   resolve: (ticket: GateTicket) => void;
   /** Wants its ticket up to `TICKET_LEAD_MS` early (`reserve()`) rather than at the start (`acquire()`). */
   early: boolean;
+  /** Served only when no other waiter is queued (a backfill behind live polls). */
+  background: boolean;
   reject: (reason: unknown) => void;
   signal?: AbortSignal;
   onAbort?: () => void;
 }
 
-/** Spaces request starts: `minIntervalMs` apart, at most `ratePerMinute` a minute, first come first served. */
+/** Options of `RequestGate.reserve()`. */
+export interface ReserveOptions {
+  /** Served after every other waiter (a backfill: it never delays a live poll by more than one start). */
+  readonly background?: boolean;
+}
+
+/** Spaces request starts `minIntervalMs` apart, at most `ratePerMinute` a minute, in order (background last). */
 export class RequestGate {
   readonly #minIntervalMs: number;
   readonly #ratePerMinute: number;
@@ -155,14 +163,14 @@ export class RequestGate {
    * the caller starts at `ticket.at` (not before) and only until `ticket.until`; past that it must ask
    * again. For a sender whose timing does not depend on this thread's event loop.
    */
-  reserve(signal?: AbortSignal): Promise<GateTicket> {
-    return this.#enqueue(true, signal);
+  reserve(signal?: AbortSignal, options: ReserveOptions = {}): Promise<GateTicket> {
+    return this.#enqueue(true, signal, options.background ?? false);
   }
 
-  #enqueue(early: boolean, signal?: AbortSignal): Promise<GateTicket> {
+  #enqueue(early: boolean, signal?: AbortSignal, background = false): Promise<GateTicket> {
     if (signal?.aborted) return Promise.reject(signal.reason);
     return new Promise<GateTicket>((resolve, reject) => {
-      const waiter: Waiter = { resolve, reject, signal, early };
+      const waiter: Waiter = { resolve, reject, signal, early, background };
       if (signal) {
         waiter.onAbort = () => this.#cancel(waiter);
         signal.addEventListener("abort", waiter.onAbort, { once: true });
@@ -206,9 +214,16 @@ export class RequestGate {
     }
   }
 
-  /** Lets the first waiter start at `at` and records the start. */
+  /** The waiter served next: the first in arrival order, a background one only when no other waits. */
+  #nextIndex(): number {
+    const live = this.#queue.findIndex((w) => !w.background);
+    return live >= 0 ? live : this.#queue.length > 0 ? 0 : -1;
+  }
+
+  /** Lets the next waiter start at `at` and records the start. */
   #grant(at: number): void {
-    const waiter = this.#queue.shift();
+    const index = this.#nextIndex();
+    const waiter = index < 0 ? undefined : this.#queue.splice(index, 1)[0];
     if (waiter === undefined) return; // it was aborted while its slot was reserved: the slot goes unused
     if (waiter.onAbort) waiter.signal?.removeEventListener("abort", waiter.onAbort);
     // A ticket's start is ahead; an `acquire()` starts now, which a stalled event loop may make late.
@@ -229,7 +244,7 @@ export class RequestGate {
           ratePerMinute: this.#ratePerMinute,
         };
         at = await reserveWithin(shared, request, this.#sharedTimeoutMs, this.#clock);
-        const lead = this.#queue[0]?.early ? TICKET_LEAD_MS : 0;
+        const lead = this.#queue[this.#nextIndex()]?.early ? TICKET_LEAD_MS : 0;
         await this.#sleepUntil(at - lead);
         // A stalled event loop can make this start late enough to crowd the next process's slot (a late
         // ticket is refused by its sender, which asks again).

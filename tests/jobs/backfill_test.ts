@@ -124,3 +124,34 @@ Deno.test("runBackfill() reports a window that failed with its OASIS code, keeps
     backends.close();
   }
 });
+
+Deno.test("runBackfill() asks the gate for background slots, so the process's live polls go first", async () => {
+  const sim = frozenSimulator("2025-11-10T20:00:00Z");
+  const clock = testClock("2025-11-10T20:00:00Z");
+  const backends = await memoryBackends(clock);
+  const { publisher } = memoryBronze();
+  const client = simClient(sim);
+  const asked: Array<boolean | undefined> = [];
+  try {
+    const plan = planBackfill(
+      { from: "2025-11-01", to: "2025-11-02", datasets: ["lmp_dam"], nodes: hubs },
+      clock.now,
+    );
+    await runBackfill(plan, {
+      client: {
+        fetchWindow: (window, signal, options) => {
+          asked.push(options?.background);
+          return client.fetchWindow(window, signal);
+        },
+      },
+      publisher,
+      store: backends.store,
+      coordination: backends.coordination,
+      digestTtlMs: digestRetentionMs(loadJobsConfig({})),
+    });
+    assert.ok(asked.length > 0);
+    assert.ok(asked.every((b) => b === true), JSON.stringify(asked));
+  } finally {
+    await backends.close();
+  }
+});

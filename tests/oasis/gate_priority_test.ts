@@ -165,3 +165,59 @@ for (
       }),
   });
 }
+
+/** One gate in one process (a library running `runBatch()` and `poll()` at once): worst live wait, ms. */
+async function oneProcessWorstWait(seed: number, background: boolean): Promise<number> {
+  const clock = FakeTimers.createClock(1_750_000_000_000);
+  const random = seeded(seed);
+  const gate = new RequestGate({ minIntervalMs: INTERVAL_MS, guardMs: GUARD_MS, clock: gateClock(clock) });
+  const sleep = (ms: number) => new Promise<void>((r) => void clock.setTimeout(() => r(), Math.max(0, ms)));
+  let stopped = false;
+  // Four backfill windows in flight at a time, each asking again as soon as its answer is in.
+  const backfillCaller = async () => {
+    while (!stopped) {
+      const ticket = await gate.reserve(undefined, { background });
+      await sleep(ticket.at - clock.now + 100 + random() * 900);
+    }
+  };
+  const backfilling = Array.from({ length: 4 }, backfillCaller);
+  let worst = 0;
+  let done = false;
+  void (async () => {
+    let previous = -Infinity;
+    for (let i = 0; i < 40; i++) {
+      await sleep(random() * 20_000);
+      const asked = Math.max(clock.now, previous + SLOT_MS);
+      const ticket = await gate.reserve();
+      worst = Math.max(worst, ticket.at - asked);
+      previous = ticket.at;
+      await sleep(ticket.at - clock.now + 100);
+    }
+    done = true;
+  })();
+  for (let i = 0; !done; i++) {
+    if (i > 200_000) throw new Error("Stuck");
+    await clock.nextAsync();
+  }
+  stopped = true;
+  void Promise.allSettled(backfilling);
+  return worst;
+}
+
+Deno.test({
+  name:
+    "in one process a live request waits at most one slot behind background (backfill) requests, not behind all",
+  sanitizeOps: false, // the backfill's last tickets are left waiting on the virtual clock
+  fn: async () => {
+    for (const seed of [1, 2, 3]) {
+      const worst = await oneProcessWorstWait(seed, true);
+      assert.ok(
+        worst <= SLOT_MS,
+        `seed ${seed}: live waits up to ${worst} ms, more than one ${SLOT_MS} ms slot`,
+      );
+    }
+    // Without the flag the gate serves in arrival order: the live request waits behind the backfill's queue.
+    const fifo = await oneProcessWorstWait(1, false);
+    assert.ok(fifo > SLOT_MS, `first come first served waited only ${fifo} ms`);
+  },
+});
