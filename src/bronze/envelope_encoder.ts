@@ -65,15 +65,36 @@ function revisionTail(revision: RowRevision | undefined): string | null {
   return `,"revision":${n},"revision_reason":${json(reason)}}`;
 }
 
+/** `[raw JSON, canonical JSON]` of a row with the learnt columns, or null when a column is not a string. */
+type RawSerializer = (
+  stringify: typeof JSON.stringify,
+  row: Record<string, unknown>,
+) => [string, string] | null;
+
+/**
+ * The serializer of one column set, compiled once: each value is escaped once by `JSON.stringify` and
+ * written into both texts, about twice as fast as two `JSON.stringify` calls (one with a property list)
+ * per row. Column names enter the source only as JSON string literals, which cannot break out of the code.
+ */
+function compileRaw(keys: readonly string[], canonical: readonly string[]): RawSerializer {
+  const lit = (prefix: string, name: string) => json(`${prefix}${json(name)}:`);
+  const checks = keys.map((k, i) => `const v${i}=r[${json(k)}];if(typeof v${i}!=="string")return null;`);
+  const text = (order: readonly string[]) =>
+    order.map((k, i) => `${lit(i === 0 ? "{" : ",", k)}+J(v${keys.indexOf(k)})`).join("+") + '+"}"';
+  const body = keys.length === 0
+    ? 'return ["{}","{}"];'
+    : `${checks.join("")}const t=${text(keys)};return [t,${keys === canonical ? "t" : text(canonical)}];`;
+  return new Function("J", "r", body) as RawSerializer;
+}
+
 /**
  * Serializes a raw row twice: as it stands (the envelope's `raw`) and with its columns in canonical order
- * (what `contentHash` hashes), both by `JSON.stringify`. Rows of one file share their columns, so the
- * canonical order is worked out once per column set.
+ * (what `contentHash` hashes), as `JSON.stringify` would. Rows of one file share their columns, so the
+ * canonical order and the serializer are worked out once per column set.
  */
 class RawWriter {
   #keys: string[] = [];
-  /** The columns in canonical order, or null when that is their order already. */
-  #canonical: string[] | null = null;
+  #write: RawSerializer = compileRaw([], []);
 
   /** `[raw JSON, canonical JSON]`, or null when `raw` is not a plain object of strings. */
   write(raw: unknown): [string, string] | null {
@@ -83,9 +104,7 @@ class RawWriter {
     const record = raw as Record<string, unknown>;
     const keys = Object.keys(record);
     if (!this.#same(keys)) this.#learn(keys);
-    for (let i = 0; i < keys.length; i++) if (typeof record[keys[i]!] !== "string") return null;
-    const text = json(record);
-    return [text, this.#canonical ? json(record, this.#canonical) : text];
+    return this.#write(json, record);
   }
 
   #same(keys: string[]): boolean {
@@ -100,7 +119,7 @@ class RawWriter {
     const sorted: Record<string, true> = {};
     for (const k of [...keys].sort()) sorted[k] = true;
     const order = Object.keys(sorted);
-    this.#canonical = order.every((k, i) => k === keys[i]) ? null : order;
+    this.#write = compileRaw(keys, order.every((k, i) => k === keys[i]) ? keys : order);
   }
 }
 
