@@ -151,6 +151,36 @@ function writeUVarInt(this: EncoderThis, value: number) {
   return this;
 }
 
+const VARLONG_MASK = 0xffffffffffffff80n;
+
+/**
+ * kafkajs's `Encoder.writeVarLong` (zigzag on its `Long`, then an array and a `Buffer` per value; one per
+ * record for the timestamp delta), written in place: small integers in 32-bit arithmetic, anything else
+ * through kafkajs's own zigzag and the same loop on its `bigint`.
+ */
+function writeVarLong(this: EncoderThis, value: unknown) {
+  this.ensureAvailable(10); // the longest varint of a 64-bit value
+  const buf = this.buf;
+  let at = this.offset;
+  if (typeof value === "number" && Number.isInteger(value) && value > -(2 ** 30) && value < 2 ** 30) {
+    let v = value >= 0 ? value * 2 : -value * 2 - 1;
+    while (v >= 0x80) {
+      buf[at++] = (v & 0x7f) | 0x80;
+      v >>>= 7;
+    }
+    buf[at++] = v;
+  } else {
+    let v = (Encoder.encodeZigZag64(value) as { value: bigint }).value;
+    while ((v & VARLONG_MASK) !== 0n) {
+      buf[at++] = Number(v & 0x7fn) | 0x80;
+      v >>= 7n;
+    }
+    buf[at++] = Number(BigInt.asIntN(32, v));
+  }
+  this.offset = at;
+  return this;
+}
+
 /**
  * kafkajs's `Encoder.ensureAvailable`, growing into a buffer that is not zero-filled first (`Buffer.alloc`
  * is most of the rest of that time): an encoder only appends, and only its first `offset` bytes are read.
@@ -165,8 +195,9 @@ function ensureAvailable(this: EncoderThis, length: number) {
 export const KAFKAJS_ENCODER_METHODS: Readonly<Record<string, unknown>> = {
   writeUVarInt: Encoder.prototype.writeUVarInt,
   ensureAvailable: Encoder.prototype.ensureAvailable,
+  writeVarLong: Encoder.prototype.writeVarLong,
 };
-Object.assign(Encoder.prototype, { writeUVarInt, ensureAvailable });
+Object.assign(Encoder.prototype, { writeUVarInt, writeVarLong, ensureAvailable });
 
 /** The Bronze producer on `kafka`: idempotent, one request in flight, the Java-compatible partitioner. */
 export function createKafkaProducer(kafka: Kafka): Producer {

@@ -69,6 +69,15 @@ Deno.test("kafkajs encodes produce requests to the same bytes with the faster en
   try {
     assert.notEqual(Encoder.prototype.writeUVarInt, patched.writeUVarInt);
     assert.deepEqual(fast, await encode());
+    for (
+      const value of [0, 1, -1, 63, -64, 64, 2 ** 29, -(2 ** 30), 2 ** 31, -(2 ** 40), 1_600_000_000_000, 7n]
+    ) {
+      const original = new Encoder().writeVarLong(value).buffer;
+      Object.assign(Encoder.prototype, patched);
+      const faster = new Encoder().writeVarLong(value).buffer;
+      Object.assign(Encoder.prototype, KAFKAJS_ENCODER_METHODS);
+      assert.deepEqual(new Uint8Array(faster), new Uint8Array(original), String(value));
+    }
   } finally {
     Object.assign(Encoder.prototype, patched);
   }
