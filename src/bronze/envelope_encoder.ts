@@ -43,13 +43,41 @@ function isIntIn(v: unknown, min: number, max: number): boolean {
   return typeof v === "number" && Number.isSafeInteger(v) && v >= min && v <= max;
 }
 
+/**
+ * A pattern test that remembers the last text it passed: rows of one answer come interval by interval, so
+ * consecutive rows share their times and operating date, and the date-time pattern is the costly one.
+ */
+class PatternCheck {
+  readonly #pattern: RegExp;
+  #passed: string | undefined;
+
+  constructor(pattern: RegExp) {
+    this.#pattern = pattern;
+  }
+
+  test(v: unknown): boolean {
+    if (v === this.#passed) return true;
+    if (typeof v !== "string" || !this.#pattern.test(v)) return false;
+    this.#passed = v;
+    return true;
+  }
+}
+
 /** The per-row rules of `bronzeEnvelopeSchema` besides `raw` (checked while it is serialized). */
-function rowFieldsValid(row: OasisRow): boolean {
+class RowRules {
+  readonly #start = new PatternCheck(UTC_INSTANT_PATTERN);
+  readonly #end = new PatternCheck(UTC_INSTANT_PATTERN);
+  readonly #date = new PatternCheck(OPR_DATE_PATTERN);
+
+  valid(row: OasisRow): boolean {
+    return rowFieldsValid(row, this.#start, this.#end, this.#date);
+  }
+}
+
+function rowFieldsValid(row: OasisRow, start: PatternCheck, end: PatternCheck, date: PatternCheck): boolean {
   return isText(row.report) && isText(row.node) && (row.qualifier === null || isText(row.qualifier)) &&
-    typeof row.interval_start === "string" && UTC_INSTANT_PATTERN.test(row.interval_start) &&
-    typeof row.interval_end === "string" && UTC_INSTANT_PATTERN.test(row.interval_end) &&
-    row.interval_end > row.interval_start &&
-    typeof row.opr_date === "string" && OPR_DATE_PATTERN.test(row.opr_date) &&
+    start.test(row.interval_start) && end.test(row.interval_end) && row.interval_end > row.interval_start &&
+    date.test(row.opr_date) &&
     (row.opr_hour === null || isIntIn(row.opr_hour, 1, 25)) &&
     (row.opr_interval === null || isIntIn(row.opr_interval, 0, 288)) &&
     isText(row.component) && (row.value === null || Number.isFinite(row.value)) &&
@@ -128,6 +156,7 @@ export class EnvelopeEncoder {
   readonly #ctx: EnvelopeContext;
   readonly #heads = new Map<QueryIdentity, string | null>();
   readonly #raw = new RawWriter();
+  readonly #rules = new RowRules();
   readonly #provenanceHead: string;
   readonly #provenanceMid: string;
 
@@ -145,7 +174,7 @@ export class EnvelopeEncoder {
   encode(row: OasisRow, query: QueryIdentity, revision?: RowRevision): EncodedEnvelope | null {
     const head = this.#head(query);
     const tail = revisionTail(revision);
-    if (head === null || tail === null || !rowFieldsValid(row)) return null;
+    if (head === null || tail === null || !this.#rules.valid(row)) return null;
     const raw = this.#raw.write(row.raw);
     if (raw === null) return null;
     const hash = sha256Hex(raw[1]);
