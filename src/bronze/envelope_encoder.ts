@@ -43,13 +43,41 @@ function isIntIn(v: unknown, min: number, max: number): boolean {
   return typeof v === "number" && Number.isSafeInteger(v) && v >= min && v <= max;
 }
 
+/**
+ * A pattern test that remembers the last text it passed: rows of one answer come interval by interval, so
+ * consecutive rows share their times and operating date, and the date-time pattern is the costly one.
+ */
+class PatternCheck {
+  readonly #pattern: RegExp;
+  #passed: string | undefined;
+
+  constructor(pattern: RegExp) {
+    this.#pattern = pattern;
+  }
+
+  test(v: unknown): boolean {
+    if (v === this.#passed) return true;
+    if (typeof v !== "string" || !this.#pattern.test(v)) return false;
+    this.#passed = v;
+    return true;
+  }
+}
+
 /** The per-row rules of `bronzeEnvelopeSchema` besides `raw` (checked while it is serialized). */
-function rowFieldsValid(row: OasisRow): boolean {
+class RowRules {
+  readonly #start = new PatternCheck(UTC_INSTANT_PATTERN);
+  readonly #end = new PatternCheck(UTC_INSTANT_PATTERN);
+  readonly #date = new PatternCheck(OPR_DATE_PATTERN);
+
+  valid(row: OasisRow): boolean {
+    return rowFieldsValid(row, this.#start, this.#end, this.#date);
+  }
+}
+
+function rowFieldsValid(row: OasisRow, start: PatternCheck, end: PatternCheck, date: PatternCheck): boolean {
   return isText(row.report) && isText(row.node) && (row.qualifier === null || isText(row.qualifier)) &&
-    typeof row.interval_start === "string" && UTC_INSTANT_PATTERN.test(row.interval_start) &&
-    typeof row.interval_end === "string" && UTC_INSTANT_PATTERN.test(row.interval_end) &&
-    row.interval_end > row.interval_start &&
-    typeof row.opr_date === "string" && OPR_DATE_PATTERN.test(row.opr_date) &&
+    start.test(row.interval_start) && end.test(row.interval_end) && row.interval_end > row.interval_start &&
+    date.test(row.opr_date) &&
     (row.opr_hour === null || isIntIn(row.opr_hour, 1, 25)) &&
     (row.opr_interval === null || isIntIn(row.opr_interval, 0, 288)) &&
     isText(row.component) && (row.value === null || Number.isFinite(row.value)) &&
@@ -65,15 +93,36 @@ function revisionTail(revision: RowRevision | undefined): string | null {
   return `,"revision":${n},"revision_reason":${json(reason)}}`;
 }
 
+/** `[raw JSON, canonical JSON]` of a row with the learnt columns, or null when a column is not a string. */
+type RawSerializer = (
+  stringify: typeof JSON.stringify,
+  row: Record<string, unknown>,
+) => [string, string] | null;
+
+/**
+ * The serializer of one column set, compiled once: each value is escaped once by `JSON.stringify` and
+ * written into both texts, about twice as fast as two `JSON.stringify` calls (one with a property list)
+ * per row. Column names enter the source only as JSON string literals, which cannot break out of the code.
+ */
+function compileRaw(keys: readonly string[], canonical: readonly string[]): RawSerializer {
+  const lit = (prefix: string, name: string) => json(`${prefix}${json(name)}:`);
+  const checks = keys.map((k, i) => `const v${i}=r[${json(k)}];if(typeof v${i}!=="string")return null;`);
+  const text = (order: readonly string[]) =>
+    order.map((k, i) => `${lit(i === 0 ? "{" : ",", k)}+J(v${keys.indexOf(k)})`).join("+") + '+"}"';
+  const body = keys.length === 0
+    ? 'return ["{}","{}"];'
+    : `${checks.join("")}const t=${text(keys)};return [t,${keys === canonical ? "t" : text(canonical)}];`;
+  return new Function("J", "r", body) as RawSerializer;
+}
+
 /**
  * Serializes a raw row twice: as it stands (the envelope's `raw`) and with its columns in canonical order
- * (what `contentHash` hashes), both by `JSON.stringify`. Rows of one file share their columns, so the
- * canonical order is worked out once per column set.
+ * (what `contentHash` hashes), as `JSON.stringify` would. Rows of one file share their columns, so the
+ * canonical order and the serializer are worked out once per column set.
  */
 class RawWriter {
   #keys: string[] = [];
-  /** The columns in canonical order, or null when that is their order already. */
-  #canonical: string[] | null = null;
+  #write: RawSerializer = compileRaw([], []);
 
   /** `[raw JSON, canonical JSON]`, or null when `raw` is not a plain object of strings. */
   write(raw: unknown): [string, string] | null {
@@ -83,9 +132,7 @@ class RawWriter {
     const record = raw as Record<string, unknown>;
     const keys = Object.keys(record);
     if (!this.#same(keys)) this.#learn(keys);
-    for (let i = 0; i < keys.length; i++) if (typeof record[keys[i]!] !== "string") return null;
-    const text = json(record);
-    return [text, this.#canonical ? json(record, this.#canonical) : text];
+    return this.#write(json, record);
   }
 
   #same(keys: string[]): boolean {
@@ -100,7 +147,7 @@ class RawWriter {
     const sorted: Record<string, true> = {};
     for (const k of [...keys].sort()) sorted[k] = true;
     const order = Object.keys(sorted);
-    this.#canonical = order.every((k, i) => k === keys[i]) ? null : order;
+    this.#write = compileRaw(keys, order.every((k, i) => k === keys[i]) ? keys : order);
   }
 }
 
@@ -109,6 +156,7 @@ export class EnvelopeEncoder {
   readonly #ctx: EnvelopeContext;
   readonly #heads = new Map<QueryIdentity, string | null>();
   readonly #raw = new RawWriter();
+  readonly #rules = new RowRules();
   readonly #provenanceHead: string;
   readonly #provenanceMid: string;
 
@@ -126,7 +174,7 @@ export class EnvelopeEncoder {
   encode(row: OasisRow, query: QueryIdentity, revision?: RowRevision): EncodedEnvelope | null {
     const head = this.#head(query);
     const tail = revisionTail(revision);
-    if (head === null || tail === null || !rowFieldsValid(row)) return null;
+    if (head === null || tail === null || !this.#rules.valid(row)) return null;
     const raw = this.#raw.write(row.raw);
     if (raw === null) return null;
     const hash = sha256Hex(raw[1]);

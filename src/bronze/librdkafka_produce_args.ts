@@ -1,6 +1,6 @@
 /**
  * The arguments of `rd_kafka_produceva` for one message at a time: an `rd_kafka_vu_t` array (topic, key,
- * value, `RD_KAFKA_MSG_F_COPY`, one entry per header) pointing into a reused scratch buffer for key and
+ * value, `RD_KAFKA_MSG_F_COPY`, one entry per header, and the opaque `tag` adds) pointing into a reused scratch buffer for key and
  * value and into long-lived arenas for the strings that repeat (topic, header names and values). The
  * pointers stay valid until the next `fill`; librdkafka copies everything during the call.
  *
@@ -52,6 +52,15 @@ export class ProduceArgs {
   }
 
   /**
+   * Appends an `RD_KAFKA_VTYPE_OPAQUE` entry carrying `opaque` (a small integer, not an address) after the
+   * `count` entries `fill` wrote; its delivery report carries it back. Returns the new length.
+   */
+  tag(count: number, opaque: number): number {
+    this.#entry(count, VTYPE.OPAQUE, opaque);
+    return count + 1;
+  }
+
+  /**
    * `fill` for the usual message: the topic of the last one, and a headers object (shared by many
    * messages) whose names and values are interned already, so no header is looked up again.
    */
@@ -61,7 +70,8 @@ export class ProduceArgs {
     const count = 4 + placed.length / 3;
     const value = this.#encode ? this.#encode(m.topic, m.value) : undefined;
     const need = m.key.length * 3 + (value ? value.length : m.value.length * 3) + 16;
-    if (count * VU_SIZE > this.#vu.length || need > this.#scratch.length) return undefined;
+    // One entry more than `count`: room for `tag`.
+    if ((count + 1) * VU_SIZE > this.#vu.length || need > this.#scratch.length) return undefined;
     this.#keyValue(m, value);
     this.#entry(0, VTYPE.TOPIC, this.#topicAt);
     for (let h = 0; h < placed.length; h += 3) {
@@ -73,8 +83,8 @@ export class ProduceArgs {
   #fillNew(m: BronzeMessage): number {
     const headers = Object.entries(m.headers);
     const count = 4 + headers.length;
-    if (count * VU_SIZE > this.#vu.length) {
-      this.#vu = new Uint8Array(count * VU_SIZE * 2);
+    if ((count + 1) * VU_SIZE > this.#vu.length) {
+      this.#vu = new Uint8Array((count + 1) * VU_SIZE * 2);
       this.#vu32 = new Uint32Array(this.#vu.buffer);
       this.#vuView = new DataView(this.#vu.buffer);
     }

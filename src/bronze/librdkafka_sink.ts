@@ -11,9 +11,16 @@
  */
 import type { KafkaSettings } from "../clients/kafka.ts";
 import {
+  librdkafkaConfig,
+  LibrdkafkaError,
+  type LibrdkafkaSinkOptions,
+  type TopicAdmin,
+} from "./librdkafka_config.ts";
+import {
   cBuffer,
   cString,
   type Librdkafka,
+  MESSAGE_OPAQUE,
   openLibrdkafka,
   RD_KAFKA_CONF_OK,
   RD_KAFKA_EVENT_DR,
@@ -25,71 +32,25 @@ import {
 import { ProduceArgs } from "./librdkafka_produce_args.ts";
 import { type BronzeLog, type BronzeMessage, type BronzeSink, silentLog } from "./sink.ts";
 
-/** What creates topics for the sink (a `KafkaTopicAdmin` in production). */
-export interface TopicAdmin {
-  ensureTopics(topics: readonly string[]): Promise<void>;
-  close(): Promise<void>;
-}
-
-/** A librdkafka delivery or produce error. */
-export class LibrdkafkaError extends Error {
-  /** `rd_kafka_resp_err_t` of the first failure. */
-  readonly code: number;
-  constructor(code: number, message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = "LibrdkafkaError";
-    this.code = code;
-  }
-}
-
-/** Options of `LibrdkafkaSink`. */
-export interface LibrdkafkaSinkOptions {
-  readonly settings: KafkaSettings;
-  readonly topicAdmin: TopicAdmin;
-  /** Turns a JSON value into framed bytes (schema registry); values are sent as UTF-8 text without it. */
-  readonly encodeValue?: (topic: string, json: string) => Uint8Array;
-  /** `linger.ms` (default 5, librdkafka's own). */
-  readonly lingerMs?: number;
-  /** `message.timeout.ms`: how long a message may wait for its acknowledgement (default 30 000). */
-  readonly messageTimeoutMs?: number;
-  /** Further librdkafka properties, applied last (tests). */
-  readonly extraConfig?: Readonly<Record<string, string>>;
-  readonly log?: BronzeLog;
-  /** The loaded library (default `openLibrdkafka()`). */
-  readonly library?: Librdkafka;
-}
-
-/** The librdkafka properties for `settings`: the guarantees of `KafkaSink`, plus TLS and SASL. */
-export function librdkafkaConfig(
-  settings: KafkaSettings,
-  options: Pick<LibrdkafkaSinkOptions, "lingerMs" | "messageTimeoutMs" | "extraConfig"> = {},
-): Record<string, string> {
-  const protocol = `${settings.sasl ? "SASL_" : ""}${settings.ssl ? "SSL" : "PLAINTEXT"}`;
-  const config: Record<string, string> = {
-    "bootstrap.servers": settings.brokers.join(","),
-    "client.id": settings.clientId,
-    "enable.idempotence": "true",
-    "acks": "all",
-    "compression.codec": "gzip",
-    "partitioner": "murmur2_random",
-    "linger.ms": String(options.lingerMs ?? 5),
-    "message.timeout.ms": String(options.messageTimeoutMs ?? 30_000),
-    "batch.size": String(settings.maxBatchBytes),
-    "message.max.bytes": String(Math.max(1_000_000, settings.maxBatchBytes)),
-    "security.protocol": protocol,
-  };
-  if (settings.sasl) {
-    config["sasl.mechanisms"] = settings.sasl.mechanism.toUpperCase();
-    config["sasl.username"] = settings.sasl.username;
-    config["sasl.password"] = settings.sasl.password;
-  }
-  return { ...config, ...options.extraConfig };
-}
+export { librdkafkaConfig, LibrdkafkaError, type LibrdkafkaSinkOptions, type TopicAdmin };
 
 const ERRSTR_SIZE = 512;
 /** Serve the delivery queue every this many produced messages, so reports do not pile up. */
 const SERVE_EVERY = 2_000;
 const WAIT_MS = 100;
+/**
+ * Sends the drainer may have outstanding: while librdkafka compresses and the broker acknowledges one
+ * batch, the next is produced. Order per partition holds (idempotent producer); on a failure the drainer
+ * resends from the oldest unacknowledged batch, so a key's last write stays its newest.
+ */
+const SENDS_IN_FLIGHT = 3;
+
+/** Delivery reports still expected by one `send`, and its first failure. */
+interface SendState {
+  pending: number;
+  failed: number;
+  failure?: LibrdkafkaError;
+}
 
 /** A Bronze sink that produces to Kafka through librdkafka (FFI). */
 export class LibrdkafkaSink implements BronzeSink {
@@ -99,14 +60,15 @@ export class LibrdkafkaSink implements BronzeSink {
   readonly #log: BronzeLog;
   #rk: Deno.PointerValue;
   #queue: Deno.PointerValue;
+  /** Sends overlap: produce calls are serialized, acknowledgements are awaited by each send. */
+  readonly concurrentSends = SENDS_IN_FLIGHT;
   #tail: Promise<void> = Promise.resolve();
-  #waiting?: Promise<unknown>;
+  #waiting?: Promise<void>;
   #closed = false;
-  #sending = false;
   readonly #idle: ReturnType<typeof setInterval>;
-  #pending = 0;
-  #failure?: LibrdkafkaError;
-  #failed = 0;
+  /** Sends whose delivery reports are not all in, by the id each of their messages carries. */
+  readonly #sends = new Map<number, SendState>();
+  #nextId = 1;
   #fatal?: LibrdkafkaError;
   readonly #args: ProduceArgs;
 
@@ -140,7 +102,7 @@ export class LibrdkafkaSink implements BronzeSink {
     lib.rd_kafka_set_log_queue(rk, null); // logs and errors reach the log function, not stderr
     // Between sends nobody polls: serve logs and errors now and then so they are reported and do not pile up.
     this.#idle = setInterval(() => {
-      if (!this.#sending && this.#queue !== null) this.#serve();
+      if (this.#sends.size === 0 && this.#waiting === undefined && this.#queue !== null) this.#serve();
     }, 1_000);
     Deno.unrefTimer(this.#idle as unknown as number); // a number in Deno; node's types say Timeout
   }
@@ -150,52 +112,58 @@ export class LibrdkafkaSink implements BronzeSink {
     return this.#topicAdmin.ensureTopics(topics);
   }
 
-  /** Produces `messages`; resolves once every delivery report is a success, rejects on the first failure. */
+  /**
+   * Produces `messages`; resolves once every delivery report is a success, rejects on the first failure.
+   * Calls are produced in call order; a call's acknowledgements may still be pending when the next produces.
+   */
   send(messages: readonly BronzeMessage[]): Promise<void> {
-    const run = this.#tail.then(async () => {
-      this.#sending = true;
-      try {
-        await this.#send(messages);
-      } finally {
-        this.#sending = false;
+    if (this.#closed) return Promise.reject(new Error("LibrdkafkaSink is closed"));
+    const id = this.#nextId++;
+    const state: SendState = { pending: 0, failed: 0 };
+    this.#sends.set(id, state);
+    const produced = this.#tail.then(() => this.#produce(messages, id, state));
+    this.#tail = produced.then(() => {}, () => {});
+    const run = produced.then(async (produceError) => {
+      while (state.pending > 0) await this.#waitOnce();
+      const failure = produceError ?? state.failure ?? this.#fatal;
+      if (failure) {
+        const count = state.failed > 0
+          ? ` (${state.failed} of ${messages.length} messages not delivered)`
+          : "";
+        throw new LibrdkafkaError(failure.code, `${failure.message}${count}`, { cause: failure });
       }
-    });
-    this.#tail = run.catch(() => {});
+    }).finally(() => this.#sends.delete(id));
+    run.catch(() => {});
     return run;
   }
 
-  async #send(messages: readonly BronzeMessage[]): Promise<void> {
-    if (this.#closed) throw new Error("LibrdkafkaSink is closed");
-    if (this.#fatal) throw this.#fatal;
-    if (messages.length === 0) return;
-    this.#failure = undefined;
-    this.#failed = 0;
-    let produceError: LibrdkafkaError | undefined;
-    for (let i = 0; i < messages.length && !produceError; i++) {
-      const count = this.#args.fill(messages[i]!);
+  /** Hands `messages` to librdkafka, each tagged with `id`; resolves with the error that stopped it, if any. */
+  async #produce(
+    messages: readonly BronzeMessage[],
+    id: number,
+    state: SendState,
+  ): Promise<LibrdkafkaError | undefined> {
+    if (this.#closed) return new LibrdkafkaError(-1, "LibrdkafkaSink is closed");
+    if (this.#fatal) return this.#fatal;
+    for (let i = 0; i < messages.length; i++) {
+      const count = this.#args.tag(this.#args.fill(messages[i]!), id);
       for (;;) {
         const error = this.#lib.rd_kafka_produceva(this.#rk, this.#args.vu, BigInt(count));
         if (error === null) {
-          this.#pending++;
+          state.pending++;
           break;
         }
         const code = this.#lib.rd_kafka_error_code(error);
         const message = cString(this.#lib.rd_kafka_error_string(error));
         this.#lib.rd_kafka_error_destroy(error);
         if (code !== RD_KAFKA_RESP_ERR__QUEUE_FULL) {
-          produceError = new LibrdkafkaError(code, `Cannot produce to "${messages[i]!.topic}": ${message}`);
-          break;
+          return new LibrdkafkaError(code, `Cannot produce to "${messages[i]!.topic}": ${message}`);
         }
-        await this.#wait();
+        await this.#waitOnce();
       }
       if (i % SERVE_EVERY === SERVE_EVERY - 1) this.#serve();
     }
-    while (this.#pending > 0) await this.#wait();
-    const failure = produceError ?? this.#failure ?? this.#fatal;
-    if (failure) {
-      const count = this.#failed > 0 ? ` (${this.#failed} of ${messages.length} messages not delivered)` : "";
-      throw new LibrdkafkaError(failure.code, `${failure.message}${count}`, { cause: failure });
-    }
+    return undefined;
   }
 
   /** Serves every event ready now, without blocking. */
@@ -207,36 +175,46 @@ export class LibrdkafkaSink implements BronzeSink {
     }
   }
 
+  /** One wait for events shared by every caller: producing on a full queue and sends awaiting reports. */
+  #waitOnce(): Promise<void> {
+    return this.#waiting ??= this.#wait().finally(() => this.#waiting = undefined);
+  }
+
   /** Waits (off the event loop) up to `WAIT_MS` for an event, then serves all that are ready. */
   async #wait(): Promise<void> {
-    const waiting = this.#lib.rd_kafka_queue_poll_wait(this.#queue, WAIT_MS);
-    this.#waiting = waiting;
-    const event = await waiting;
-    this.#waiting = undefined;
+    const event = await this.#lib.rd_kafka_queue_poll_wait(this.#queue, WAIT_MS);
     if (event !== null) this.#handle(event);
     this.#serve();
+  }
+
+  /** The delivery reports of one event: each message's send learns its outcome. */
+  #delivered(event: NonNullable<Deno.PointerValue>): void {
+    const lib = this.#lib;
+    for (
+      let m = lib.rd_kafka_event_message_next(event);
+      m !== null;
+      m = lib.rd_kafka_event_message_next(event)
+    ) {
+      const view = new Deno.UnsafePointerView(m);
+      const state = this.#sends.get(Number(view.getBigUint64(MESSAGE_OPAQUE)));
+      if (state === undefined) continue;
+      state.pending--;
+      const err = view.getInt32(0);
+      if (err !== 0) {
+        state.failed++;
+        state.failure ??= new LibrdkafkaError(
+          err,
+          `Kafka delivery failed: ${cString(lib.rd_kafka_err2str(err))}`,
+        );
+      }
+    }
   }
 
   #handle(event: NonNullable<Deno.PointerValue>): void {
     const lib = this.#lib;
     const type = lib.rd_kafka_event_type(event);
-    if (type === RD_KAFKA_EVENT_DR) {
-      for (
-        let m = lib.rd_kafka_event_message_next(event);
-        m !== null;
-        m = lib.rd_kafka_event_message_next(event)
-      ) {
-        this.#pending--;
-        const err = new Deno.UnsafePointerView(m).getInt32(0);
-        if (err !== 0) {
-          this.#failed++;
-          this.#failure ??= new LibrdkafkaError(
-            err,
-            `Kafka delivery failed: ${cString(lib.rd_kafka_err2str(err))}`,
-          );
-        }
-      }
-    } else if (type === RD_KAFKA_EVENT_LOG) {
+    if (type === RD_KAFKA_EVENT_DR) this.#delivered(event);
+    else if (type === RD_KAFKA_EVENT_LOG) {
       const facility = new BigUint64Array(1), line = new BigUint64Array(1), level = new Int32Array(1);
       if (lib.rd_kafka_event_log(event, facility, line, level) === 0) {
         const at = (word: BigUint64Array) => cString(Deno.UnsafePointer.create(word[0]!));
@@ -262,7 +240,7 @@ export class LibrdkafkaSink implements BronzeSink {
     this.#closed = true;
     clearInterval(this.#idle);
     await this.#tail;
-    await this.#waiting;
+    while (this.#sends.size > 0 || this.#waiting) await this.#waitOnce();
     const lib = this.#lib;
     const rk = this.#rk;
     const remaining = await lib.rd_kafka_flush(rk, 10_000);

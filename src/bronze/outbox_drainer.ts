@@ -119,33 +119,42 @@ export class OutboxDrainer {
     return left;
   }
 
+  /** The loop: up to `concurrentSends` batches in flight, removed strictly in order once acknowledged. */
   async #run(): Promise<void> {
-    const { outbox, sink, batchMaxRows, metrics, log } = this.#o;
+    const { outbox, sink, metrics, log } = this.#o;
     const stop = this.#stop.signal;
+    const window = Math.max(1, sink.concurrentSends ?? 1);
+    const flight: InFlight[] = [];
     let failures = 0;
     let ahead: Promise<OutboxBatch | null> | null = null;
     while (!stop.aborted) {
-      if (outbox.depth === 0) {
-        ahead = null;
-        await outbox.changed(stop);
-        continue;
+      if (flight.length === 0) {
+        if (outbox.depth === 0) {
+          ahead = null;
+          await outbox.changed(stop);
+          continue;
+        }
+        if (outbox.depth < this.#o.batchMaxRows && this.#o.lingerMs > 0 && !this.#hurry.signal.aborted) {
+          await this.#o.sleep(this.#o.lingerMs, AbortSignal.any([stop, this.#hurry.signal]));
+        }
       }
-      if (outbox.depth < batchMaxRows && this.#o.lingerMs > 0 && !this.#hurry.signal.aborted) {
-        await this.#o.sleep(this.#o.lingerMs, AbortSignal.any([stop, this.#hurry.signal]));
-      }
-      let batch: OutboxBatch | null = null;
+      let batch: OutboxBatch;
       try {
-        batch = await (ahead ?? outbox.read(batchMaxRows));
-        ahead = null;
-        if (batch === null) continue;
-        const sending = sink.send(batch.messages);
-        // Read the next batch from KV while the sink waits for its acknowledgement.
-        ahead = outbox.read(batchMaxRows, batch.lastSeq);
-        ahead.catch(() => {});
-        await sending;
-        await outbox.remove(batch);
+        ({ ahead } = await this.#fill(flight, window, ahead));
+        if (flight.length === 0) continue;
+        const first = flight[0]!;
+        // With room in the window, rows committed meanwhile are sent without waiting for this ack.
+        if (flight.length < window) await this.#ackOrCommit(first.sending);
+        else await first.sending;
+        if (!first.done) continue;
+        await first.sending;
+        await outbox.remove(first.batch);
+        flight.shift();
+        batch = first.batch;
       } catch (error) {
         ahead = null;
+        // Nothing after the failed batch is removed: once all in flight settled, sending resumes from it.
+        await Promise.allSettled(flight.splice(0).map((f) => f.sending));
         failures++;
         if (metrics) metrics.sendFailures++;
         const retryInMs = Math.min(this.#o.retryMaxMs, this.#o.retryInitialMs * 2 ** (failures - 1));
@@ -159,13 +168,7 @@ export class OutboxDrainer {
         await this.#o.sleep(retryInMs, stop);
         continue;
       }
-      if (metrics) {
-        const latency = Math.max(0, this.#o.now() - batch.oldestAt);
-        metrics.published += batch.messages.length;
-        metrics.publishLatencyLastMs = latency;
-        metrics.publishLatencySumMs += latency;
-        metrics.publishLatencyCount++;
-      }
+      this.#count(batch);
       if (failures > 0) {
         log("info", "bronze sink recovered", { sink: sink.kind, failures, depth: outbox.depth });
       }
@@ -173,4 +176,55 @@ export class OutboxDrainer {
       if (outbox.depth === 0) { for (const w of this.#emptyWaiters.splice(0)) w(); }
     }
   }
+
+  /** Counts an acknowledged and removed batch in the metrics. */
+  #count(batch: OutboxBatch): void {
+    const metrics = this.#o.metrics;
+    if (!metrics) return;
+    const latency = Math.max(0, this.#o.now() - batch.oldestAt);
+    metrics.published += batch.messages.length;
+    metrics.publishLatencyLastMs = latency;
+    metrics.publishLatencySumMs += latency;
+    metrics.publishLatencyCount++;
+  }
+
+  /**
+   * Reads and sends batches after the last one in flight until `window` are; returns the read of the
+   * batch after them (in an object: a returned promise would be awaited), started so that KV reads it
+   * while the sink waits for acknowledgements.
+   */
+  async #fill(
+    flight: InFlight[],
+    window: number,
+    ahead: Promise<OutboxBatch | null> | null,
+  ): Promise<{ ahead: Promise<OutboxBatch | null> | null }> {
+    const { outbox, sink, batchMaxRows } = this.#o;
+    while (flight.length < window) {
+      const batch = await (ahead ?? outbox.read(batchMaxRows, flight.at(-1)?.batch.lastSeq));
+      ahead = null;
+      if (batch === null) return { ahead: null };
+      const entry: InFlight = { batch, sending: sink.send(batch.messages), done: false };
+      entry.sending.then(() => entry.done = true, () => entry.done = true);
+      flight.push(entry);
+    }
+    if (ahead) return { ahead };
+    const next = outbox.read(batchMaxRows, flight.at(-1)!.batch.lastSeq);
+    next.catch(() => {});
+    return { ahead: next };
+  }
+
+  /** Resolves when `sending` settles or the outbox has a new commit, whichever is first; never rejects. */
+  async #ackOrCommit(sending: Promise<void>): Promise<void> {
+    const done = new AbortController();
+    const changed = this.#o.outbox.changed(AbortSignal.any([this.#stop.signal, done.signal]));
+    await Promise.race([sending.catch(() => {}), changed]);
+    done.abort();
+  }
+}
+
+/** A batch handed to the sink and not yet removed from the outbox. */
+interface InFlight {
+  readonly batch: OutboxBatch;
+  readonly sending: Promise<void>;
+  done: boolean;
 }

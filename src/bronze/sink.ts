@@ -23,6 +23,11 @@ export interface BronzeSink {
   readonly kind: "kafka" | "ndjson" | "test";
   /** Creates the topics (or folders) that are missing. */
   ensureTopics(topics: readonly string[]): Promise<void>;
+  /**
+   * How many `send` calls may be outstanding at once (default 1). Above 1, a call's messages are written
+   * after those of every earlier call, and each call resolves once its own messages are accepted.
+   */
+  readonly concurrentSends?: number;
   /** Writes `messages` in order; rejects if any of them was not accepted. */
   send(messages: readonly BronzeMessage[]): Promise<void>;
   /** Flushes and releases connections and files. */

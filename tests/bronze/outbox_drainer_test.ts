@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { createBronzeMetrics } from "../../src/bronze/metrics.ts";
 import { Outbox } from "../../src/bronze/outbox.ts";
 import { OutboxDrainer } from "../../src/bronze/outbox_drainer.ts";
+import type { BronzeMessage } from "../../src/bronze/sink.ts";
 import { FakeSink, messages } from "./bronze_fixtures.ts";
 
 /** A sleep that returns at once and records each requested delay. */
@@ -140,5 +141,55 @@ Deno.test("OutboxDrainer.waitDrained() reports pending rows while the sink is do
   );
   assert.equal(sink.all.length, 7);
   await drainer.close(1000);
+  kv.close();
+});
+
+/** A sink that takes several sends at once, answers each after a few ms, and fails its second send once. */
+class OverlappingSink extends FakeSink {
+  readonly concurrentSends = 3;
+  calls = 0;
+  inFlight = 0;
+  maxInFlight = 0;
+
+  override async send(messages: readonly BronzeMessage[]): Promise<void> {
+    const call = ++this.calls;
+    this.maxInFlight = Math.max(this.maxInFlight, ++this.inFlight);
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      if (call === 2) throw new Error("broker unavailable");
+      this.sent.push([...messages]);
+    } finally {
+      this.inFlight--;
+    }
+  }
+}
+
+Deno.test("OutboxDrainer with concurrentSends overlaps batches, removes them in order and resends from a failed one", async () => {
+  const kv = await Deno.openKv(":memory:");
+  const metrics = createBronzeMetrics();
+  const outbox = await Outbox.open({ kv, maxRows: 1_000, metrics });
+  const all = messages(30);
+  for (let i = 0; i < 30; i += 5) await outbox.append(all.slice(i, i + 5)); // six entries
+  const sink = new OverlappingSink();
+  const drainer = new OutboxDrainer({
+    outbox,
+    sink,
+    batchMaxRows: 5,
+    lingerMs: 0,
+    metrics,
+    sleep: instantSleep([]),
+  });
+  drainer.start();
+  await drainer.drained();
+  const delivered = sink.sent.flat().map((m) => m.key);
+  assert.ok(sink.maxInFlight > 1 && sink.maxInFlight <= 3, `in flight at most: ${sink.maxInFlight}`);
+  assert.deepEqual([...new Set(delivered)].sort(), all.map((m) => m.key).sort(), "every row delivered");
+  // Each key's last delivery comes in outbox order: a resend never leaves an older write after a newer one.
+  const last = all.map((m) => delivered.lastIndexOf(m.key));
+  assert.deepEqual(last, [...last].sort((a, b) => a - b));
+  assert.equal(metrics.sendFailures, 1);
+  assert.equal(metrics.published, 30, "each row counted once, when its batch is removed");
+  assert.equal(outbox.depth, 0);
+  assert.equal(await drainer.close(1000), 0);
   kv.close();
 });
