@@ -49,10 +49,13 @@ export function table(title: string, rows: readonly BenchRow[]): string {
   return lines.join("\n");
 }
 
-/** The arguments of a deno.json task after `deno` (`run`, flags, the script). */
+/**
+ * The arguments of a deno.json task's `deno run` after `deno` (`run`, flags, the script); a task that
+ * installs first (`bash scripts/install.sh start && deno run …`) gives its last command's.
+ */
 export async function taskArgs(name: string): Promise<string[]> {
   const json = JSON.parse(await Deno.readTextFile(new URL("../deno.json", import.meta.url)));
-  const words = String(json.tasks[name]).split(/\s+/);
+  const words = String(json.tasks[name]).split("&&").at(-1)!.trim().split(/\s+/);
   if (words[0] !== "deno" || words[1] !== "run") throw new Error(`Task "${name}" is not a deno run`);
   return words.slice(1);
 }
