@@ -93,11 +93,12 @@ export function dayEnd(date: string): number {
 }
 
 /**
- * `lmp_dam` on its hourly schedule (no follow-ups: day-grained) over the operating days after the one of
- * `start`, each published at `publishedAt(day)` (the afternoon before); `days` days are kept.
+ * `lmp_dam` on its hourly schedule over the operating days after the one of `start`, each published at
+ * `publishedAt(day)` (the afternoon before); `days` days are kept. With `followUpMs` above 0, the
+ * production day-ahead follow-ups run too (`src/jobs/day_ahead_follow_ups.ts`).
  */
 export async function dayAheadTimeline(
-  options: { start: number; days: number; publishedAt: (date: string) => number },
+  options: { start: number; days: number; publishedAt: (date: string) => number; followUpMs?: number },
 ): Promise<Timeline> {
   const HOUR = 3_600_000;
   // The newest operating day published at t: tomorrow's once out, else today's.
@@ -111,7 +112,7 @@ export async function dayAheadTimeline(
     start: options.start,
     ticks,
     tickMs: HOUR,
-    followUpMs: 0,
+    followUpMs: options.followUpMs ?? 0,
     newest,
     step: 86_400_000,
   });
