@@ -6,38 +6,12 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import FakeTimers from "@sinonjs/fake-timers";
-import { type GateClock, RequestGate, type SharedSlots } from "../../src/oasis/gate.ts";
+import { RequestGate, type SharedSlots } from "../../src/oasis/gate.ts";
+import { gateClock, tracked } from "./virtual_gate.ts";
 import { KvGateSlots } from "../../src/coordination/kv_gate_slots.ts";
 import { RedisGateSlots } from "../../src/coordination/redis_gate_slots.ts";
 import { testRedis } from "./helpers.ts";
 import { deletePrefix, requireRedisUrl } from "../store/helpers.ts";
-
-type VirtualClock = ReturnType<typeof FakeTimers.createClock>;
-
-/** Wraps `slots`, counting reservations in flight (real I/O the virtual clock must not run ahead of). */
-function tracked(slots: SharedSlots): SharedSlots & { inFlight: number } {
-  const t = {
-    kind: slots.kind,
-    inFlight: 0,
-    async reserve(request: Parameters<SharedSlots["reserve"]>[0]) {
-      t.inFlight++;
-      try {
-        return await slots.reserve(request);
-      } finally {
-        t.inFlight--;
-      }
-    },
-  };
-  return t;
-}
-
-function gateClock(clock: VirtualClock): GateClock {
-  return {
-    now: () => clock.now,
-    setTimeout: (fn, ms) => clock.setTimeout(fn, ms),
-    clearTimeout: (handle) => clock.clearTimeout(handle as FakeTimers.TimerId),
-  };
-}
 
 /**
  * Two gates ("processes") on `a` and `b`, each with `perGate` concurrent callers; the virtual clock jumps

@@ -9,38 +9,12 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import FakeTimers from "@sinonjs/fake-timers";
-import { type GateClock, RequestGate, type SharedSlots } from "../../src/oasis/gate.ts";
+import { RequestGate, type SharedSlots } from "../../src/oasis/gate.ts";
+import { gateClock, tracked } from "../coordination/virtual_gate.ts";
 import { KvGateSlots } from "../../src/coordination/kv_gate_slots.ts";
-
-type VirtualClock = ReturnType<typeof FakeTimers.createClock>;
 
 const [INTERVAL_MS, GUARD_MS] = [5000, 100];
 const SLOT_MS = INTERVAL_MS + GUARD_MS;
-
-/** Wraps `slots`, counting reservations in flight (real I/O the virtual clock must not run ahead of). */
-function tracked(slots: SharedSlots): SharedSlots & { inFlight: number } {
-  const t = {
-    kind: slots.kind,
-    inFlight: 0,
-    async reserve(request: Parameters<SharedSlots["reserve"]>[0]) {
-      t.inFlight++;
-      try {
-        return await slots.reserve(request);
-      } finally {
-        t.inFlight--;
-      }
-    },
-  };
-  return t;
-}
-
-function gateClock(clock: VirtualClock): GateClock {
-  return {
-    now: () => clock.now,
-    setTimeout: (fn, ms) => clock.setTimeout(fn, ms),
-    clearTimeout: (handle) => clock.clearTimeout(handle as FakeTimers.TimerId),
-  };
-}
 
 /** A seeded uniform random number in [0, 1) (mulberry32). */
 function seeded(seed: number): () => number {
