@@ -10,6 +10,7 @@ import { createRoute } from "@hono/zod-openapi";
 import type { ZoneCatalog } from "../src/live/zone_catalog.ts";
 import { operatingDate, operatingDay, toIso } from "../src/oasis/time.ts";
 import type { Market, PriceStore, PriceUpdate } from "../src/store/store.ts";
+import { VALUE_RETENTION_MS } from "../src/store/market_values.ts";
 import { zoneOf } from "../src/store/zone.ts";
 import { ErrorBody, json } from "./api_schemas.ts";
 import { ParameterError } from "./errors.ts";
@@ -36,8 +37,6 @@ const MARKET: Readonly<Record<"rt" | "fmm" | "da", Market>> = { rt: "RT", fmm: "
 const INTERVAL_MS: Readonly<Record<Market, number>> = { RT: 300_000, FMM: 900_000, DA: 3_600_000 };
 /** How far ahead `?at=` may point: tomorrow's day-ahead hours are published today. */
 const AT_AHEAD_MS = 2 * 86_400_000;
-/** CRR auctions listed: those whose period starts after now minus this (a monthly auction and the one before). */
-const CRR_BACK_MS = 62 * 86_400_000;
 
 const bad = json(ErrorBody, "A parameter does not validate; the body names it");
 
@@ -129,7 +128,10 @@ export function createMarketDataApp(deps: MarketDataDeps): ApiApp {
   api.openapi(crrRoute, async (c) => {
     const given = c.req.valid("query").zone;
     const only = given === undefined ? undefined : await knownZone(given);
-    const read = await deps.store.values("CRR", { from: new Date(deps.now().getTime() - CRR_BACK_MS) });
+    // Every auction the store keeps (its CRR retention: a monthly auction and the one before).
+    const read = await deps.store.values("CRR", {
+      from: new Date(deps.now().getTime() - VALUE_RETENTION_MS.CRR),
+    });
     // Only the zones the service prices: CRR_CLEARING lists every node of the network.
     const offered = new Set((await deps.zones.list()).filter((z) => deps.zones.offers(z)));
     const zoneOfNode = (node: string) => {
