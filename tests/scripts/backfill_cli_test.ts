@@ -88,16 +88,25 @@ Deno.test("[backfill CLI] killed halfway with SIGKILL, the same command continue
     // as_fmm's five days go through; lmp_dam's request hangs, and the process is killed there.
     server.simulator.faults.add({ kind: "slow", delayMs: 20_000, query: "PRC_LMP" });
     const child = command(args, env).spawn();
+    // stderr is read as it comes: the progress line of the fifth window can follow its Bronze rows.
+    let progress = "";
+    const reading = child.stderr.pipeThrough(new TextDecoderStream()).pipeTo(
+      new WritableStream({ write: (chunk) => void (progress += chunk) }),
+    );
+    const draining = child.stdout.pipeTo(new WritableStream());
     const asFmmRows = (4 * 96 + 100) * 36;
     const deadline = Date.now() + 60_000;
-    while ((await lines(dir, "ingestion.market.caiso.as.fmm.raw.v1")) < asFmmRows) {
-      assert.ok(Date.now() < deadline, "as_fmm rows did not reach Bronze in time");
+    while (
+      (await lines(dir, "ingestion.market.caiso.as.fmm.raw.v1")) < asFmmRows ||
+      !/backfill 5\/6 as_fmm/.test(progress)
+    ) {
+      assert.ok(Date.now() < deadline, `as_fmm did not finish in time; progress so far:\n${progress}`);
       await new Promise((r) => setTimeout(r, 50));
     }
     child.kill("SIGKILL");
-    const killed = await child.output();
+    const killed = await child.status;
+    await Promise.all([reading, draining]);
     assert.equal(killed.signal, "SIGKILL");
-    assert.match(decoder.decode(killed.stderr), /backfill 5\/6 as_fmm/);
     const asked = (query: string) =>
       server.simulator.requests.filter((r) => r.url.includes(`queryname=${query}`) && r.status === 200)
         .length;
