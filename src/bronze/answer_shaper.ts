@@ -20,7 +20,7 @@ import {
   type RowRevision,
 } from "./envelope.ts";
 import { EnvelopeEncoder } from "./envelope_encoder.ts";
-import { MAX_MESSAGE_CHARS, messageChars } from "./outbox.ts";
+import { MAX_MESSAGE_CHARS, messageChars } from "./outbox_limits.ts";
 import {
   DEAD_LETTER_SCHEMA_NAME,
   DEAD_LETTER_SCHEMA_VERSION,

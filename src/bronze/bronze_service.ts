@@ -98,7 +98,9 @@ export async function createBronze(config: BronzeConfig, deps: BronzeDeps): Prom
   const choice = kafka?.choice ?? null;
   let sink = deps.sink ?? kafka?.sink;
   sink ??= new NdjsonSink({ dir: config.bronzeDir });
-  const outbox = await Outbox.open({ kv: deps.kv, maxRows: config.outbox.maxRows, metrics, log });
+  // A sink that sends from bytes is handed the packed form the outbox already has.
+  const keep = sink.sendGroups ? "bytes" : "messages";
+  const outbox = await Outbox.open({ kv: deps.kv, maxRows: config.outbox.maxRows, metrics, log, keep });
   const drainer = new OutboxDrainer({
     outbox,
     sink,

@@ -6,7 +6,15 @@
  * @module
  */
 import type { KafkaSettings } from "../clients/kafka.ts";
-import type { Librdkafka } from "../clients/librdkafka.ts";
+import {
+  cBuffer,
+  type Librdkafka,
+  RD_KAFKA_CONF_OK,
+  RD_KAFKA_EVENT_DR,
+  RD_KAFKA_EVENT_ERROR,
+  RD_KAFKA_EVENT_LOG,
+  RD_KAFKA_PRODUCER,
+} from "../clients/librdkafka.ts";
 import type { BronzeLog } from "./sink.ts";
 
 /** What creates topics for the sink (a `KafkaTopicAdmin` in production). */
@@ -68,4 +76,42 @@ export function librdkafkaConfig(
     config["sasl.password"] = settings.sasl.password;
   }
   return { ...config, ...options.extraConfig };
+}
+
+const ERRSTR_SIZE = 512;
+
+/**
+ * A librdkafka producer with the properties of `librdkafkaConfig`, delivery reports, logs and errors on
+ * its main queue (not stderr); throws `LibrdkafkaError` naming a property librdkafka rejects.
+ */
+export function newProducer(
+  lib: Librdkafka,
+  options: LibrdkafkaSinkOptions,
+): { rk: NonNullable<Deno.PointerValue>; queue: Deno.PointerValue } {
+  const conf = lib.rd_kafka_conf_new();
+  const errstr = new Uint8Array(ERRSTR_SIZE);
+  const properties = { ...librdkafkaConfig(options.settings, options), "log.queue": "true" };
+  for (const [name, value] of Object.entries(properties)) {
+    if (
+      lib.rd_kafka_conf_set(conf, cBuffer(name), cBuffer(value), errstr, BigInt(ERRSTR_SIZE)) !==
+        RD_KAFKA_CONF_OK
+    ) {
+      lib.rd_kafka_conf_destroy(conf);
+      throw new LibrdkafkaError(-1, `Cannot set librdkafka property "${name}": ${text(errstr)}`);
+    }
+  }
+  lib.rd_kafka_conf_set_events(conf, RD_KAFKA_EVENT_DR | RD_KAFKA_EVENT_LOG | RD_KAFKA_EVENT_ERROR);
+  const rk = lib.rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, BigInt(ERRSTR_SIZE));
+  if (rk === null) {
+    lib.rd_kafka_conf_destroy(conf);
+    throw new LibrdkafkaError(-1, `Cannot create the librdkafka producer: ${text(errstr)}`);
+  }
+  const queue = lib.rd_kafka_queue_get_main(rk);
+  lib.rd_kafka_set_log_queue(rk, null); // logs and errors reach the log function, not stderr
+  return { rk, queue };
+}
+
+function text(errstr: Uint8Array): string {
+  const end = errstr.indexOf(0);
+  return new TextDecoder().decode(errstr.subarray(0, end < 0 ? errstr.length : end));
 }

@@ -7,14 +7,14 @@
  * @module
  */
 import { cBuffer, RD_KAFKA_MSG_F_COPY, VTYPE, VU_SIZE, VU_UNION } from "../clients/librdkafka.ts";
-import type { BronzeMessage } from "./sink.ts";
+import type { BronzeMessage, PackedMessages } from "./sink.ts";
 
 const INTERN_MAX = 256;
 const INTERN_COUNT = 10_000;
 const ARENA_SIZE = 65_536;
 
 /** Address of a buffer; large `ArrayBuffer`s live outside the V8 heap and do not move. */
-function address(bytes: Uint8Array): number {
+export function address(bytes: Uint8Array): number {
   return Number(Deno.UnsafePointer.value(Deno.UnsafePointer.of(bytes)));
 }
 
@@ -64,15 +64,40 @@ export class ProduceArgs {
    * `fill` for the usual message: the topic of the last one, and a headers object (shared by many
    * messages) whose names and values are interned already, so no header is looked up again.
    */
+  /**
+   * Fills the arguments of message `i` of `p`, whose key and value are read where they lie in `p.bytes`
+   * (`base` is its address): nothing is encoded or copied on this side.
+   */
+  fillPacked(p: PackedMessages, i: number, base: number): number {
+    const topic = p.topics[p.refs[2 * i]!]!;
+    const headers = p.headers[p.refs[2 * i + 1]!]!;
+    // First sight of a topic and header set: placed through the message path, key and value set below.
+    const count = this.#fillMeta(topic, headers) ?? this.#fillNew({ topic, key: "", value: "", headers });
+    const key = p.bounds[2 * i]!, value = p.bounds[2 * i + 1]!, end = p.bounds[2 * i + 2]!;
+    this.#entry(1, VTYPE.KEY, base + key, value - key);
+    this.#entry(2, VTYPE.VALUE, base + value, end - value);
+    this.#entry(3, VTYPE.MSGFLAGS);
+    this.#vuView.setInt32(3 * VU_SIZE + VU_UNION, RD_KAFKA_MSG_F_COPY, true);
+    return count;
+  }
+
   #fillKnown(m: BronzeMessage): number | undefined {
-    const placed = this.#placed.get(m.headers);
-    if (placed === undefined || m.topic !== this.#topic) return undefined;
-    const count = 4 + placed.length / 3;
+    if (this.#placed.get(m.headers) === undefined || m.topic !== this.#topic) return undefined;
     const value = this.#encode ? this.#encode(m.topic, m.value) : undefined;
     const need = m.key.length * 3 + (value ? value.length : m.value.length * 3) + 16;
+    if (need > this.#scratch.length) return undefined;
+    const count = this.#fillMeta(m.topic, m.headers);
+    if (count !== undefined) this.#keyValue(m, value);
+    return count;
+  }
+
+  /** The topic and header entries of a topic and header set placed before, or undefined. */
+  #fillMeta(topic: string, headers: Readonly<Record<string, string>>): number | undefined {
+    const placed = this.#placed.get(headers);
+    if (placed === undefined || topic !== this.#topic) return undefined;
+    const count = 4 + placed.length / 3;
     // One entry more than `count`: room for `tag`.
-    if ((count + 1) * VU_SIZE > this.#vu.length || need > this.#scratch.length) return undefined;
-    this.#keyValue(m, value);
+    if ((count + 1) * VU_SIZE > this.#vu.length) return undefined;
     this.#entry(0, VTYPE.TOPIC, this.#topicAt);
     for (let h = 0; h < placed.length; h += 3) {
       this.#entry(4 + h / 3, VTYPE.HEADER, placed[h]!, placed[h + 1]!, placed[h + 2]!);

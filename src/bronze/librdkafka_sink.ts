@@ -1,41 +1,33 @@
 /**
  * The librdkafka adapter of the Bronze sink, chosen by `KAFKA_CLIENT` (auto or librdkafka): the same
  * guarantees as `KafkaSink` (idempotent producer, `acks=all`, gzip, the Java-compatible partitioner, the
- * same headers) through Debian's `librdkafka1` over `Deno.dlopen`, because kafkajs's record encoding alone takes longer
- * than librdkafka's whole produce. Each message is handed to `rd_kafka_produceva` (arguments built by
- * `ProduceArgs`, copied by librdkafka); `send` then serves the main queue until every delivery report of
- * the batch is in, and rejects if any of them failed. Logs and errors of librdkafka go to the log function.
- * Topics are created through a `TopicAdmin` (the kafkajs admin in production). Needs `--allow-ffi`.
+ * same headers) through Debian's `librdkafka1` over `Deno.dlopen`, because kafkajs's record encoding alone
+ * takes longer than librdkafka's whole produce. Each message is handed to `rd_kafka_produceva` (arguments
+ * built by `ProduceArgs`, copied by librdkafka); `send` serves the main queue until every delivery report of the batch
+ * is in, and rejects if any of them failed. Packed groups (`sendGroups`) are produced from their bytes.
+ * Logs and errors of librdkafka go to the log function. Topics are created through a `TopicAdmin` (the
+ * kafkajs admin in production) and their metadata fetched before the first send. Needs `--allow-ffi`.
  *
  * @module
  */
 import type { KafkaSettings } from "../clients/kafka.ts";
+import { cBuffer, cString, type Librdkafka, openLibrdkafka } from "../clients/librdkafka.ts";
 import {
   librdkafkaConfig,
   LibrdkafkaError,
   type LibrdkafkaSinkOptions,
+  newProducer,
   type TopicAdmin,
 } from "./librdkafka_config.ts";
-import {
-  cBuffer,
-  cString,
-  type Librdkafka,
-  MESSAGE_OPAQUE,
-  openLibrdkafka,
-  RD_KAFKA_CONF_OK,
-  RD_KAFKA_EVENT_DR,
-  RD_KAFKA_EVENT_ERROR,
-  RD_KAFKA_EVENT_LOG,
-  RD_KAFKA_PRODUCER,
-  RD_KAFKA_RESP_ERR__QUEUE_FULL,
-} from "../clients/librdkafka.ts";
+import { handleEvent } from "./librdkafka_events.ts";
+import { produceGroups, type ProduceOutcome } from "./librdkafka_produce.ts";
 import { ProduceArgs } from "./librdkafka_produce_args.ts";
-import { type BronzeLog, type BronzeMessage, type BronzeSink, silentLog } from "./sink.ts";
+import { groupSize } from "./outbox_entry.ts";
+import { type BronzeLog, type BronzeMessage, type BronzeSink, type MessageGroup, silentLog } from "./sink.ts";
 
 export { librdkafkaConfig, LibrdkafkaError, type LibrdkafkaSinkOptions, type TopicAdmin };
 
-const ERRSTR_SIZE = 512;
-/** Serve the delivery queue every this many produced messages, so reports do not pile up. */
+/** Serve the delivery queue every this many messages produced on the main thread. */
 const SERVE_EVERY = 2_000;
 const WAIT_MS = 100;
 /**
@@ -44,10 +36,12 @@ const WAIT_MS = 100;
  * resends from the oldest unacknowledged batch, so a key's last write stays its newest.
  */
 const SENDS_IN_FLIGHT = 3;
+const METADATA_TIMEOUT_MS = 5_000;
 
-/** Delivery reports still expected by one `send`, and its first failure. */
+/** Delivery reports of one `send`: how many messages were produced, reported, failed; its first failure. */
 interface SendState {
-  pending: number;
+  produced: number;
+  reported: number;
   failed: number;
   failure?: LibrdkafkaError;
 }
@@ -71,6 +65,10 @@ export class LibrdkafkaSink implements BronzeSink {
   #nextId = 1;
   #fatal?: LibrdkafkaError;
   readonly #args: ProduceArgs;
+  /** Sends packed groups from their bytes; absent with `encodeValue` (values are framed from their text). */
+  readonly sendGroups?: (groups: readonly MessageGroup[]) => Promise<void>;
+  readonly #topics = new Map<string, Deno.PointerValue>();
+  #learning: Promise<void> = Promise.resolve();
 
   /** Creates the librdkafka producer; throws if librdkafka is missing or rejects a property. */
   constructor(options: LibrdkafkaSinkOptions) {
@@ -78,28 +76,8 @@ export class LibrdkafkaSink implements BronzeSink {
     this.#topicAdmin = options.topicAdmin;
     this.#args = new ProduceArgs(options.encodeValue);
     this.#log = options.log ?? silentLog;
-    const lib = this.#lib;
-    const conf = lib.rd_kafka_conf_new();
-    const errstr = new Uint8Array(ERRSTR_SIZE);
-    const properties = { ...librdkafkaConfig(options.settings, options), "log.queue": "true" };
-    for (const [name, value] of Object.entries(properties)) {
-      if (
-        lib.rd_kafka_conf_set(conf, cBuffer(name), cBuffer(value), errstr, BigInt(ERRSTR_SIZE)) !==
-          RD_KAFKA_CONF_OK
-      ) {
-        lib.rd_kafka_conf_destroy(conf);
-        throw new LibrdkafkaError(-1, `Cannot set librdkafka property "${name}": ${text(errstr)}`);
-      }
-    }
-    lib.rd_kafka_conf_set_events(conf, RD_KAFKA_EVENT_DR | RD_KAFKA_EVENT_LOG | RD_KAFKA_EVENT_ERROR);
-    const rk = lib.rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, BigInt(ERRSTR_SIZE));
-    if (rk === null) {
-      lib.rd_kafka_conf_destroy(conf);
-      throw new LibrdkafkaError(-1, `Cannot create the librdkafka producer: ${text(errstr)}`);
-    }
-    this.#rk = rk;
-    this.#queue = lib.rd_kafka_queue_get_main(rk);
-    lib.rd_kafka_set_log_queue(rk, null); // logs and errors reach the log function, not stderr
+    if (!options.encodeValue) this.sendGroups = (groups) => this.#send(groups);
+    ({ rk: this.#rk, queue: this.#queue } = newProducer(this.#lib, options));
     // Between sends nobody polls: serve logs and errors now and then so they are reported and do not pile up.
     this.#idle = setInterval(() => {
       if (this.#sends.size === 0 && this.#waiting === undefined && this.#queue !== null) this.#serve();
@@ -107,9 +85,34 @@ export class LibrdkafkaSink implements BronzeSink {
     Deno.unrefTimer(this.#idle as unknown as number); // a number in Deno; node's types say Timeout
   }
 
-  /** Creates the missing topics through the topic admin. */
-  ensureTopics(topics: readonly string[]): Promise<void> {
-    return this.#topicAdmin.ensureTopics(topics);
+  /** Creates the missing topics through the topic admin, then learns their partitions. */
+  async ensureTopics(topics: readonly string[]): Promise<void> {
+    await this.#topicAdmin.ensureTopics(topics);
+    const learning = this.#learning.then(() => this.#learn(topics));
+    this.#learning = learning.catch(() => {});
+    await learning;
+  }
+
+  /**
+   * Opens a handle on each topic and fetches its metadata now, so the first send to it need not wait for
+   * librdkafka to learn its partitions (measured: 0.5–1 s for a topic's first delivery, 6 ms after).
+   * A failure only costs that wait later, so it is logged, not thrown.
+   */
+  async #learn(topics: readonly string[]): Promise<void> {
+    const lib = this.#lib;
+    for (const name of topics) {
+      if (this.#closed || this.#topics.has(name)) continue;
+      const rkt = lib.rd_kafka_topic_new(this.#rk, cBuffer(name), null);
+      if (rkt === null) continue; // produceva opens it itself
+      this.#topics.set(name, rkt);
+      const out = new BigUint64Array(1);
+      const err = await lib.rd_kafka_metadata(this.#rk, 0, rkt, out, METADATA_TIMEOUT_MS);
+      if (out[0]) lib.rd_kafka_metadata_destroy(Deno.UnsafePointer.create(out[0]));
+      if (err !== 0) {
+        const error = cString(lib.rd_kafka_err2str(err));
+        this.#log("warn", "librdkafka could not fetch topic metadata", { topic: name, error });
+      }
+    }
   }
 
   /**
@@ -117,18 +120,24 @@ export class LibrdkafkaSink implements BronzeSink {
    * Calls are produced in call order; a call's acknowledgements may still be pending when the next produces.
    */
   send(messages: readonly BronzeMessage[]): Promise<void> {
+    return this.#send([messages]);
+  }
+
+  #send(groups: readonly MessageGroup[]): Promise<void> {
     if (this.#closed) return Promise.reject(new Error("LibrdkafkaSink is closed"));
     const id = this.#nextId++;
-    const state: SendState = { pending: 0, failed: 0 };
+    const state: SendState = { produced: 0, reported: 0, failed: 0 };
     this.#sends.set(id, state);
-    const produced = this.#tail.then(() => this.#produce(messages, id, state));
+    const produced = this.#tail.then(() => this.#produce(groups, id));
     this.#tail = produced.then(() => {}, () => {});
-    const run = produced.then(async (produceError) => {
-      while (state.pending > 0) await this.#waitOnce();
+    const run = produced.then(async (outcome) => {
+      state.produced = outcome.produced;
+      while (state.reported < state.produced) await this.#waitOnce();
+      const produceError = outcome.error && new LibrdkafkaError(outcome.error.code, outcome.error.message);
       const failure = produceError ?? state.failure ?? this.#fatal;
       if (failure) {
         const count = state.failed > 0
-          ? ` (${state.failed} of ${messages.length} messages not delivered)`
+          ? ` (${state.failed} of ${groups.reduce((n, g) => n + groupSize(g), 0)} messages not delivered)`
           : "";
         throw new LibrdkafkaError(failure.code, `${failure.message}${count}`, { cause: failure });
       }
@@ -137,36 +146,20 @@ export class LibrdkafkaSink implements BronzeSink {
     return run;
   }
 
-  /** Hands `messages` to librdkafka, each tagged with `id`; resolves with the error that stopped it, if any. */
-  async #produce(
-    messages: readonly BronzeMessage[],
-    id: number,
-    state: SendState,
-  ): Promise<LibrdkafkaError | undefined> {
-    if (this.#closed) return new LibrdkafkaError(-1, "LibrdkafkaSink is closed");
-    if (this.#fatal) return this.#fatal;
-    for (let i = 0; i < messages.length; i++) {
-      const count = this.#args.tag(this.#args.fill(messages[i]!), id);
-      for (;;) {
-        const error = this.#lib.rd_kafka_produceva(this.#rk, this.#args.vu, BigInt(count));
-        if (error === null) {
-          state.pending++;
-          break;
-        }
-        const code = this.#lib.rd_kafka_error_code(error);
-        const message = cString(this.#lib.rd_kafka_error_string(error));
-        this.#lib.rd_kafka_error_destroy(error);
-        if (code !== RD_KAFKA_RESP_ERR__QUEUE_FULL) {
-          return new LibrdkafkaError(code, `Cannot produce to "${messages[i]!.topic}": ${message}`);
-        }
-        await this.#waitOnce();
-      }
-      if (i % SERVE_EVERY === SERVE_EVERY - 1) this.#serve();
-    }
-    return undefined;
+  /**
+   * Hands the messages to librdkafka, each tagged with `id`. On this thread: a producer worker was measured
+   * slower on the 2-core machine (the copies to it cost more than the calls it takes off this thread).
+   */
+  async #produce(groups: readonly MessageGroup[], id: number): Promise<ProduceOutcome> {
+    if (this.#closed) return { produced: 0, error: { code: -1, message: "LibrdkafkaSink is closed" } };
+    if (this.#fatal) return { produced: 0, error: { code: this.#fatal.code, message: this.#fatal.message } };
+    const every = { count: SERVE_EVERY, run: () => this.#serve() };
+    return await produceGroups(this.#lib, this.#rk, this.#args, groups, id, {
+      waitForRoom: () => this.#waitOnce(),
+      every,
+    });
   }
 
-  /** Serves every event ready now, without blocking. */
   #serve(): void {
     for (;;) {
       const event = this.#lib.rd_kafka_queue_poll(this.#queue, 0);
@@ -187,51 +180,21 @@ export class LibrdkafkaSink implements BronzeSink {
     this.#serve();
   }
 
-  /** The delivery reports of one event: each message's send learns its outcome. */
-  #delivered(event: NonNullable<Deno.PointerValue>): void {
-    const lib = this.#lib;
-    for (
-      let m = lib.rd_kafka_event_message_next(event);
-      m !== null;
-      m = lib.rd_kafka_event_message_next(event)
-    ) {
-      const view = new Deno.UnsafePointerView(m);
-      const state = this.#sends.get(Number(view.getBigUint64(MESSAGE_OPAQUE)));
-      if (state === undefined) continue;
-      state.pending--;
-      const err = view.getInt32(0);
-      if (err !== 0) {
-        state.failed++;
-        state.failure ??= new LibrdkafkaError(
-          err,
-          `Kafka delivery failed: ${cString(lib.rd_kafka_err2str(err))}`,
-        );
-      }
-    }
-  }
-
   #handle(event: NonNullable<Deno.PointerValue>): void {
-    const lib = this.#lib;
-    const type = lib.rd_kafka_event_type(event);
-    if (type === RD_KAFKA_EVENT_DR) this.#delivered(event);
-    else if (type === RD_KAFKA_EVENT_LOG) {
-      const facility = new BigUint64Array(1), line = new BigUint64Array(1), level = new Int32Array(1);
-      if (lib.rd_kafka_event_log(event, facility, line, level) === 0) {
-        const at = (word: BigUint64Array) => cString(Deno.UnsafePointer.create(word[0]!));
-        // librdkafka logs every failed connection attempt at syslog "error"; the drainer reports the outcome.
-        this.#log(level[0]! <= 4 ? "warn" : "info", `librdkafka ${at(facility)}: ${at(line)}`);
-      }
-    } else if (type === RD_KAFKA_EVENT_ERROR) {
-      const code = lib.rd_kafka_event_error(event);
-      const message = cString(lib.rd_kafka_event_error_string(event));
-      if (lib.rd_kafka_event_error_is_fatal(event) !== 0) {
-        this.#fatal ??= new LibrdkafkaError(code, `Fatal librdkafka error: ${message}`);
-        this.#log("error", "librdkafka fatal error", { code, error: message });
-      } else {
-        this.#log("warn", "librdkafka error", { code, error: message });
-      }
-    }
-    lib.rd_kafka_event_destroy(event);
+    handleEvent(this.#lib, event, {
+      delivered: (id, err) => {
+        const state = this.#sends.get(id);
+        if (state === undefined) return;
+        state.reported++;
+        if (err === 0) return;
+        state.failed++;
+        const reason = cString(this.#lib.rd_kafka_err2str(err));
+        state.failure ??= new LibrdkafkaError(err, `Kafka delivery failed: ${reason}`);
+      },
+      fatal: (code, message) =>
+        this.#fatal ??= new LibrdkafkaError(code, `Fatal librdkafka error: ${message}`),
+      log: this.#log,
+    });
   }
 
   /** Waits for the running send, flushes, destroys the producer and closes the topic admin. */
@@ -246,17 +209,15 @@ export class LibrdkafkaSink implements BronzeSink {
     const remaining = await lib.rd_kafka_flush(rk, 10_000);
     this.#serve();
     if (remaining !== 0) this.#log("warn", "librdkafka flush timed out", { error: remaining });
+    await this.#learning;
+    for (const rkt of this.#topics.values()) lib.rd_kafka_topic_destroy(rkt);
+    this.#topics.clear();
     lib.rd_kafka_queue_destroy(this.#queue);
     this.#queue = null;
     this.#rk = null;
     await lib.rd_kafka_destroy(rk);
     await this.#topicAdmin.close().catch(() => {});
   }
-}
-
-function text(errstr: Uint8Array): string {
-  const end = errstr.indexOf(0);
-  return new TextDecoder().decode(errstr.subarray(0, end < 0 ? errstr.length : end));
 }
 
 /** Options of `createLibrdkafkaSink`. */

@@ -13,18 +13,22 @@
  * @module
  */
 import type { BronzeMetrics } from "./metrics.ts";
-import { entryMessages, entrySize, packMessages, type StoredEntry } from "./outbox_entry.ts";
+import { entryMessages, entrySize, groupSize, packMessages, type StoredEntry } from "./outbox_entry.ts";
 import { RecentEntries } from "./outbox_recent.ts";
-import { type BronzeLog, type BronzeMessage, silentLog } from "./sink.ts";
+import { type OutboxBatch, outboxBatch } from "./outbox_batch.ts";
+import {
+  COMMIT_BYTES,
+  ENTRY_BYTES,
+  messageChars,
+  OutboxFullError,
+  PACK_MAX_CHARS,
+  PACK_MIN_CHARS,
+  tooBig,
+} from "./outbox_limits.ts";
+import { type BronzeLog, type BronzeMessage, type MessageGroup, silentLog } from "./sink.ts";
 
-/** Bytes of one packed entry, below Deno KV's 64 KiB value limit. */
-const ENTRY_BYTES = 60_000;
-/** Bytes of entries per atomic commit, below Deno KV's 800 KiB commit limit. */
-const COMMIT_BYTES = 720_000;
-/** Range of characters of messages packed into one entry; the target adapts to how well they compress. */
-const PACK_MIN_CHARS = 8_000, PACK_MAX_CHARS = 4_000_000;
-/** Largest message the outbox stores, in characters of topic, key, value and headers. */
-export const MAX_MESSAGE_CHARS = 29_800;
+export type { OutboxBatch };
+export { OutboxFullError };
 
 /** Options of `Outbox.open`. */
 export interface OutboxOptions {
@@ -40,40 +44,11 @@ export interface OutboxOptions {
   readonly log?: BronzeLog;
   /** Clock in ms (default `Date.now`). */
   readonly now?: () => number;
-}
-
-/** Messages read from the outbox in commit order, with what `remove` needs. */
-export interface OutboxBatch {
-  readonly messages: readonly BronzeMessage[];
-  /** KV keys of the entries holding them. */
-  readonly keys: readonly Deno.KvKey[];
-  /** Commit time of the oldest entry, ms. */
-  readonly oldestAt: number;
-  /** Sequence number of the last entry, for reading ahead. */
-  readonly lastSeq: number;
-}
-
-/** The outbox cannot take the rows without passing its bound; nothing of the call was written. */
-export class OutboxFullError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "OutboxFullError";
-  }
-}
-
-/** Size of a message as the outbox counts it (characters of topic, key, value and headers). */
-export function messageChars(m: BronzeMessage): number {
-  let n = m.topic.length + m.key.length + m.value.length + 32;
-  for (const k in m.headers) n += k.length + m.headers[k]!.length + 8;
-  return n;
-}
-
-function tooBig(messages: readonly BronzeMessage[]): RangeError | undefined {
-  const big = messages.find((m) => messageChars(m) > MAX_MESSAGE_CHARS);
-  return big &&
-    new RangeError(
-      `Bronze message "${big.key}" is ${messageChars(big)} characters, over ${MAX_MESSAGE_CHARS}`,
-    );
+  /**
+   * How the messages of recent commits are held for the drainer: as objects (default), or as the packed
+   * bytes, for a sink with `sendGroups` (the texts then die young instead of being copied by the GC).
+   */
+  readonly keep?: "messages" | "bytes";
 }
 
 /** A bounded, ordered, durable queue of Bronze messages in Deno KV. */
@@ -93,6 +68,7 @@ export class Outbox {
   #packChars = 400_000;
   /** Messages of entries committed here and not removed yet, so the drainer need not unpack them. */
   readonly #recent = new RecentEntries();
+  readonly #keepBytes: boolean;
 
   private constructor(options: OutboxOptions, nextSeq: number, depth: number) {
     this.#kv = options.kv;
@@ -101,6 +77,7 @@ export class Outbox {
     this.#metrics = options.metrics;
     this.#log = options.log ?? silentLog;
     this.#now = options.now ?? Date.now;
+    this.#keepBytes = options.keep === "bytes";
     this.#nextSeq = nextSeq;
     this.#depth = depth;
     this.#publishDepth();
@@ -166,41 +143,62 @@ export class Outbox {
     return run.finally(() => this.#reserved -= count);
   }
 
+  /**
+   * Packs and commits the chunks in order. One commit is in flight while the next chunk is built and
+   * packed; a commit starts only once the one before it is durable, so the drainer, which reads by
+   * sequence number, never sees an entry before the ones under it.
+   */
   async #commit(count: number, chunks: Iterable<readonly BronzeMessage[]>): Promise<void> {
     const at = this.#now();
     let op = this.#kv.atomic();
     let opBytes = 0, opRows = 0, opEntries = 0, seen = 0;
-    let pending: [number, readonly BronzeMessage[]][] = [];
-    const flush = async () => {
+    let pending: [number, MessageGroup][] = [];
+    let committing: Promise<void> = Promise.resolve();
+    /** Starts the commit of the entries added so far, after the one in flight (call it once that settled). */
+    const flush = () => {
       if (opEntries === 0) return;
-      const result = await op.commit();
-      if (!result.ok) throw new Error("Bronze outbox commit was rejected");
-      for (const [seq, group] of pending) this.#recent.add(seq, group);
-      pending = [];
-      this.#depth += opRows;
-      this.#publishDepth();
-      this.#wake();
+      const [batch, groups, rows] = [op, pending, opRows];
       op = this.#kv.atomic();
+      pending = [];
       opBytes = opRows = opEntries = 0;
+      committing = batch.commit().then((result) => {
+        if (!result.ok) throw new Error("Bronze outbox commit was rejected");
+        for (const [seq, group] of groups) this.#recent.add(seq, group);
+        this.#depth += rows;
+        this.#publishDepth();
+        this.#wake();
+      });
+      committing.catch(() => {}); // handled where it is awaited; a commit failing meanwhile is not a crash
     };
-    const add = async (entry: StoredEntry, bytes: number, group: readonly BronzeMessage[]) => {
-      if (opBytes + bytes > COMMIT_BYTES) await flush();
+    const add = async (entry: StoredEntry, bytes: number, group: MessageGroup) => {
+      if (opBytes + bytes > COMMIT_BYTES) {
+        await committing;
+        flush();
+      }
       pending.push([this.#nextSeq, group]);
       op.set([...this.#prefix, this.#nextSeq++], entry);
       opBytes += bytes;
-      opRows += group.length;
+      opRows += groupSize(group);
       opEntries++;
     };
-    for (const messages of chunks) {
-      seen += messages.length;
-      if (seen > count) throw new RangeError(`Bronze outbox was promised ${count} messages and given more`);
-      const big = tooBig(messages);
-      if (big) throw big;
-      await this.#pack(messages, at, add);
-      // Committed as soon as packed: the drainer sends this chunk while the caller builds the next.
-      await flush();
+    try {
+      for (const messages of chunks) {
+        seen += messages.length;
+        if (seen > count) throw new RangeError(`Bronze outbox was promised ${count} messages and given more`);
+        const big = tooBig(messages);
+        if (big) throw big;
+        await this.#pack(messages, at, add);
+        // Committed as soon as packed (the drainer sends this chunk while the caller builds the next).
+        await committing;
+        flush();
+      }
+      await committing;
+      flush();
+      await committing;
+    } catch (error) {
+      await committing.catch(() => {}); // nothing left in flight when the call rejects
+      throw error;
     }
-    await flush();
     this.#warnIfFilling();
   }
 
@@ -208,7 +206,7 @@ export class Outbox {
   async #pack(
     messages: readonly BronzeMessage[],
     at: number,
-    add: (entry: StoredEntry, bytes: number, group: readonly BronzeMessage[]) => Promise<void>,
+    add: (entry: StoredEntry, bytes: number, group: MessageGroup) => Promise<void>,
   ): Promise<void> {
     for (let i = 0; i < messages.length;) {
       let end = i, chars = 0;
@@ -219,9 +217,9 @@ export class Outbox {
         end++;
       }
       const group = messages.slice(i, end);
-      const { z, b } = packMessages(group);
+      const { z, b, packed } = packMessages(group);
       if (z.length <= ENTRY_BYTES) {
-        await add({ v: 3, at, n: group.length, b, z }, z.length + 100, group);
+        await add({ v: 3, at, n: group.length, b, z }, z.length + 100, this.#keepBytes ? packed : group);
         // Aim the next entry at 80 % of the limit, from how well this one compressed.
         const next = Math.floor(chars * 0.8 * ENTRY_BYTES / Math.max(1, z.length));
         this.#packChars = Math.min(PACK_MAX_CHARS, Math.max(PACK_MIN_CHARS, next));
@@ -241,17 +239,19 @@ export class Outbox {
     const selector = afterSeq === undefined
       ? { prefix: this.#prefix }
       : { prefix: this.#prefix, start: [...this.#prefix, afterSeq + 1] };
-    const messages: BronzeMessage[] = [];
+    const groups: MessageGroup[] = [];
     const keys: Deno.KvKey[] = [];
-    let oldestAt = Infinity, lastSeq = -1;
+    let oldestAt = Infinity, lastSeq = -1, count = 0;
     for await (const e of this.#kv.list<StoredEntry>(selector, { batchSize: 100 })) {
       lastSeq = e.key[e.key.length - 1] as number;
-      for (const m of this.#recent.get(lastSeq) ?? entryMessages(e.value)) messages.push(m);
+      const group = this.#recent.get(lastSeq) ?? entryMessages(e.value);
+      groups.push(group);
+      count += groupSize(group);
       keys.push(e.key);
       oldestAt = Math.min(oldestAt, e.value.at);
-      if (messages.length >= maxRows) break;
+      if (count >= maxRows) break;
     }
-    return keys.length === 0 ? null : { messages, keys, oldestAt, lastSeq };
+    return keys.length === 0 ? null : outboxBatch(groups, keys, oldestAt, lastSeq);
   }
 
   /** Deletes the entries of an acknowledged batch. */
@@ -262,7 +262,7 @@ export class Outbox {
       await op.commit();
     }
     for (const key of batch.keys) this.#recent.delete(key[key.length - 1] as number);
-    this.#depth = Math.max(0, this.#depth - batch.messages.length);
+    this.#depth = Math.max(0, this.#depth - batch.count);
     this.#publishDepth();
   }
 

@@ -182,7 +182,7 @@ export class OutboxDrainer {
     const metrics = this.#o.metrics;
     if (!metrics) return;
     const latency = Math.max(0, this.#o.now() - batch.oldestAt);
-    metrics.published += batch.messages.length;
+    metrics.published += batch.count;
     metrics.publishLatencyLastMs = latency;
     metrics.publishLatencySumMs += latency;
     metrics.publishLatencyCount++;
@@ -203,7 +203,9 @@ export class OutboxDrainer {
       const batch = await (ahead ?? outbox.read(batchMaxRows, flight.at(-1)?.batch.lastSeq));
       ahead = null;
       if (batch === null) return { ahead: null };
-      const entry: InFlight = { batch, sending: sink.send(batch.messages), done: false };
+      // A sink that sends from bytes takes the groups as the outbox holds them.
+      const sending = sink.sendGroups ? sink.sendGroups(batch.groups) : sink.send(batch.messages);
+      const entry: InFlight = { batch, sending, done: false };
       entry.sending.then(() => entry.done = true, () => entry.done = true);
       flight.push(entry);
     }

@@ -6,14 +6,15 @@
  *
  * @module
  */
-import type { BronzeMessage } from "./sink.ts";
+import { groupSize } from "./outbox_entry.ts";
+import type { MessageGroup } from "./sink.ts";
 
 /** Messages held at most (about 1 KB each for OASIS envelopes). */
 export const RECENT_MAX_ROWS = 50_000;
 
 /** Messages of recently committed entries by sequence number, at most `maxRows` in all. */
 export class RecentEntries {
-  readonly #entries = new Map<number, readonly BronzeMessage[]>();
+  readonly #entries = new Map<number, MessageGroup>();
   readonly #maxRows: number;
   #rows = 0;
 
@@ -22,14 +23,15 @@ export class RecentEntries {
   }
 
   /** Keeps the messages of committed entry `seq` if they fit in the bound. */
-  add(seq: number, messages: readonly BronzeMessage[]): void {
-    if (this.#rows + messages.length > this.#maxRows) return;
+  add(seq: number, messages: MessageGroup): void {
+    const size = groupSize(messages);
+    if (this.#rows + size > this.#maxRows) return;
     this.#entries.set(seq, messages);
-    this.#rows += messages.length;
+    this.#rows += size;
   }
 
   /** The messages of entry `seq`, if held. */
-  get(seq: number): readonly BronzeMessage[] | undefined {
+  get(seq: number): MessageGroup | undefined {
     return this.#entries.get(seq);
   }
 
@@ -38,7 +40,7 @@ export class RecentEntries {
     const messages = this.#entries.get(seq);
     if (!messages) return;
     this.#entries.delete(seq);
-    this.#rows -= messages.length;
+    this.#rows -= groupSize(messages);
   }
 
   /** Messages held. */

@@ -17,6 +17,26 @@ export interface BronzeMessage {
   readonly headers: Readonly<Record<string, string>>;
 }
 
+/**
+ * Messages as the outbox packed them, for a sink that sends from bytes: the UTF-8 of every key and value back
+ * to back, so the texts need not be kept (or encoded again) until the broker acknowledges them.
+ */
+export interface PackedMessages {
+  readonly count: number;
+  /** Topics, indexed by `refs`. */
+  readonly topics: readonly string[];
+  /** Header sets, indexed by `refs` (the messages' own objects). */
+  readonly headers: readonly Readonly<Record<string, string>>[];
+  /** Per message: topic index, then header-set index. */
+  readonly refs: Uint32Array;
+  readonly bytes: Uint8Array;
+  /** `2 × count + 1` offsets into `bytes`: key `i` spans `[2i, 2i+1)`, its value `[2i+1, 2i+2)`. */
+  readonly bounds: Uint32Array;
+}
+
+/** Messages in order: as objects, or packed. */
+export type MessageGroup = readonly BronzeMessage[] | PackedMessages;
+
 /** A destination for Bronze messages. `send` resolves only once every message is durably accepted. */
 export interface BronzeSink {
   /** What the sink writes to, for logs and `/health`. */
@@ -30,6 +50,8 @@ export interface BronzeSink {
   readonly concurrentSends?: number;
   /** Writes `messages` in order; rejects if any of them was not accepted. */
   send(messages: readonly BronzeMessage[]): Promise<void>;
+  /** Like `send` for groups of messages, some packed; a sink that has it is given packed groups. */
+  readonly sendGroups?: (groups: readonly MessageGroup[]) => Promise<void>;
   /** Flushes and releases connections and files. */
   close(): Promise<void>;
 }

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { VTYPE, VU_SIZE, VU_UNION } from "../../src/clients/librdkafka.ts";
-import { ProduceArgs } from "../../src/bronze/librdkafka_produce_args.ts";
+import { address, ProduceArgs } from "../../src/bronze/librdkafka_produce_args.ts";
+import { packMessages } from "../../src/bronze/outbox_entry.ts";
 import { bronzeHeaders, type BronzeMessage, dlqTopic } from "../../src/bronze/sink.ts";
 
 const decoder = new TextDecoder();
@@ -40,4 +41,23 @@ Deno.test("ProduceArgs describes every message exactly, when many share one head
     assert.equal(count, 4 + Object.keys(m.headers).length);
     assert.deepEqual(readBack(args, count), { ...m, headers: { ...m.headers } });
   }
+});
+
+Deno.test("ProduceArgs.fillPacked points at each key and value where they lie in the packed bytes", () => {
+  const shared = bronzeHeaders("caiso_oasis.bronze.raw_row", 1, "lmp_dam");
+  const other = bronzeHeaders("caiso_oasis.bronze.dead_letter", 1, "lmp_dam");
+  const messages: BronzeMessage[] = Array.from({ length: 40 }, (_, i) => ({
+    topic: i % 7 === 3 ? dlqTopic("t.v1") : "t.v1",
+    key: `lmp_dam|NODE_${i}|LMP|2020-01-02T08:00:00Z`,
+    value: JSON.stringify({ i, node: "ÉLAN_€🙂", pad: "x".repeat(i * 37) }),
+    headers: i % 5 === 4 ? other : shared,
+  }));
+  const { packed } = packMessages(messages);
+  const args = new ProduceArgs();
+  const base = address(packed.bytes);
+  messages.forEach((m, i) => {
+    const count = args.fillPacked(packed, i, base);
+    assert.equal(count, 4 + Object.keys(m.headers).length);
+    assert.deepEqual(readBack(args, count), { ...m, headers: { ...m.headers } });
+  });
 });

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { packMessages } from "../../src/bronze/outbox_entry.ts";
 import { ConfigError } from "../../src/config.ts";
 import { createBronze } from "../../src/bronze/bronze_service.ts";
 import type { KafkaSettings } from "../../src/clients/kafka.ts";
@@ -117,7 +118,13 @@ Deno.test("[kafka] LibrdkafkaSink delivers every key, value and header, and reje
   try {
     await sink.ensureTopics([topic, dlqTopic(topic)]);
     await sink.send(sent.slice(0, 1_000));
-    await sink.send(sent.slice(1_000));
+    // Packed groups (what the outbox hands over) beside objects, in one call, as the drainer sends them.
+    const packed = [
+      packMessages(sent.slice(1_000, 1_700)).packed,
+      packMessages(sent.slice(1_700, 2_000)).packed,
+    ];
+    await sink.sendGroups!([...packed, sent.slice(2_000, 2_500)]);
+    await sink.send(sent.slice(2_500));
     await sink.send([]);
   } finally {
     await sink.close();

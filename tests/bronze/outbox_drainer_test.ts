@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { createBronzeMetrics } from "../../src/bronze/metrics.ts";
 import { Outbox } from "../../src/bronze/outbox.ts";
 import { OutboxDrainer } from "../../src/bronze/outbox_drainer.ts";
-import type { BronzeMessage } from "../../src/bronze/sink.ts";
+import { groupMessages, isPacked } from "../../src/bronze/outbox_entry.ts";
+import type { BronzeMessage, BronzeSink, MessageGroup } from "../../src/bronze/sink.ts";
 import { FakeSink, messages } from "./bronze_fixtures.ts";
 
 /** A sleep that returns at once and records each requested delay. */
@@ -190,6 +191,31 @@ Deno.test("OutboxDrainer with concurrentSends overlaps batches, removes them in 
   assert.equal(metrics.sendFailures, 1);
   assert.equal(metrics.published, 30, "each row counted once, when its batch is removed");
   assert.equal(outbox.depth, 0);
+  assert.equal(await drainer.close(1000), 0);
+  kv.close();
+});
+
+Deno.test("OutboxDrainer hands a sink with sendGroups the packed groups the outbox holds, in order", async () => {
+  const kv = await Deno.openKv(":memory:");
+  const outbox = await Outbox.open({ kv, maxRows: 10_000, keep: "bytes" });
+  const groups: MessageGroup[][] = [];
+  const sink: BronzeSink = {
+    kind: "test",
+    ensureTopics: () => Promise.resolve(),
+    send: () => Promise.reject(new Error("send() is not used when sendGroups is there")),
+    sendGroups: (g) => {
+      groups.push([...g]);
+      return Promise.resolve();
+    },
+    close: () => Promise.resolve(),
+  };
+  const drainer = new OutboxDrainer({ outbox, sink, batchMaxRows: 50, lingerMs: 0 });
+  await outbox.append(messages(120));
+  drainer.start();
+  await drainer.drained();
+  const sent = groups.flat();
+  assert.ok(sent.some((g) => isPacked(g)), "packed groups reach the sink");
+  assert.deepEqual(sent.flatMap((g) => groupMessages(g)), messages(120));
   assert.equal(await drainer.close(1000), 0);
   kv.close();
 });

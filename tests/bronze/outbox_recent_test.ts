@@ -38,3 +38,24 @@ Deno.test("Outbox.read() gives the same batches from memory as a fresh Outbox re
     assert.equal(outbox.depth, 0);
     assert.equal(await fresh.read(10), null);
   }));
+
+Deno.test('Outbox with keep "bytes" holds recent entries packed; their messages equal what KV gives back', () =>
+  withKv(async (kv) => {
+    const outbox = await Outbox.open({ kv, maxRows: 100_000, keep: "bytes" });
+    const rows = messages(6_000).map((m, i) => ({
+      ...m,
+      topic: i % 9 ? "t" : "t.dlq",
+      value: `{"n":${i},"node":"ÉLAN_€🙂"}`,
+    }));
+    await outbox.appendChunks(rows.length, [rows.slice(0, 2_500), rows.slice(2_500)]);
+    const hot = (await outbox.read(100_000))!;
+    assert.ok(hot.groups.length > 0 && hot.groups.every((g) => !Array.isArray(g)), "every group packed");
+    assert.equal(hot.count, rows.length);
+    assert.deepEqual(hot.messages, rows);
+    const fresh = (await (await Outbox.open({ kv, maxRows: 100_000, keep: "bytes" })).read(100_000))!;
+    assert.ok(fresh.groups.every((g) => Array.isArray(g)), "entries read from KV are unpacked");
+    assert.deepEqual(fresh.messages, rows);
+    assert.deepEqual(fresh.keys, hot.keys);
+    await outbox.remove(hot);
+    assert.equal(outbox.depth, 0);
+  }));
