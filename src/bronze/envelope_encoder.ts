@@ -34,6 +34,8 @@ export interface EncodedEnvelope {
 }
 
 const json = JSON.stringify;
+/** Distinct values of repeating fields whose JSON is kept (more are written each time). */
+const REPEATED_MAX = 64;
 
 function isText(v: unknown): v is string {
   return typeof v === "string" && v.length > 0;
@@ -106,9 +108,12 @@ type RawSerializer = (
  */
 function compileRaw(keys: readonly string[], canonical: readonly string[]): RawSerializer {
   const lit = (prefix: string, name: string) => json(`${prefix}${json(name)}:`);
-  const checks = keys.map((k, i) => `const v${i}=r[${json(k)}];if(typeof v${i}!=="string")return null;`);
+  // Each value is checked and escaped once (`v` holds its JSON), then written into both texts.
+  const checks = keys.map((k, i) =>
+    `const s${i}=r[${json(k)}];if(typeof s${i}!=="string")return null;const v${i}=J(s${i});`
+  );
   const text = (order: readonly string[]) =>
-    order.map((k, i) => `${lit(i === 0 ? "{" : ",", k)}+J(v${keys.indexOf(k)})`).join("+") + '+"}"';
+    order.map((k, i) => `${lit(i === 0 ? "{" : ",", k)}+v${keys.indexOf(k)}`).join("+") + '+"}"';
   const body = keys.length === 0
     ? 'return ["{}","{}"];'
     : `${checks.join("")}const t=${text(keys)};return [t,${keys === canonical ? "t" : text(canonical)}];`;
@@ -159,6 +164,8 @@ export class EnvelopeEncoder {
   readonly #rules = new RowRules();
   readonly #provenanceHead: string;
   readonly #provenanceMid: string;
+  /** JSON of the fields that repeat across an answer's rows (report, component, file, qualifier). */
+  readonly #repeated = new Map<string | null, string>();
 
   constructor(ctx: EnvelopeContext) {
     this.#ctx = ctx;
@@ -181,11 +188,11 @@ export class EnvelopeEncoder {
     // One join writes one flat string (a chain of `+` leaves dozens of short-lived cons strings per row).
     const value = [
       head,
-      json(row.report),
+      this.#json(row.report),
       ',"node":',
       json(row.node),
       ',"qualifier":',
-      json(row.qualifier),
+      this.#json(row.qualifier),
       ',"interval_start":"',
       row.interval_start,
       '","interval_end":"',
@@ -197,13 +204,13 @@ export class EnvelopeEncoder {
       ',"opr_interval":',
       json(row.opr_interval),
       ',"component":',
-      json(row.component),
+      this.#json(row.component),
       ',"value":',
       json(row.value),
       ',"raw":',
       raw[0],
       this.#provenanceHead,
-      json(row.source_file),
+      this.#json(row.source_file),
       ',"row_number":',
       String(row.row_number),
       this.#provenanceMid,
@@ -212,6 +219,16 @@ export class EnvelopeEncoder {
       tail,
     ].join("");
     return { value, contentHash: hash };
+  }
+
+  /** `JSON.stringify(v)` of a field whose few values repeat row after row, worked out once per value. */
+  #json(v: string | null): string {
+    let text = this.#repeated.get(v);
+    if (text === undefined) {
+      text = json(v);
+      if (this.#repeated.size < REPEATED_MAX) this.#repeated.set(v, text);
+    }
+    return text;
   }
 
   /** The text before the row's `report` value, once per query; null when the shared parts are invalid. */
