@@ -16,8 +16,12 @@ import type { BronzeMetrics } from "./metrics.ts";
 import type { Outbox } from "./outbox.ts";
 import type { BronzeMessage } from "./sink.ts";
 
-/** Rows built per chunk committed by `Outbox.appendChunks`: about 5 MB of envelopes. */
-const CHUNK_ROWS = 5_000;
+/**
+ * Rows built per chunk committed by `Outbox.appendChunks`: about 2.5 MB of envelopes. Smaller chunks leave
+ * the garbage collector fewer young envelopes to copy (main-thread time of publish + drain on the 162,848-row
+ * file, one process, six rounds: 1,280 ms with 5,000 rows, 1,210 ms with 2,000 or 1,000).
+ */
+const CHUNK_ROWS = 2_000;
 
 /** What one `publish` committed to the outbox. */
 export interface PublishCounts {
