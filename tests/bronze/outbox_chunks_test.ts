@@ -70,3 +70,44 @@ Deno.test("Outbox drains packed entries the previous release wrote ({ v: 2 }, ra
     await outbox.append(messages(2, "t", 3));
     assert.deepEqual((await outbox.read(100))!.messages, messages(5));
   }));
+
+/** `kv` whose `failAt`-th atomic commit (1-based) rejects; every other call goes through. */
+function failingCommit(kv: Deno.Kv, failAt: number): Deno.Kv {
+  let commits = 0;
+  return new Proxy(kv, {
+    get(target, name) {
+      if (name !== "atomic") return Reflect.get(target, name).bind(target);
+      return () => {
+        const op = target.atomic();
+        return new Proxy(op, {
+          get(o, n) {
+            if (n !== "commit") return Reflect.get(o, n).bind(o);
+            return () => ++commits === failAt ? Promise.reject(new Error("disk full")) : o.commit();
+          },
+        });
+      };
+    },
+  });
+}
+
+Deno.test("Outbox.appendChunks() with a commit failing while the next chunk is built rejects; earlier chunks stay", () =>
+  withKv(async (kv) => {
+    const outbox = await Outbox.open({ kv: failingCommit(kv, 2), maxRows: 100_000 });
+    const chunks = [messages(3), messages(3, "t", 3), messages(3, "t", 6), messages(3, "t", 9)];
+    await assert.rejects(outbox.appendChunks(12, chunks), /disk full/);
+    assert.equal(outbox.depth, 3, "the first chunk is durable, nothing after the failed commit is");
+    assert.deepEqual((await outbox.read(100))!.messages, messages(3));
+    await outbox.append(messages(2, "t", 20));
+    assert.equal(outbox.depth, 5);
+  }));
+
+Deno.test("Outbox.appendChunks() whose chunks throw while a commit is in flight rejects with that error after it lands", () =>
+  withKv(async (kv) => {
+    const outbox = await Outbox.open({ kv, maxRows: 100 });
+    function* chunks(): Generator<BronzeMessage[]> {
+      yield messages(2);
+      throw new Error("row source failed");
+    }
+    await assert.rejects(outbox.appendChunks(4, chunks()), /row source failed/);
+    assert.equal(outbox.depth, 2);
+  }));
