@@ -66,11 +66,19 @@ export function deadLetterKey(dataset: DatasetName, contentHash: string): string
   return `${dataset}|dead_letter|${contentHash}`;
 }
 
+/**
+ * A raw row with its columns in canonical order: sorted by name (as an object holds them, integer-like names
+ * first). The envelope's `raw` is written in this order, so its text is what the content hash covers.
+ */
+export function sortedRaw<T>(raw: Readonly<Record<string, T>>): Record<string, T> {
+  const sorted: Record<string, T> = {};
+  for (const name of Object.keys(raw).sort()) sorted[name] = raw[name]!;
+  return sorted;
+}
+
 /** Canonical text of a raw row: JSON of its columns sorted by name (column order does not matter). */
 export function canonicalRaw(raw: Readonly<Record<string, string>>): string {
-  const sorted: Record<string, string> = {};
-  for (const name of Object.keys(raw).sort()) sorted[name] = raw[name]!;
-  return JSON.stringify(sorted);
+  return JSON.stringify(sortedRaw(raw));
 }
 
 /** sha-256 hex of the canonical raw row. */
@@ -142,7 +150,7 @@ export function buildEnvelope(
     opr_interval: row.opr_interval,
     component: row.component,
     value: row.value,
-    raw: row.raw,
+    raw: sortedRaw(row.raw),
     provenance: provenance(ctx, row, contentHash(row.raw)),
     revision: revision?.revision ?? 0,
     revision_reason: revision?.reason ?? null,

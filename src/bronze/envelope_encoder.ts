@@ -11,7 +11,7 @@
  */
 import { hash } from "node:crypto";
 import type { OasisRow } from "../oasis/row.ts";
-import type { EnvelopeContext, QueryIdentity, RowRevision } from "./envelope.ts";
+import { type EnvelopeContext, type QueryIdentity, type RowRevision, sortedRaw } from "./envelope.ts";
 import {
   answerConstantsSchema,
   ENVELOPE_SCHEMA,
@@ -95,42 +95,33 @@ function revisionTail(revision: RowRevision | undefined): string | null {
   return `,"revision":${n},"revision_reason":${json(reason)}}`;
 }
 
-/** `[raw JSON, canonical JSON]` of a row with the learnt columns, or null when a column is not a string. */
-type RawSerializer = (
-  stringify: typeof JSON.stringify,
-  row: Record<string, unknown>,
-) => [string, string] | null;
+/** The canonical JSON of a row with the learnt columns, or null when a column is not a string. */
+type RawSerializer = (stringify: typeof JSON.stringify, row: Record<string, unknown>) => string | null;
 
 /**
- * The serializer of one column set, compiled once: each value is escaped once by `JSON.stringify` and
- * written into both texts, about twice as fast as two `JSON.stringify` calls (one with a property list)
- * per row. Column names enter the source only as JSON string literals, which cannot break out of the code.
+ * The serializer of one column set, compiled once: the columns in canonical order, each value checked and
+ * escaped by `JSON.stringify`. Column names enter the source only as JSON string literals, which cannot break
+ * out of the code.
  */
 function compileRaw(keys: readonly string[], canonical: readonly string[]): RawSerializer {
+  if (keys.length === 0) return () => "{}";
   const lit = (prefix: string, name: string) => json(`${prefix}${json(name)}:`);
-  // Each value is checked and escaped once (`v` holds its JSON), then written into both texts.
-  const checks = keys.map((k, i) =>
-    `const s${i}=r[${json(k)}];if(typeof s${i}!=="string")return null;const v${i}=J(s${i});`
-  );
-  const text = (order: readonly string[]) =>
-    order.map((k, i) => `${lit(i === 0 ? "{" : ",", k)}+v${keys.indexOf(k)}`).join("+") + '+"}"';
-  const body = keys.length === 0
-    ? 'return ["{}","{}"];'
-    : `${checks.join("")}const t=${text(keys)};return [t,${keys === canonical ? "t" : text(canonical)}];`;
-  return new Function("J", "r", body) as RawSerializer;
+  const checks = keys.map((k, i) => `const v${i}=r[${json(k)}];if(typeof v${i}!=="string")return null;`);
+  const text = canonical.map((k, i) => `${lit(i === 0 ? "{" : ",", k)}+J(v${keys.indexOf(k)})`).join("+");
+  return new Function("J", "r", `${checks.join("")}return ${text}+"}";`) as RawSerializer;
 }
 
 /**
- * Serializes a raw row twice: as it stands (the envelope's `raw`) and with its columns in canonical order
- * (what `contentHash` hashes), as `JSON.stringify` would. Rows of one file share their columns, so the
- * canonical order and the serializer are worked out once per column set.
+ * Serializes a raw row with its columns in canonical order (`canonicalRaw`): the envelope's `raw` and what
+ * the content hash covers are one text. Rows of one file share their columns, so the canonical order and
+ * the serializer are worked out once per column set.
  */
 class RawWriter {
   #keys: string[] = [];
   #write: RawSerializer = compileRaw([], []);
 
-  /** `[raw JSON, canonical JSON]`, or null when `raw` is not a plain object of strings. */
-  write(raw: unknown): [string, string] | null {
+  /** The canonical JSON of `raw`, or null when it is not a plain object of strings. */
+  write(raw: unknown): string | null {
     if (typeof raw !== "object" || raw === null) return null;
     const proto = Object.getPrototypeOf(raw);
     if (proto !== Object.prototype && proto !== null) return null;
@@ -148,11 +139,7 @@ class RawWriter {
 
   #learn(keys: string[]): void {
     this.#keys = keys;
-    // The order JSON.stringify gives an object built in sorted order (integer-like names come first).
-    const sorted: Record<string, true> = {};
-    for (const k of [...keys].sort()) sorted[k] = true;
-    const order = Object.keys(sorted);
-    this.#write = compileRaw(keys, order.every((k, i) => k === keys[i]) ? keys : order);
+    this.#write = compileRaw(keys, Object.keys(sortedRaw(Object.fromEntries(keys.map((k) => [k, ""])))));
   }
 }
 
@@ -184,7 +171,7 @@ export class EnvelopeEncoder {
     if (head === null || tail === null || !this.#rules.valid(row)) return null;
     const raw = this.#raw.write(row.raw);
     if (raw === null) return null;
-    const hash = sha256Hex(raw[1]);
+    const hash = sha256Hex(raw);
     // One join writes one flat string (a chain of `+` leaves dozens of short-lived cons strings per row).
     const value = [
       head,
@@ -208,7 +195,7 @@ export class EnvelopeEncoder {
       ',"value":',
       json(row.value),
       ',"raw":',
-      raw[0],
+      raw,
       this.#provenanceHead,
       this.#json(row.source_file),
       ',"row_number":',

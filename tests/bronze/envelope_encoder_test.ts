@@ -96,3 +96,17 @@ Deno.test("EnvelopeEncoder writes a revision exactly like buildEnvelope() and re
     if (fast) assert.equal(fast.value, JSON.stringify(envelope));
   }
 });
+
+Deno.test("the envelope's raw columns are written in canonical order, so its raw text is what content_hash covers", async () => {
+  const encoder = new EnvelopeEncoder(ctx);
+  const row = { ...rows[0]!, raw: { "b": "1", "a": 'q"2', "10": "x", "2": "y", "Z": "ü" } };
+  const encoded = encoder.encode(row, query)!;
+  const envelope = JSON.parse(encoded.value);
+  assert.deepEqual(Object.keys(envelope.raw), ["2", "10", "Z", "a", "b"]);
+  const rawText = JSON.stringify(envelope.raw);
+  assert.ok(encoded.value.includes(`"raw":${rawText},`), "the raw text appears as written");
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(rawText)));
+  const hex = Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
+  assert.equal(envelope.provenance.content_hash, hex);
+  assert.equal(encoded.value, JSON.stringify(buildEnvelope(row, query, ctx)));
+});
