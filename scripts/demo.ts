@@ -135,6 +135,7 @@ const service = new Deno.Command(deno, {
   ],
   cwd: root,
   env: {
+    MALLOC_ARENA_MAX: "2", // as `deno task start`: two glibc malloc arenas (docs/performance.md, "Memory")
     CAISO_OASIS_BASE_URL: oasisUrl,
     CAISO_OASIS_MIN_INTERVAL_MS: values["throttle-ms"],
     PORT: values.port,
