@@ -8,12 +8,13 @@ RUN apt-get update \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
-# MALLOC_ARENA_MAX=2: glibc gives each thread that allocates (V8's, Deno KV's, a worker's) a malloc arena of
-# its own, which keeps what a stopped worker freed; two arenas keep the idle service under 100 MB
-# (docs/performance.md, "Memory"), as `deno task start` does.
+# glibc's malloc as `deno task start` sets it (docs/performance.md, "Memory"): two arenas, not one per thread
+# that allocates (V8's, Deno KV's, each worker's), and a fixed trim threshold, so that what a stopped worker
+# freed goes back to the system; together they keep the idle service under 100 MB.
 ENV DENO_DIR=/deno-dir \
     DENO_NO_UPDATE_CHECK=1 \
     MALLOC_ARENA_MAX=2 \
+    MALLOC_TRIM_THRESHOLD_=131072 \
     PORT=8000
 
 # Dependencies first, so code changes do not invalidate the cached npm packages: every package of the

@@ -135,7 +135,9 @@ const service = new Deno.Command(deno, {
   ],
   cwd: root,
   env: {
-    MALLOC_ARENA_MAX: "2", // as `deno task start`: two glibc malloc arenas (docs/performance.md, "Memory")
+    // glibc's malloc as `deno task start` sets it (docs/performance.md, "Memory")
+    MALLOC_ARENA_MAX: "2",
+    MALLOC_TRIM_THRESHOLD_: "131072",
     CAISO_OASIS_BASE_URL: oasisUrl,
     CAISO_OASIS_MIN_INTERVAL_MS: values["throttle-ms"],
     PORT: values.port,
