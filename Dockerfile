@@ -40,5 +40,6 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
 # pointer operations under a path-scoped --allow-ffi). Configuration by environment
 # (see the README's settings table), or a YAML file mounted read-only under /app/config with
 # CONFIG_FILE=/app/config/oasis.yaml. SIGTERM (docker stop) shuts down in order: cron, HTTP, outbox, store.
+# --no-code-cache as `deno task start`: no V8 code cache database mapped for the process's life (memory).
 # tests/main_test.ts runs this exact command outside the image, with /app mapped to the repository.
-CMD ["deno", "run", "--cached-only", "--frozen", "--allow-net", "--allow-env", "--allow-read=/app,/deno-dir", "--allow-write=/app/data", "--allow-ffi", "--v8-flags=--max-semi-space-size=1,--optimize-for-size", "src/main.ts"]
+CMD ["deno", "run", "--cached-only", "--frozen", "--no-code-cache", "--allow-net", "--allow-env", "--allow-read=/app,/deno-dir", "--allow-write=/app/data", "--allow-ffi", "--v8-flags=--max-semi-space-size=1,--optimize-for-size", "src/main.ts"]

@@ -126,6 +126,7 @@ await Deno.mkdir(`${root}/${dir}`, { recursive: true });
 const service = new Deno.Command(deno, {
   args: [
     "run",
+    "--no-code-cache",
     "--allow-net",
     "--allow-env",
     "--allow-read",
