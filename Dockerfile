@@ -8,8 +8,13 @@ RUN apt-get update \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
+# glibc's malloc as `deno task start` sets it (docs/performance.md, "Memory"): two arenas, not one per thread
+# that allocates (V8's, Deno KV's, each worker's), and a fixed trim threshold, so that what a stopped worker
+# freed goes back to the system; together they keep the idle service under 100 MB.
 ENV DENO_DIR=/deno-dir \
     DENO_NO_UPDATE_CHECK=1 \
+    MALLOC_ARENA_MAX=2 \
+    MALLOC_TRIM_THRESHOLD_=131072 \
     PORT=8000
 
 # Dependencies first, so code changes do not invalidate the cached npm packages: every package of the
@@ -35,5 +40,6 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
 # pointer operations under a path-scoped --allow-ffi). Configuration by environment
 # (see the README's settings table), or a YAML file mounted read-only under /app/config with
 # CONFIG_FILE=/app/config/oasis.yaml. SIGTERM (docker stop) shuts down in order: cron, HTTP, outbox, store.
+# --no-code-cache as `deno task start`: no V8 code cache database mapped for the process's life (memory).
 # tests/main_test.ts runs this exact command outside the image, with /app mapped to the repository.
-CMD ["deno", "run", "--cached-only", "--frozen", "--allow-net", "--allow-env", "--allow-read=/app,/deno-dir", "--allow-write=/app/data", "--allow-ffi", "--v8-flags=--max-semi-space-size=1,--optimize-for-size", "src/main.ts"]
+CMD ["deno", "run", "--cached-only", "--frozen", "--no-code-cache", "--allow-net", "--allow-env", "--allow-read=/app,/deno-dir", "--allow-write=/app/data", "--allow-ffi", "--v8-flags=--max-semi-space-size=1,--optimize-for-size", "src/main.ts"]

@@ -50,14 +50,25 @@ export function table(title: string, rows: readonly BenchRow[]): string {
 }
 
 /**
- * The arguments of a deno.json task's `deno run` after `deno` (`run`, flags, the script); a task that
- * installs first (`bash scripts/install.sh start && deno run …`) gives its last command's.
+ * A deno.json task's `deno run` command: the variables it sets before `deno` (`MALLOC_ARENA_MAX=2 deno run …`)
+ * and the arguments after `deno` (`run`, flags, the script); a task that installs first
+ * (`bash scripts/install.sh start && deno run …`) gives its last command's.
  */
-export async function taskArgs(name: string): Promise<string[]> {
+export async function taskCommand(name: string): Promise<{ env: Record<string, string>; args: string[] }> {
   const json = JSON.parse(await Deno.readTextFile(new URL("../deno.json", import.meta.url)));
   const words = String(json.tasks[name]).split("&&").at(-1)!.trim().split(/\s+/);
+  const env: Record<string, string> = {};
+  while (/^[A-Z_][A-Z0-9_]*=/.test(words[0] ?? "")) {
+    const word = words.shift()!;
+    env[word.slice(0, word.indexOf("="))] = word.slice(word.indexOf("=") + 1);
+  }
   if (words[0] !== "deno" || words[1] !== "run") throw new Error(`Task "${name}" is not a deno run`);
-  return words.slice(1);
+  return { env, args: words.slice(1) };
+}
+
+/** The arguments of a deno.json task's `deno run` after `deno` (see {@linkcode taskCommand}). */
+export async function taskArgs(name: string): Promise<string[]> {
+  return (await taskCommand(name)).args;
 }
 
 /** The `--v8-flags` value of a deno.json task ("" without one). */

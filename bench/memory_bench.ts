@@ -12,7 +12,7 @@
  * @module
  */
 import { startSimulator } from "../simulator/simulator.ts";
-import { type BenchRow, median, taskArgs } from "./bench_util.ts";
+import { type BenchRow, median, taskArgs, taskCommand } from "./bench_util.ts";
 
 const ROOT = new URL("../", import.meta.url);
 const ZIP = "tests/fixtures/oasis-samples/singlezip_PRC_LMP_DAM_v1_ALL_APNODES_start-20200102T00Z.zip";
@@ -34,7 +34,9 @@ function status(pid: number): { rss: number; hwm: number } | null {
 async function serviceMemory(): Promise<BenchRow> {
   const sim = startSimulator({ port: 0, hostname: "127.0.0.1", throttleMs: 500, seed: 1 });
   const dir = await Deno.makeTempDir({ prefix: "oasis-memory-bench-" });
+  const start = await taskCommand("start");
   const env: Record<string, string> = {
+    ...start.env,
     PATH: Deno.env.get("PATH") ?? "",
     HOME: Deno.env.get("HOME") ?? "/tmp",
     NO_COLOR: "1",
@@ -45,7 +47,7 @@ async function serviceMemory(): Promise<BenchRow> {
     CAISO_OASIS_MIN_INTERVAL_MS: "500",
   };
   const child = new Deno.Command(Deno.execPath(), {
-    args: await taskArgs("start"),
+    args: start.args,
     cwd: ROOT,
     env,
     clearEnv: true,

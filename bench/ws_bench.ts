@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { type BenchRow, taskV8Flags } from "./bench_util.ts";
+import { type BenchRow, taskCommand, taskV8Flags } from "./bench_util.ts";
 
 /** One measured configuration. */
 export interface WsBenchResult {
@@ -48,8 +48,12 @@ async function firstLine(stream: ReadableStream<Uint8Array>): Promise<string> {
   return text.split("\n")[0]!;
 }
 
-/** The live edge runs with `deno task start`'s V8 flags (as the service does); the bare loop with V8's own. */
+/**
+ * The live edge runs with `deno task start`'s V8 flags and variables (`MALLOC_ARENA_MAX`), as the service
+ * does; the bare loop with V8's and glibc's own.
+ */
 const START_V8 = await taskV8Flags("start");
+const START_ENV = (await taskCommand("start")).env;
 const v8 = (mode: "fanout" | "bare") => mode === "fanout" && START_V8 ? `,${START_V8}` : "";
 
 async function runCase(mode: "fanout" | "bare", clients: number, rounds: number): Promise<WsBenchResult> {
@@ -61,6 +65,7 @@ async function runCase(mode: "fanout" | "bare", clients: number, rounds: number)
         `${deno} run -A --v8-flags=--expose-gc${v8(mode)} ${quote(here("ws_bench_server.ts"))} ${mode}`,
       ),
     ],
+    env: mode === "fanout" ? START_ENV : {},
     stdout: "piped",
     stderr: "inherit",
   }).spawn();

@@ -126,6 +126,7 @@ await Deno.mkdir(`${root}/${dir}`, { recursive: true });
 const service = new Deno.Command(deno, {
   args: [
     "run",
+    "--no-code-cache",
     "--allow-net",
     "--allow-env",
     "--allow-read",
@@ -135,6 +136,9 @@ const service = new Deno.Command(deno, {
   ],
   cwd: root,
   env: {
+    // glibc's malloc as `deno task start` sets it (docs/performance.md, "Memory")
+    MALLOC_ARENA_MAX: "2",
+    MALLOC_TRIM_THRESHOLD_: "131072",
     CAISO_OASIS_BASE_URL: oasisUrl,
     CAISO_OASIS_MIN_INTERVAL_MS: values["throttle-ms"],
     PORT: values.port,

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { Counter, Gauge, type Registry } from "prom-client";
+import { Counter, Gauge, type Registry } from "./_prom.ts";
 
 /** A counter set at each scrape to what `read` returns (nothing when it returns undefined; never negative). */
 export function counterFrom(

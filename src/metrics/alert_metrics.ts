@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { Counter, type Registry } from "prom-client";
+import { Counter, type Registry } from "./_prom.ts";
 import { WEBHOOK_OUTCOMES, type WebhookOutcome } from "../alerts/alert_webhooks.ts";
 import type { AlertEvent } from "../analytics/alerts.ts";
 

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { Registry } from "prom-client";
+import type { Registry } from "./_prom.ts";
 import type { BronzeMetrics } from "../bronze/metrics.ts";
 import { counterFrom, gaugeFrom } from "./_collect.ts";
 

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { Counter, type Registry } from "prom-client";
+import { Counter, type Registry } from "./_prom.ts";
 
 /** The `method` label values of `http_requests_total`; any other method is counted as `other`. */
 export const HTTP_METHODS: ReadonlySet<string> = new Set([

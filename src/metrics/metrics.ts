@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { Registry } from "prom-client";
+import { Registry } from "./_prom.ts";
 import type { WebhookOutcome } from "../alerts/alert_webhooks.ts";
 import type { AlertEvent } from "../analytics/alerts.ts";
 import type { DriftKind } from "../jobs/schema_drift.ts";

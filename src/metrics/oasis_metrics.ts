@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { Counter, Gauge, Histogram, type Registry } from "prom-client";
+import { Counter, Gauge, Histogram, type Registry } from "./_prom.ts";
 import type { DriftKind } from "../jobs/schema_drift.ts";
 import type { OasisRequestEvent } from "../oasis/client.ts";
 import type { DatasetName } from "../oasis/datasets.ts";

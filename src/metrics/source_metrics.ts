@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { Gauge, type Registry } from "prom-client";
+import { Gauge, type Registry } from "./_prom.ts";
 import type { BronzeMetrics } from "../bronze/metrics.ts";
 import type { BreakerState } from "../oasis/client.ts";
 import type { GateStats } from "../oasis/gate.ts";

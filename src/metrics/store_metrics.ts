@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { Counter, Gauge, type Registry } from "prom-client";
+import { Counter, Gauge, type Registry } from "./_prom.ts";
 import type { StoreStats } from "../store/store.ts";
 import { counterFrom } from "./_collect.ts";
 

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { Counter, Gauge, Histogram, type Registry } from "prom-client";
+import { Counter, Gauge, Histogram, type Registry } from "./_prom.ts";
 import type { ServerMessage } from "../live/messages.ts";
 
 /** Why a WebSocket client was closed by the server. */
