@@ -26,15 +26,20 @@ function readBack(args: ProduceArgs, count: number): BronzeMessage {
   return m;
 }
 
-Deno.test("ProduceArgs describes every message exactly, when many share one headers object and topics alternate", () => {
+/** `n` messages whose topics alternate and that share a few header sets (and, with `extra`, some of their own). */
+function sample(n: number, node: string, extra: boolean): BronzeMessage[] {
   const shared = bronzeHeaders("caiso_oasis.bronze.raw_row", 1, "lmp_dam");
   const other = bronzeHeaders("caiso_oasis.bronze.dead_letter", 1, "lmp_dam");
-  const messages: BronzeMessage[] = Array.from({ length: 50 }, (_, i) => ({
+  return Array.from({ length: n }, (_, i) => ({
     topic: i % 7 === 3 ? dlqTopic("t.v1") : "t.v1",
     key: `lmp_dam|NODE_${i}|LMP|2020-01-02T08:00:00Z`,
-    value: JSON.stringify({ i, node: "ÉLAN_€", pad: "x".repeat(i * 37) }),
-    headers: i % 5 === 4 ? other : i % 11 === 10 ? { ...shared, extra: `h${i}` } : shared,
+    value: JSON.stringify({ i, node, pad: "x".repeat(i * 37) }),
+    headers: i % 5 === 4 ? other : extra && i % 11 === 10 ? { ...shared, extra: `h${i}` } : shared,
   }));
+}
+
+Deno.test("ProduceArgs describes every message exactly, when many share one headers object and topics alternate", () => {
+  const messages = sample(50, "ÉLAN_€", true);
   const args = new ProduceArgs();
   for (const m of messages) {
     const count = args.fill(m);
@@ -44,14 +49,7 @@ Deno.test("ProduceArgs describes every message exactly, when many share one head
 });
 
 Deno.test("ProduceArgs.fillPacked points at each key and value where they lie in the packed bytes", () => {
-  const shared = bronzeHeaders("caiso_oasis.bronze.raw_row", 1, "lmp_dam");
-  const other = bronzeHeaders("caiso_oasis.bronze.dead_letter", 1, "lmp_dam");
-  const messages: BronzeMessage[] = Array.from({ length: 40 }, (_, i) => ({
-    topic: i % 7 === 3 ? dlqTopic("t.v1") : "t.v1",
-    key: `lmp_dam|NODE_${i}|LMP|2020-01-02T08:00:00Z`,
-    value: JSON.stringify({ i, node: "ÉLAN_€🙂", pad: "x".repeat(i * 37) }),
-    headers: i % 5 === 4 ? other : shared,
-  }));
+  const messages = sample(40, "ÉLAN_€🙂", false);
   const { packed } = packMessages(messages);
   const args = new ProduceArgs();
   const base = address(packed.bytes);
