@@ -127,7 +127,7 @@ class RawWriter {
     if (proto !== Object.prototype && proto !== null) return null;
     const record = raw as Record<string, unknown>;
     const keys = Object.keys(record);
-    if (!this.#same(keys)) this.#learn(keys);
+    if (!this.#same(keys)) this.#learn(keys, record);
     return this.#write(json, record);
   }
 
@@ -137,9 +137,9 @@ class RawWriter {
     return true;
   }
 
-  #learn(keys: string[]): void {
+  #learn(keys: string[], record: Record<string, unknown>): void {
     this.#keys = keys;
-    this.#write = compileRaw(keys, Object.keys(sortedRaw(Object.fromEntries(keys.map((k) => [k, ""])))));
+    this.#write = compileRaw(keys, Object.keys(sortedRaw(record)));
   }
 }
 

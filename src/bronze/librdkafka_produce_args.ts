@@ -1,8 +1,9 @@
 /**
  * The arguments of `rd_kafka_produceva` for one message at a time: an `rd_kafka_vu_t` array (topic, key,
- * value, `RD_KAFKA_MSG_F_COPY`, one entry per header, and the opaque `tag` adds) pointing into a reused scratch buffer for key and
- * value and into long-lived arenas for the strings that repeat (topic, header names and values). The
- * pointers stay valid until the next `fill`; librdkafka copies everything during the call.
+ * value, `RD_KAFKA_MSG_F_COPY`, one entry per header, and the opaque `tag` adds) pointing into a reused
+ * scratch buffer for key and value (or, for packed messages, into their bytes) and into long-lived arenas for
+ * the strings that repeat (topic, header names and values). The pointers stay valid until the next `fill`;
+ * librdkafka copies everything during the call.
  *
  * @module
  */
@@ -61,10 +62,6 @@ export class ProduceArgs {
   }
 
   /**
-   * `fill` for the usual message: the topic of the last one, and a headers object (shared by many
-   * messages) whose names and values are interned already, so no header is looked up again.
-   */
-  /**
    * Fills the arguments of message `i` of `p`, whose key and value are read where they lie in `p.bytes`
    * (`base` is its address): nothing is encoded or copied on this side.
    */
@@ -81,13 +78,18 @@ export class ProduceArgs {
     return count;
   }
 
+  /**
+   * `fill` for the usual message: the topic of the last one, and a headers object (shared by many
+   * messages) whose names and values are interned already, so no header is looked up again.
+   */
   #fillKnown(m: BronzeMessage): number | undefined {
-    if (this.#placed.get(m.headers) === undefined || m.topic !== this.#topic) return undefined;
+    const count = this.#fillMeta(m.topic, m.headers);
+    if (count === undefined) return undefined;
     const value = this.#encode ? this.#encode(m.topic, m.value) : undefined;
     const need = m.key.length * 3 + (value ? value.length : m.value.length * 3) + 16;
+    // Too long for the scratch: `#fillNew` grows it and writes every entry again.
     if (need > this.#scratch.length) return undefined;
-    const count = this.#fillMeta(m.topic, m.headers);
-    if (count !== undefined) this.#keyValue(m, value);
+    this.#keyValue(m, value);
     return count;
   }
 

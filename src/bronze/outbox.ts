@@ -251,7 +251,7 @@ export class Outbox {
       oldestAt = Math.min(oldestAt, e.value.at);
       if (count >= maxRows) break;
     }
-    return keys.length === 0 ? null : outboxBatch(groups, keys, oldestAt, lastSeq);
+    return keys.length === 0 ? null : outboxBatch(groups, count, keys, oldestAt, lastSeq);
   }
 
   /** Deletes the entries of an acknowledged batch. */

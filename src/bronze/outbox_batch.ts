@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { groupMessages, groupSize } from "./outbox_entry.ts";
+import { groupMessages } from "./outbox_entry.ts";
 import type { BronzeMessage, MessageGroup } from "./sink.ts";
 
 /** Messages read from the outbox in commit order, with what `remove` needs. */
@@ -23,9 +23,10 @@ export interface OutboxBatch {
   readonly lastSeq: number;
 }
 
-/** A batch of `groups`. */
+/** A batch of `groups`, `count` messages in all. */
 export function outboxBatch(
   groups: readonly MessageGroup[],
+  count: number,
   keys: readonly Deno.KvKey[],
   oldestAt: number,
   lastSeq: number,
@@ -33,7 +34,7 @@ export function outboxBatch(
   let messages: readonly BronzeMessage[] | undefined;
   return {
     groups,
-    count: groups.reduce((n, g) => n + groupSize(g), 0),
+    count,
     get messages() {
       return messages ??= groups.length === 1 ? groupMessages(groups[0]!) : groups.flatMap(groupMessages);
     },

@@ -151,23 +151,20 @@ export function isPacked(group: MessageGroup): group is PackedMessages {
   return !Array.isArray(group);
 }
 
-/** The messages of a group, decoded from its bytes when it is packed. */
+/** The messages of a group, read from its bytes (as an entry read back from KV) when it is packed. */
 export function groupMessages(group: MessageGroup): readonly BronzeMessage[] {
-  if (!isPacked(group)) return group;
-  const { bytes, bounds, refs, topics, headers } = group;
-  const text = (from: number, to: number) => decoder.decode(bytes.subarray(bounds[from], bounds[to]));
-  return Array.from({ length: group.count }, (_, i) => ({
-    topic: topics[refs[2 * i]!]!,
-    key: text(2 * i, 2 * i + 1),
-    value: text(2 * i + 1, 2 * i + 2),
-    headers: headers[refs[2 * i + 1]!]!,
-  }));
+  return isPacked(group) ? readPacked(group.bytes) : group;
 }
 
 /** The messages packed by `packMessages` (`v: 3`) or by the release before it (`v: 2`), in order. */
 export function unpackMessages(bytes: Uint8Array, v: 2 | 3 = 3, size?: number): BronzeMessage[] {
   const options = size ? { chunkSize: Math.max(64, size) } : {};
-  const text = decoder.decode(v === 3 ? zstdDecompressSync(bytes, options) : inflateRawSync(bytes));
+  return readPacked(v === 3 ? zstdDecompressSync(bytes, options) : inflateRawSync(bytes));
+}
+
+/** The messages in the uncompressed bytes of an entry: the layout line, then keys and values. */
+function readPacked(bytes: Uint8Array): BronzeMessage[] {
+  const text = decoder.decode(bytes);
   const newline = text.indexOf("\n");
   const layout = JSON.parse(text.slice(0, newline)) as Layout;
   const out: BronzeMessage[] = [];
