@@ -128,9 +128,7 @@ export function murmur2(key: string | Uint8Array): number {
 }
 
 /** kafkajs's `DefaultPartitioner` (Java-compatible: murmur2 of the key) on the faster `murmur2`. */
-export const JavaCompatiblePartitioner: ICustomPartitioner = createJavaPartitioner(
-  (key: string | Uint8Array) => murmur2(typeof key === "string" ? key : new Uint8Array(key)),
-);
+export const JavaCompatiblePartitioner: ICustomPartitioner = createJavaPartitioner(murmur2);
 
 type EncoderThis = { buf: Buffer; offset: number; ensureAvailable(n: number): void };
 
@@ -191,7 +189,8 @@ function ensureAvailable(this: EncoderThis, length: number) {
   this.buf.copy(grown, 0, 0, this.offset);
   this.buf = grown;
 }
-/** kafkajs's own `writeUVarInt` and `ensureAvailable`, replaced below (tests compare the bytes of both). */
+
+/** kafkajs's own encoder methods, replaced below (tests compare the bytes of both). */
 export const KAFKAJS_ENCODER_METHODS: Readonly<Record<string, unknown>> = {
   writeUVarInt: Encoder.prototype.writeUVarInt,
   ensureAvailable: Encoder.prototype.ensureAvailable,

@@ -30,13 +30,13 @@ export type { FetchResult } from "./attempt.ts";
 export type { BreakerState } from "./fetch_policy.ts";
 export type { OasisRequestEvent, OasisRequestOutcome } from "./request_event.ts";
 
-/** Parses a response body; throws `OasisParseError` for a malformed ZIP, CSV or XML. */
 /** Options of `fetchWindow`. */
 export interface FetchOptions {
   /** Queue behind every live request in the gate (backfills, corrections): see `ReserveOptions`. */
   readonly background?: boolean;
 }
 
+/** Parses a response body; throws `OasisParseError` for a malformed ZIP, CSV or XML. */
 export type ParseFn = (bytes: Uint8Array, ctx: ParseContext) => Promise<ParseResult> | ParseResult;
 
 /** Options for `OasisClient`; numbers are already resolved from config. */

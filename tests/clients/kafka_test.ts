@@ -1,6 +1,13 @@
 /** The kafkajs client configuration built from Bronze's Kafka settings. */
 import assert from "node:assert/strict";
-import { kafkaClientConfig, KAFKAJS_ENCODER_METHODS, murmur2 } from "../../src/clients/kafka.ts";
+import { Buffer } from "node:buffer";
+import { Partitioners } from "kafkajs";
+import {
+  JavaCompatiblePartitioner,
+  kafkaClientConfig,
+  KAFKAJS_ENCODER_METHODS,
+  murmur2,
+} from "../../src/clients/kafka.ts";
 
 const TOPICS = { partitions: 3, replicationFactor: 1, cleanupPolicy: "compact" };
 
@@ -37,6 +44,25 @@ Deno.test("murmur2() equals kafkajs's Java-compatible hash, so keys land on the 
   }
   for (const key of keys) assert.equal(murmur2(key), kafkajsMurmur2(key), key);
   assert.equal(murmur2(new TextEncoder().encode("ÉLAN_€|x")), kafkajsMurmur2("ÉLAN_€|x"));
+});
+
+Deno.test("JavaCompatiblePartitioner picks kafkajs's DefaultPartitioner's partition for string and Buffer keys", () => {
+  const ours = JavaCompatiblePartitioner();
+  const theirs = Partitioners.DefaultPartitioner();
+  const partitionMetadata = [0, 1, 2, 3, 4].map((partitionId) => ({
+    partitionId,
+    leader: 0,
+    partitionErrorCode: 0,
+    replicas: [0],
+    isr: [0],
+  }));
+  for (let i = 0; i < 500; i++) {
+    const text = `lmp_dam|NODE_${i * 7919}|LMP|ÉLAN_€${i}`;
+    for (const key of [text, Buffer.from(text)]) {
+      const args = { topic: "t", partitionMetadata, message: { key, value: "v" } };
+      assert.equal(ours(args), theirs(args), text);
+    }
+  }
 });
 
 Deno.test("kafkajs encodes produce requests to the same bytes with the faster encoder methods", async () => {
