@@ -20,7 +20,7 @@ import { Outbox } from "../src/bronze/outbox.ts";
 import { OutboxDrainer } from "../src/bronze/outbox_drainer.ts";
 import { BronzePublisher, type PublishInput } from "../src/bronze/publisher.ts";
 import type { KafkaSettings } from "../src/clients/kafka.ts";
-import { type BronzeMessage, type BronzeSink, dlqTopic } from "../src/bronze/sink.ts";
+import { type BronzeMessage, type BronzeSink, dlqTopic, outboxKeepFor } from "../src/bronze/sink.ts";
 import { parseResponse } from "../src/oasis/parse.ts";
 import { type BenchRow, median } from "./bench_util.ts";
 import { timeEnvelopes, timeKafkajsEncoding, timeOutbox } from "./bronze_parts_bench.ts";
@@ -136,8 +136,7 @@ export async function timeFullPath(
   try {
     // As the service starts its sink (`bronze_service.ts`): topics ensured, so their metadata is known.
     await sink.ensureTopics([topic, dlqTopic(topic)]);
-    const keep = sink.sendGroups ? "bytes" : "messages";
-    const outbox = await Outbox.open({ kv, maxRows: 1_000_000, keep });
+    const outbox = await Outbox.open({ kv, maxRows: 1_000_000, keep: outboxKeepFor(sink) });
     const drainer = new OutboxDrainer({
       outbox,
       sink,

@@ -16,7 +16,7 @@ import { OutboxDrainer } from "./outbox_drainer.ts";
 import { BronzePublisher } from "./publisher.ts";
 import { confluentValueEncoder, registerBronzeSchemas, SchemaRegistryClient } from "./schema_registry.ts";
 import type { BronzeConfig } from "./settings.ts";
-import { type BronzeLog, type BronzeSink, dlqTopic, silentLog } from "./sink.ts";
+import { type BronzeLog, type BronzeSink, dlqTopic, outboxKeepFor, silentLog } from "./sink.ts";
 
 /** What `createBronze` needs besides config. */
 export interface BronzeDeps {
@@ -98,8 +98,7 @@ export async function createBronze(config: BronzeConfig, deps: BronzeDeps): Prom
   const choice = kafka?.choice ?? null;
   let sink = deps.sink ?? kafka?.sink;
   sink ??= new NdjsonSink({ dir: config.bronzeDir });
-  // A sink that sends from bytes is handed the packed form the outbox already has.
-  const keep = sink.sendGroups ? "bytes" : "messages";
+  const keep = outboxKeepFor(sink);
   const outbox = await Outbox.open({ kv: deps.kv, maxRows: config.outbox.maxRows, metrics, log, keep });
   const drainer = new OutboxDrainer({
     outbox,

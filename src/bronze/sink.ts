@@ -56,6 +56,11 @@ export interface BronzeSink {
   close(): Promise<void>;
 }
 
+/** How an outbox feeding `sink` keeps recent messages: packed bytes when the sink sends from them. */
+export function outboxKeepFor(sink: Pick<BronzeSink, "sendGroups">): "bytes" | "messages" {
+  return sink.sendGroups ? "bytes" : "messages";
+}
+
 /** Structured log function, the same shape as `main.ts`'s. */
 export type BronzeLog = (
   level: "info" | "warn" | "error",
